@@ -1,0 +1,343 @@
+import * as dgram from 'node:dgram';
+import { Disposable, Emitter, Event, Logger, silentLogger } from '../events';
+import {
+  DecodedMessage,
+  DecodedPacket,
+  OscArgument,
+  OscBundle,
+  OscMessage,
+  decodePacket,
+  encodePacket,
+  forEachMessage,
+} from './oscCodec';
+
+/** Which reply answers a request, and how a `/fail` for it is recognised. */
+export interface ReplyExpectation {
+  /** Address of the reply, e.g. `/synced` or `/done`. */
+  address: string;
+  /** Whether a reply with that address answers this request (e.g. carries its id). */
+  match?: (args: DecodedMessage['args']) => boolean;
+  /** The command named by `/fail <command> ...`; defaults to the request's address. */
+  failCommand?: string;
+}
+
+/** An OSC message together with the reply it expects, if any. */
+export interface OscRequest {
+  message: OscMessage;
+  reply?: ReplyExpectation;
+}
+
+export class OscTimeoutError extends Error {
+  constructor(readonly command: string, readonly expected: string, readonly timeoutMs: number, target: string) {
+    super(`No reply to ${command} from ${target} within ${timeoutMs} ms (expected ${expected}). Is the server running and reachable?`);
+    this.name = 'OscTimeoutError';
+  }
+}
+
+/** scsynth answered `/fail <command> <message>`. */
+export class ServerFailError extends Error {
+  constructor(readonly command: string, readonly serverMessage: string, readonly args: DecodedMessage['args']) {
+    super(`scsynth failed ${command}: ${serverMessage}`);
+    this.name = 'ServerFailError';
+  }
+}
+
+export class ConnectionClosedError extends Error {
+  constructor(command: string, reason: string) {
+    super(`${command} was not answered: ${reason}`);
+    this.name = 'ConnectionClosedError';
+  }
+}
+
+interface PendingReply {
+  command: string;
+  expectation: ReplyExpectation;
+  resolve(message: DecodedMessage): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export interface OscConnectionOptions {
+  host: string;
+  port: number;
+  /** Local address to bind; loopback for a local server. */
+  bindAddress?: string;
+  /** Default reply timeout in ms. */
+  timeoutMs?: number;
+  /** Receive buffer to ask the kernel for, in bytes (capped by net.core.rmem_max). */
+  receiveBufferBytes?: number;
+  logger?: Logger;
+}
+
+/**
+ * One UDP socket talking OSC to one scsynth (sc3nb's OSCCommunication). Replies are matched
+ * to the request that expects them by address and, where the reply carries it, by id, so
+ * concurrent callers waiting on the same address each get their own answer.
+ */
+export class OscConnection implements Disposable {
+  readonly host: string;
+  readonly port: number;
+  private socket: dgram.Socket | undefined;
+  private readonly pending = new Map<string, PendingReply[]>();
+  private readonly pendingFailures = new Map<string, PendingReply[]>();
+  private readonly listeners = new Map<string, Set<(message: DecodedMessage) => void>>();
+  private readonly logger: Logger;
+  private readonly timeoutMs: number;
+  private readonly bindAddress: string;
+  private readonly receiveBufferBytes: number;
+  private closedReason: string | undefined;
+
+  private readonly onMessageEmitter = new Emitter<DecodedMessage>();
+  /** Every message received (bundles flattened), after matched requests were resolved. */
+  readonly onAnyMessage: Event<DecodedMessage> = this.onMessageEmitter.event;
+  private readonly onFailEmitter = new Emitter<ServerFailError>();
+  /** A `/fail` that no pending request was waiting for. */
+  readonly onUnmatchedFail: Event<ServerFailError> = this.onFailEmitter.event;
+  private readonly onErrorEmitter = new Emitter<Error>();
+  /** Socket errors, e.g. ICMP port unreachable when the server has gone away. */
+  readonly onSocketError: Event<Error> = this.onErrorEmitter.event;
+
+  /** Count of datagrams that could not be decoded and were dropped. */
+  malformedPackets = 0;
+
+  constructor(options: OscConnectionOptions) {
+    this.host = options.host;
+    this.port = options.port;
+    this.bindAddress = options.bindAddress ?? (isLoopback(options.host) ? '127.0.0.1' : '0.0.0.0');
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.receiveBufferBytes = options.receiveBufferBytes ?? 8 * 1024 * 1024;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  get target(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  get isOpen(): boolean {
+    return this.socket !== undefined;
+  }
+
+  /** The local port this client sends from (scsynth replies there). */
+  get localPort(): number | undefined {
+    return this.socket?.address().port;
+  }
+
+  async open(): Promise<void> {
+    if (this.socket) return;
+    const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: this.receiveBufferBytes });
+    socket.on('message', (data) => this.receive(data));
+    socket.on('error', (error) => {
+      this.logger.warn(`OSC socket error (${this.target}): ${error.message}`);
+      this.onErrorEmitter.fire(error);
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind({ address: this.bindAddress, port: 0, exclusive: true }, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    try {
+      socket.setSendBufferSize(this.receiveBufferBytes);
+    } catch {
+      // The kernel caps it; the default still works.
+    }
+    this.socket = socket;
+    this.closedReason = undefined;
+  }
+
+  /** Sends a message or bundle without waiting for anything. */
+  send(packet: OscMessage | OscBundle | Uint8Array): void {
+    const socket = this.requireSocket(packet instanceof Uint8Array ? 'packet' : describe(packet));
+    const data = packet instanceof Uint8Array ? packet : encodePacket(packet);
+    socket.send(data, this.port, this.host);
+  }
+
+  /**
+   * sc3nb's `msg`: sends `address args` and, when a reply is expected, resolves with it.
+   * `awaitReply` is either `true` (reply address taken from the known command pairs is
+   * the caller's job: pass an expectation) or a ReplyExpectation.
+   */
+  msg(address: string, args: OscArgument[] = [], reply?: ReplyExpectation, timeoutMs?: number): Promise<DecodedMessage | undefined> {
+    if (!reply) {
+      this.send({ address, args });
+      return Promise.resolve(undefined);
+    }
+    return this.request({ message: { address, args }, reply }, timeoutMs);
+  }
+
+  /** Sends a request and waits for its reply (or its `/fail`, or the timeout). */
+  request(request: OscRequest & { reply: ReplyExpectation }, timeoutMs = this.timeoutMs): Promise<DecodedMessage> {
+    return this.sendAndExpect(request.message, request.message.address, request.reply, timeoutMs);
+  }
+
+  /** Registers a wait for `reply`, then sends `packet` (which may be a bundle). */
+  sendAndExpect(packet: OscMessage | OscBundle | Uint8Array, command: string, reply: ReplyExpectation, timeoutMs = this.timeoutMs): Promise<DecodedMessage> {
+    const promise = this.expect(command, reply, timeoutMs);
+    try {
+      this.send(packet);
+    } catch (error) {
+      this.cancel(command, reply, error as Error);
+    }
+    return promise;
+  }
+
+  /** Waits for a reply without sending anything (for replies triggered otherwise). */
+  expect(command: string, reply: ReplyExpectation, timeoutMs = this.timeoutMs): Promise<DecodedMessage> {
+    if (this.closedReason !== undefined || !this.socket) {
+      return Promise.reject(new ConnectionClosedError(command, this.closedReason ?? 'the connection is not open'));
+    }
+    return new Promise<DecodedMessage>((resolve, reject) => {
+      const entry: PendingReply = {
+        command,
+        expectation: reply,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.remove(entry);
+          reject(new OscTimeoutError(command, reply.address, timeoutMs, this.target));
+        }, timeoutMs),
+      };
+      pushTo(this.pending, reply.address, entry);
+      pushTo(this.pendingFailures, reply.failCommand ?? command, entry);
+    });
+  }
+
+  /** Listens to every message with this address. */
+  onMessage(address: string, listener: (message: DecodedMessage) => void): Disposable {
+    let set = this.listeners.get(address);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(address, set);
+    }
+    set.add(listener);
+    return {
+      dispose: () => {
+        set!.delete(listener);
+      },
+    };
+  }
+
+  /** Closes the socket; every pending request is rejected with `reason`. */
+  close(reason = 'the connection was closed'): void {
+    this.closedReason = reason;
+    for (const entries of this.pending.values()) {
+      for (const entry of [...entries]) {
+        clearTimeout(entry.timer);
+        entry.reject(new ConnectionClosedError(entry.command, reason));
+      }
+    }
+    this.pending.clear();
+    this.pendingFailures.clear();
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.close();
+  }
+
+  dispose(): void {
+    this.close();
+    this.onMessageEmitter.dispose();
+    this.onFailEmitter.dispose();
+    this.onErrorEmitter.dispose();
+    this.listeners.clear();
+  }
+
+  /** Feeds one datagram through decoding and dispatch (public for the stand-in bench). */
+  receive(data: Uint8Array): void {
+    let packet: DecodedPacket;
+    try {
+      packet = decodePacket(data);
+    } catch (error) {
+      // A malformed packet is logged and dropped; the receive loop goes on.
+      this.malformedPackets++;
+      this.logger.warn(`Dropped a packet from ${this.target}: ${(error as Error).message}`);
+      return;
+    }
+    forEachMessage(packet, (message) => this.dispatch(message));
+  }
+
+  private dispatch(message: DecodedMessage): void {
+    if (message.address === '/fail') {
+      this.dispatchFail(message);
+    } else {
+      const waiting = this.pending.get(message.address);
+      if (waiting) {
+        const entry = waiting.find((candidate) => !candidate.expectation.match || candidate.expectation.match(message.args));
+        if (entry) {
+          this.remove(entry);
+          entry.resolve(message);
+        }
+      }
+    }
+    const set = this.listeners.get(message.address);
+    if (set) {
+      for (const listener of set) {
+        try {
+          listener(message);
+        } catch (error) {
+          this.logger.error(`A handler of ${message.address} failed: ${(error as Error).stack ?? error}`);
+        }
+      }
+    }
+    if (this.onMessageEmitter.hasListeners) this.onMessageEmitter.fire(message);
+  }
+
+  private dispatchFail(message: DecodedMessage): void {
+    const command = String(message.args[0] ?? '');
+    const text = message.args.slice(1).filter((arg) => typeof arg === 'string').join(' ') || 'failed';
+    const error = new ServerFailError(command, text, message.args);
+    const waiting = this.pendingFailures.get(command);
+    const entry = waiting?.[0];
+    if (entry) {
+      this.remove(entry);
+      entry.reject(error);
+    } else {
+      this.logger.warn(`scsynth: ${error.message}`);
+      this.onFailEmitter.fire(error);
+    }
+  }
+
+  private cancel(command: string, reply: ReplyExpectation, error: Error): void {
+    const entries = this.pending.get(reply.address) ?? [];
+    const entry = [...entries].reverse().find((candidate) => candidate.command === command && candidate.expectation === reply);
+    if (entry) {
+      this.remove(entry);
+      entry.reject(error);
+    }
+  }
+
+  private remove(entry: PendingReply): void {
+    clearTimeout(entry.timer);
+    removeFrom(this.pending, entry.expectation.address, entry);
+    removeFrom(this.pendingFailures, entry.expectation.failCommand ?? entry.command, entry);
+  }
+
+  private requireSocket(what: string): dgram.Socket {
+    if (!this.socket) {
+      throw new ConnectionClosedError(what, this.closedReason ?? 'the connection is not open');
+    }
+    return this.socket;
+  }
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function removeFrom<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (!list) return;
+  const index = list.indexOf(value);
+  if (index >= 0) list.splice(index, 1);
+  if (list.length === 0) map.delete(key);
+}
+
+function describe(packet: OscMessage | OscBundle): string {
+  return 'address' in packet ? packet.address : 'bundle';
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host.startsWith('127.') || host === '::1';
+}

@@ -1,0 +1,1057 @@
+// sc3nb's SCServer in TypeScript: a local or remote scsynth, its client session and state.
+import * as dgram from 'node:dgram';
+import * as path from 'node:path';
+import { readFile, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { Disposable, DisposableStore, Emitter, Event, Logger, silentLogger } from './events';
+import { OscArgument, OscBundle, OscMessage, encodePacket, encodedMessageSize, isBundle, timeTagFromUnixMs, IMMEDIATELY, TimeTag } from './osc/oscCodec';
+import type { DecodedMessage } from './osc/oscCodec';
+import { OscConnection, OscTimeoutError, ReplyExpectation, ServerFailError, isLoopback } from './osc/oscConnection';
+import * as cmd from './scsynthCommands';
+import { ServerOptions, ServerOptionsInit } from './serverOptions';
+import { findScsynth } from './scsynthLocator';
+import { BootError, ProcessExit, ProcessLine, ScsynthProcess } from './scsynthProcess';
+import { IDBlockAllocator, NodeIdAllocator, clientBlock, defaultGroupIdOf } from './idAllocators';
+import { NODE_NOTIFICATIONS, NodeWatcher } from './nodeWatcher';
+import { GroupNode, formatTree, parseDumpTree, parseQueryTreeReply } from './nodeTree';
+import { ServerStatus, ServerVersion, parseStatusReply, parseVersionReply } from './serverStatus';
+import { clipVolume, volumeAmp, volumeReleaseMessages, volumeSetMessages, volumeSynthLayout, volumeSynthMessages } from './volume';
+
+export type ServerState = 'stopped' | 'booting' | 'running' | 'quitting' | 'crashed';
+
+export interface StateChange {
+  state: ServerState;
+  previous: ServerState;
+  /** Set when the process exited: how, and the last lines it printed. */
+  exit?: ProcessExit;
+  /** Human-readable reason for the change (shown in logs and notifications). */
+  reason?: string;
+}
+
+export interface SCServerSettings {
+  /** Proposed client id (sc3nb proposes 1 and leaves 0 to sclang). */
+  clientId?: number;
+  /** Bundle latency added by `bundler()`, in ms. */
+  latencyMs?: number;
+  /** `/status` poll interval in ms; 0 turns polling off. */
+  statusIntervalMs?: number;
+  /** Consecutive missed status replies before the server counts as unresponsive. */
+  maxMissedStatus?: number;
+  /** Default reply timeout in ms. */
+  replyTimeoutMs?: number;
+  /** Folder of the synthdefs the core ships (volume, blip). */
+  synthdefsDir?: string;
+  logger?: Logger;
+}
+
+export interface BootOptions {
+  /** Path of scsynth; otherwise PATH and the usual install places are searched. */
+  scsynthPath?: string;
+  /** How long to wait for scsynth to be ready, in ms. */
+  timeoutMs?: number;
+  withBlip?: boolean;
+  /** When the UDP port is taken by a running scsynth, connect to it instead of failing. */
+  attachIfRunning?: boolean;
+  /** Environment for scsynth (e.g. JACK_DEFAULT_SERVER). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export class PortInUseError extends Error {
+  constructor(readonly port: number, readonly byScsynth: boolean) {
+    super(
+      byScsynth
+        ? `UDP port ${port} is already used by a running scsynth. Connect to it (Connect to Remote Server, 127.0.0.1:${port}), quit it, or choose another port (sclive.udpPort).`
+        : `UDP port ${port} is already in use by another program. Choose another port (sclive.udpPort) or stop that program.`,
+    );
+    this.name = 'PortInUseError';
+  }
+}
+
+export class ServerNotRunningError extends Error {
+  constructor(action: string) {
+    super(`Cannot ${action}: the server is not running. Boot it or connect to a running server first.`);
+    this.name = 'ServerNotRunningError';
+  }
+}
+
+/** The shipped synthdefs: beside dist/ in the extension, two or three levels up in the sources. */
+function shippedSynthdefsDir(): string {
+  const candidates = ['..', '../..', '../../..'].map((up) => path.resolve(__dirname, up, 'synthdefs'));
+  return candidates.find((dir) => existsSync(path.join(dir, 'sclive_volume_1ch.scsyndef'))) ?? candidates[0];
+}
+/** Bundles stay below this size: well inside one UDP datagram and scsynth's buffers. */
+const MAX_PACKET_BYTES = 8192;
+
+/**
+ * A SuperCollider audio server: boots a local scsynth or attaches to a remote one, and keeps
+ * the client session (id, default groups, allocators, node model, status, volume).
+ */
+export class SCServer implements Disposable {
+  readonly options: ServerOptions;
+  private readonly settings: Required<Omit<SCServerSettings, 'logger' | 'clientId'>> & { clientId: number };
+  private readonly logger: Logger;
+  private connection: OscConnection | undefined;
+  private process: ScsynthProcess | undefined;
+  private readonly runScope = new DisposableStore();
+  private stateValue: ServerState = 'stopped';
+  private lastBoot: BootOptions | undefined;
+  private remoteAddress: { host: string; port: number } | undefined;
+
+  private clientIdValue: number;
+  private maxLoginsValue: number;
+  private nodeIds: NodeIdAllocator;
+  private bufferIds: IDBlockAllocator | undefined;
+  private controlBusIds: IDBlockAllocator | undefined;
+  private audioBusIds: IDBlockAllocator | undefined;
+  private syncId = 0;
+  private readonly initHooks: Array<() => void | Promise<void>> = [];
+
+  private statusValue: ServerStatus | undefined;
+  private versionValue: ServerVersion | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private missedStatus = 0;
+  private unresponsiveValue = false;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private resyncing: Promise<void> | undefined;
+  private defNameTimer: NodeJS.Timeout | undefined;
+  private readonly groupsMissingDefNames = new Set<number>();
+
+  private volumeDb = 0;
+  private mutedValue = false;
+  private volumeNodeIds: number[] = [];
+
+  /** sc3nb's NodeWatcher: the live node model. */
+  readonly nodeWatcher = new NodeWatcher();
+
+  private readonly onDidChangeStateEmitter = new Emitter<StateChange>();
+  readonly onDidChangeState: Event<StateChange> = this.onDidChangeStateEmitter.event;
+  private readonly onDidChangeStatusEmitter = new Emitter<ServerStatus>();
+  /** Each polled status (also when unchanged). */
+  readonly onDidChangeStatus: Event<ServerStatus> = this.onDidChangeStatusEmitter.event;
+  private readonly onDidChangeResponsivenessEmitter = new Emitter<boolean>();
+  readonly onDidChangeResponsiveness: Event<boolean> = this.onDidChangeResponsivenessEmitter.event;
+  private readonly onOutputEmitter = new Emitter<ProcessLine>();
+  /** scsynth's stdout and stderr, line by line. */
+  readonly onOutput: Event<ProcessLine> = this.onOutputEmitter.event;
+  private readonly onDidChangeVolumeEmitter = new Emitter<{ volume: number; muted: boolean }>();
+  readonly onDidChangeVolume: Event<{ volume: number; muted: boolean }> = this.onDidChangeVolumeEmitter.event;
+  /** Lines that dumpTree is collecting from stdout. */
+  private dumpCollector: ((line: string) => void) | undefined;
+
+  constructor(options: ServerOptions | ServerOptionsInit = {}, settings: SCServerSettings = {}) {
+    this.options = options instanceof ServerOptions ? options : new ServerOptions(options);
+    this.logger = settings.logger ?? silentLogger;
+    this.settings = {
+      clientId: settings.clientId ?? 1,
+      latencyMs: settings.latencyMs ?? 200,
+      statusIntervalMs: settings.statusIntervalMs ?? 1000,
+      maxMissedStatus: settings.maxMissedStatus ?? 3,
+      replyTimeoutMs: settings.replyTimeoutMs ?? 5000,
+      synthdefsDir: settings.synthdefsDir ?? shippedSynthdefsDir(),
+    };
+    this.clientIdValue = this.settings.clientId;
+    this.maxLoginsValue = this.options.maxLogins;
+    this.nodeIds = new NodeIdAllocator(this.clientIdValue);
+    this.nodeWatcher.onGap((reason) => this.scheduleResync(reason));
+    this.nodeWatcher.onDidChange((change) => {
+      if (change.kind === 'added' && !change.node.isGroup && change.node.defName === undefined) {
+        this.scheduleDefNameLookup(change.node.parentId);
+      }
+    });
+  }
+
+  // ---- state ---------------------------------------------------------------------------
+
+  get state(): ServerState {
+    return this.stateValue;
+  }
+
+  /** True once booted or attached and initialised, until quit or crash. */
+  get hasBooted(): boolean {
+    return this.stateValue === 'running';
+  }
+
+  /** True while the server is running and answers. */
+  get isRunning(): boolean {
+    return this.stateValue === 'running' && !this.unresponsiveValue;
+  }
+
+  get unresponsive(): boolean {
+    return this.unresponsiveValue;
+  }
+
+  get isLocal(): boolean {
+    return this.remoteAddress === undefined || isLoopback(this.remoteAddress.host);
+  }
+
+  /** Whether this program started the scsynth process (and so may stop it). */
+  get ownsProcess(): boolean {
+    return this.process !== undefined && !this.process.hasExited;
+  }
+
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
+  /** The scsynth command line of the last boot. */
+  get commandLine(): string | undefined {
+    return this.process?.commandLine;
+  }
+
+  get addr(): [string, number] {
+    return this.remoteAddress ? [this.remoteAddress.host, this.remoteAddress.port] : ['127.0.0.1', this.options.udpPort];
+  }
+
+  get clientId(): number {
+    return this.clientIdValue;
+  }
+
+  get maxLogins(): number {
+    return this.maxLoginsValue;
+  }
+
+  get defaultGroup(): number {
+    return defaultGroupIdOf(this.clientIdValue);
+  }
+
+  get latencyMs(): number {
+    return this.settings.latencyMs;
+  }
+
+  set latencyMs(ms: number) {
+    if (!(ms >= 0)) throw new RangeError('latency must be >= 0 ms');
+    this.settings.latencyMs = ms;
+  }
+
+  /** The last polled status, undefined before the first reply. */
+  get lastStatus(): ServerStatus | undefined {
+    return this.statusValue;
+  }
+
+  get peakCpu(): number | undefined {
+    return this.statusValue?.peakCpu;
+  }
+
+  get avgCpu(): number | undefined {
+    return this.statusValue?.avgCpu;
+  }
+
+  get sampleRate(): number | undefined {
+    return this.statusValue?.nominalSr;
+  }
+
+  get actualSampleRate(): number | undefined {
+    return this.statusValue?.actualSr;
+  }
+
+  get numSynths(): number | undefined {
+    return this.statusValue?.numSynths;
+  }
+
+  get numGroups(): number | undefined {
+    return this.statusValue?.numGroups;
+  }
+
+  get numUgens(): number | undefined {
+    return this.statusValue?.numUgens;
+  }
+
+  get numSynthdefs(): number | undefined {
+    return this.statusValue?.numSynthdefs;
+  }
+
+  // ---- boot, attach, quit ------------------------------------------------------------
+
+  /** Starts a local scsynth and initialises the session. */
+  async boot(options: BootOptions = {}): Promise<void> {
+    if (this.stateValue === 'running' || this.stateValue === 'booting' || this.stateValue === 'quitting') {
+      throw new Error(`Cannot boot: the server is ${this.stateValue}.`);
+    }
+    this.lastBoot = options;
+    const executable = findScsynth({ explicitPath: options.scsynthPath, program: this.options.program });
+    const port = this.options.udpPort;
+    const host = this.options.bindAddress === '0.0.0.0' ? '127.0.0.1' : this.options.bindAddress;
+    if (await isUdpPortTaken(port, this.options.bindAddress)) {
+      const answered = await answersStatus(host, port, 500);
+      if (answered && options.attachIfRunning) {
+        this.logger.info(`A scsynth already runs on UDP port ${port}; connecting to it.`);
+        return this.remote(host, port, { withBlip: options.withBlip });
+      }
+      throw new PortInUseError(port, answered);
+    }
+    this.remoteAddress = undefined;
+    this.setState('booting');
+    const args = this.options.toArgs();
+    this.logger.info(`Booting: ${[executable, ...args].join(' ')}`);
+    const started = Date.now();
+    try {
+      this.process = await ScsynthProcess.start(
+        executable,
+        args,
+        { readyTimeoutMs: options.timeoutMs ?? 10_000, env: options.env ? { ...process.env, ...options.env } : undefined, udpPort: port },
+        (line) => this.onOutputEmitter.fire(line),
+      );
+    } catch (error) {
+      this.setState('stopped', { reason: (error as Error).message });
+      throw error;
+    }
+    const proc = this.process;
+    this.runScope.add(proc.onLine((line) => {
+      this.dumpCollector?.(line.text);
+      this.onOutputEmitter.fire(line);
+    }));
+    this.runScope.add(proc.onExit((exit) => this.processExited(proc, exit)));
+    this.logger.info(`scsynth ready after ${Date.now() - started} ms (pid ${proc.pid}).`);
+    try {
+      await this.connect(host, port);
+      await this.init(options.withBlip ?? false);
+    } catch (error) {
+      this.logger.error(`Initialising the server failed: ${(error as Error).message}`);
+      await this.quit().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Connects to a running scsynth (this program did not start it, and will not stop it). */
+  async remote(host: string, port: number, options: { withBlip?: boolean } = {}): Promise<void> {
+    if (this.stateValue === 'running' || this.stateValue === 'booting') throw new Error(`Cannot connect: the server is ${this.stateValue}.`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`port must be 1..65535, got ${port}`);
+    this.remoteAddress = { host, port };
+    this.setState('booting');
+    try {
+      await this.connect(host, port);
+      await this.connection!.request(cmd.status(), 2000).catch((error: Error) => {
+        throw new Error(`No scsynth answered at ${host}:${port}: ${error.message}`);
+      });
+      await this.init(options.withBlip ?? false);
+    } catch (error) {
+      this.teardown();
+      this.setState('stopped', { reason: (error as Error).message });
+      throw error;
+    }
+  }
+
+  private async connect(host: string, port: number): Promise<void> {
+    const connection = new OscConnection({
+      host,
+      port,
+      bindAddress: isLoopback(host) ? '127.0.0.1' : undefined,
+      timeoutMs: this.settings.replyTimeoutMs,
+      logger: this.logger,
+    });
+    await connection.open();
+    this.connection = connection;
+    this.runScope.add({ dispose: () => connection.close('the server connection was closed') });
+    for (const address of NODE_NOTIFICATIONS) {
+      this.runScope.add(connection.onMessage(address, (message) => this.nodeWatcher.handleNotification(message.address, message.args)));
+    }
+  }
+
+  /**
+   * sc3nb's init: notify, allocators, shipped synthdefs, default groups, node model, hooks.
+   * scsynth runs commands in order, so everything up to the node model is sent at once and
+   * the replies awaited together: one audio period instead of one per step.
+   */
+  async init(withBlip = false): Promise<void> {
+    const connection = this.requireConnection('initialise the session');
+    const proposedLogins = this.maxLoginsValue;
+    this.nodeWatcher.beginResync();
+    let tree: GroupNode | undefined;
+    try {
+      const notified = this.notify(true, this.settings.clientId);
+      const loaded = this.loadSynthdefs(this.settings.synthdefsDir);
+      // Sent before the reply tells maxLogins; any further clients' groups follow below.
+      const groups = this.defaultGroupMessages(0, proposedLogins);
+      const treeReply = this.sendAndExpect(
+        { timeTag: IMMEDIATELY, packets: [...groups, cmd.groupQueryTree(0, false).message] },
+        '/g_queryTree',
+        cmd.groupQueryTree(0, false).reply,
+      );
+      await Promise.all([notified, loaded]);
+      this.makeAllocators();
+      if (this.maxLoginsValue > proposedLogins) {
+        this.sendMany(this.defaultGroupMessages(proposedLogins, this.maxLoginsValue));
+        tree = undefined;
+        await treeReply.catch(() => undefined);
+        tree = parseQueryTreeReply((await this.request(cmd.groupQueryTree(0, false))).args);
+      } else {
+        tree = await treeReply.then((reply) => parseQueryTreeReply(reply.args)).catch((error: Error) => {
+          if (error instanceof ServerFailError && /overflow/i.test(error.serverMessage)) return undefined;
+          throw error;
+        });
+      }
+    } finally {
+      this.nodeWatcher.finishResync(tree);
+    }
+    if (!connection.isOpen) throw new Error('the connection closed during initialisation');
+    this.setState('running');
+    this.startPolling();
+    if (!tree) await this.resyncNodeTree();
+    await this.executeInitHooks();
+    await this.applyVolume();
+    if (withBlip) this.blip();
+  }
+
+  private makeAllocators(): void {
+    const o = this.options;
+    const logins = this.maxLoginsValue;
+    const buffers = clientBlock(o.numSampleBuffers, logins, this.clientIdValue);
+    const controls = clientBlock(o.numControlBuses, logins, this.clientIdValue);
+    const audio = clientBlock(o.numPrivateBuses, logins, this.clientIdValue, o.firstPrivateBus);
+    this.nodeIds = new NodeIdAllocator(this.clientIdValue);
+    this.bufferIds = new IDBlockAllocator(buffers.size, buffers.offset);
+    this.controlBusIds = new IDBlockAllocator(controls.size, controls.offset);
+    this.audioBusIds = new IDBlockAllocator(audio.size, audio.offset);
+  }
+
+  /**
+   * Registers with the server for notifications, proposing `clientId`. On "already
+   * registered" the id scsynth reports is adopted; "too many users" is an error.
+   */
+  async notify(receiveNotifications = true, clientId?: number, timeoutMs = 2000): Promise<void> {
+    const connection = this.requireConnection('register with the server');
+    try {
+      const reply = await connection.request(cmd.notify(receiveNotifications, clientId), timeoutMs);
+      if (receiveNotifications) this.adoptClient(reply.args[1], reply.args[2]);
+    } catch (error) {
+      if (error instanceof ServerFailError && /already registered/.test(error.serverMessage)) {
+        const id = error.args.find((arg, index) => index > 1 && typeof arg === 'number');
+        this.logger.info(`This client was already registered with scsynth; keeping client id ${id ?? this.clientIdValue}.`);
+        this.adoptClient(id, undefined);
+        return;
+      }
+      if (error instanceof ServerFailError && /too many users/.test(error.serverMessage)) {
+        throw new Error(`scsynth refused this client: too many users (maxLogins ${this.options.maxLogins}). Quit another client or boot with a larger maxLogins.`);
+      }
+      throw error;
+    }
+  }
+
+  private adoptClient(clientId: unknown, maxLogins: unknown): void {
+    if (typeof maxLogins === 'number' && maxLogins > 0) this.maxLoginsValue = maxLogins;
+    if (typeof clientId === 'number' && clientId >= 0) {
+      if (clientId !== this.clientIdValue) this.logger.info(`scsynth assigned client id ${clientId} (proposed ${this.clientIdValue}).`);
+      this.clientIdValue = clientId;
+    }
+  }
+
+  /** Creates the default group of every client (sclang's convention), at the head of root. */
+  sendDefaultGroups(): void {
+    this.sendMany(this.defaultGroupMessages(0, this.maxLoginsValue));
+  }
+
+  private defaultGroupMessages(fromClient: number, toClient: number): OscMessage[] {
+    const messages: OscMessage[] = [];
+    for (let client = fromClient; client < toClient; client++) messages.push(cmd.groupNew(defaultGroupIdOf(client), cmd.AddAction.head, 0));
+    return messages;
+  }
+
+  addInitHook(hook: () => void | Promise<void>): Disposable {
+    this.initHooks.push(hook);
+    return {
+      dispose: () => {
+        const index = this.initHooks.indexOf(hook);
+        if (index >= 0) this.initHooks.splice(index, 1);
+      },
+    };
+  }
+
+  async executeInitHooks(): Promise<void> {
+    for (const hook of [...this.initHooks]) {
+      try {
+        await hook();
+      } catch (error) {
+        this.logger.error(`An init hook failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /**
+   * Quits: a server this program started is sent /quit, then waited for, terminated and
+   * killed, each after a timeout. A remote server is only disconnected from.
+   */
+  async quit(): Promise<void> {
+    if (this.stateValue === 'stopped' || this.stateValue === 'crashed') {
+      this.teardown();
+      return;
+    }
+    const proc = this.process;
+    this.setState('quitting');
+    this.stopPolling();
+    const connection = this.connection;
+    if (proc && !proc.hasExited) {
+      if (connection?.isOpen) {
+        await connection.request(cmd.quit(), 1000).catch((error: Error) => this.logger.warn(`/quit was not confirmed: ${error.message}`));
+      }
+      const exit = await proc.stop(2000, 2000);
+      this.logger.info(`scsynth exited (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}).`);
+    } else if (connection?.isOpen) {
+      await connection.request(cmd.notify(false), 1000).catch(() => undefined);
+    }
+    this.teardown();
+    this.setState('stopped');
+  }
+
+  /** Quits and boots again with the same options. Only for a server this program started. */
+  async reboot(): Promise<void> {
+    if (this.remoteAddress && !this.process) throw new Error('Cannot reboot a remote server: this program did not start it.');
+    const boot = this.lastBoot ?? {};
+    await this.quit();
+    await this.boot(boot);
+  }
+
+  private processExited(proc: ScsynthProcess, exit: ProcessExit): void {
+    if (proc !== this.process || this.stateValue === 'quitting' || this.stateValue === 'stopped') return;
+    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    this.logger.error(`scsynth ${how}. Last output:\n${exit.lastLines.slice(-10).join('\n')}`);
+    this.teardown();
+    this.setState('crashed', { exit, reason: `scsynth ${how}` });
+  }
+
+  private teardown(): void {
+    this.stopPolling();
+    clearTimeout(this.resyncTimer);
+    clearTimeout(this.defNameTimer);
+    this.groupsMissingDefNames.clear();
+    this.runScope.dispose();
+    this.connection = undefined;
+    this.process = undefined;
+    this.volumeNodeIds = [];
+    this.statusValue = undefined;
+    this.setUnresponsive(false);
+    this.nodeWatcher.clear();
+  }
+
+  dispose(): void {
+    if (this.ownsProcess) this.process!.signal('SIGTERM');
+    this.teardown();
+    this.onDidChangeStateEmitter.dispose();
+    this.onDidChangeStatusEmitter.dispose();
+    this.onOutputEmitter.dispose();
+    this.nodeWatcher.dispose();
+  }
+
+  private setState(state: ServerState, extra: Omit<StateChange, 'state' | 'previous'> = {}): void {
+    const previous = this.stateValue;
+    if (previous === state) return;
+    this.stateValue = state;
+    this.onDidChangeStateEmitter.fire({ state, previous, ...extra });
+  }
+
+  // ---- OSC -----------------------------------------------------------------------------
+
+  private requireConnection(action: string): OscConnection {
+    if (!this.connection?.isOpen) throw new ServerNotRunningError(action);
+    return this.connection;
+  }
+
+  /** Sends a message or bundle; /s_new messages tell the node model their def name. */
+  send(packet: OscMessage | OscBundle): void {
+    this.noteOutgoing(packet);
+    this.requireConnection('send').send(packet);
+  }
+
+  private noteOutgoing(packet: OscMessage | OscBundle): void {
+    if (isBundle(packet)) {
+      for (const inner of packet.packets) this.noteOutgoing(inner);
+    } else if (packet.address === '/s_new') {
+      const defName = argValue(packet.args[0]);
+      const nodeId = argValue(packet.args[1]);
+      if (typeof defName === 'string' && typeof nodeId === 'number' && nodeId >= 0) this.nodeWatcher.expectSynth(nodeId, defName);
+    }
+  }
+
+  /**
+   * sc3nb's msg: sends `address args`; with `awaitReply` it resolves with the reply scsynth
+   * answers that command with (matched by id where the reply carries one).
+   */
+  async msg(address: string, args: OscArgument[] = [], awaitReply = false, timeoutMs?: number): Promise<DecodedMessage | undefined> {
+    const message = { address, args };
+    if (!awaitReply) {
+      this.send(message);
+      return undefined;
+    }
+    const reply = cmd.expectedReply(address, args);
+    if (!reply) throw new Error(`${address} has no reply to wait for; send it without awaitReply and use sync() to wait for it.`);
+    this.noteOutgoing(message);
+    return this.requireConnection(`send ${address}`).sendAndExpect(message, address, reply, timeoutMs);
+  }
+
+  /** Sends a request built by scsynthCommands and waits for its reply. */
+  request(request: cmd.Request, timeoutMs?: number): Promise<DecodedMessage> {
+    this.noteOutgoing(request.message);
+    return this.requireConnection(`send ${request.message.address}`).request(request, timeoutMs);
+  }
+
+  /** Waits for a reply to a packet sent by the caller (e.g. a bundle). */
+  sendAndExpect(packet: OscMessage | OscBundle, command: string, reply: ReplyExpectation, timeoutMs?: number): Promise<DecodedMessage> {
+    this.noteOutgoing(packet);
+    return this.requireConnection(`send ${command}`).sendAndExpect(packet, command, reply, timeoutMs);
+  }
+
+  /**
+   * sc3nb's bundler: a bundle to be executed at `timestamp` plus the server latency.
+   * `timestamp` <= 1e6 is seconds from now, larger is seconds since 1970.
+   */
+  bundler(timestamp = 0): Bundler {
+    const base = timestamp > 1e6 ? timestamp * 1000 : Date.now() + timestamp * 1000;
+    return new Bundler(this, timeTagFromUnixMs(base + this.settings.latencyMs));
+  }
+
+  /** The connection, for callers that need raw access (e.g. the benchmark). */
+  get oscConnection(): OscConnection | undefined {
+    return this.connection;
+  }
+
+  /**
+   * Sends many messages without overrunning scsynth: packed into immediate bundles of at
+   * most 8 KB, and, when `windowSize` is given, paced so that at most `windowSize` messages
+   * are in flight before a `/sync` confirms them. Resolves when everything was processed.
+   */
+  async sendMany(messages: readonly OscMessage[], options: { windowSize?: number; timeoutMs?: number } = {}): Promise<void> {
+    const connection = this.requireConnection('send messages');
+    const windowSize = options.windowSize ?? Infinity;
+    let bundle: OscMessage[] = [];
+    let bundleBytes = 16;
+    let inWindow = 0;
+    const flush = () => {
+      if (bundle.length === 0) return;
+      const packet: OscBundle = { timeTag: IMMEDIATELY, packets: bundle };
+      this.noteOutgoing(packet);
+      connection.send(bundle.length === 1 ? bundle[0] : encodePacket(packet));
+      bundle = [];
+      bundleBytes = 16;
+    };
+    for (const message of messages) {
+      const size = encodedMessageSize(message) + 4;
+      if (bundleBytes + size > MAX_PACKET_BYTES) flush();
+      bundle.push(message);
+      bundleBytes += size;
+      if (++inWindow >= windowSize) {
+        flush();
+        inWindow = 0;
+        await this.sync(options.timeoutMs);
+      }
+    }
+    flush();
+    if (windowSize !== Infinity) await this.sync(options.timeoutMs);
+  }
+
+  /** Resolves once scsynth has processed everything sent before (async commands included). */
+  async sync(timeoutMs = this.settings.replyTimeoutMs): Promise<boolean> {
+    this.syncId = (this.syncId + 1) % 0x7fffffff;
+    await this.request(cmd.sync(this.syncId), timeoutMs);
+    return true;
+  }
+
+  /** Round-trip time of a `/status` request, in ms. */
+  async ping(timeoutMs = 2000): Promise<number> {
+    const start = process.hrtime.bigint();
+    await this.request(cmd.status(), timeoutMs);
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  }
+
+  async status(timeoutMs?: number): Promise<ServerStatus> {
+    const reply = await this.request(cmd.status(), timeoutMs);
+    this.statusValue = parseStatusReply(reply.args);
+    return this.statusValue;
+  }
+
+  async version(timeoutMs?: number): Promise<ServerVersion> {
+    if (this.versionValue && this.stateValue === 'running') return this.versionValue;
+    const reply = await this.request(cmd.version(), timeoutMs);
+    this.versionValue = parseVersionReply(reply.args);
+    return this.versionValue;
+  }
+
+  /** Makes scsynth print incoming OSC: 0 off, 1 parsed, 2 hex, 3 both. */
+  dumpOsc(level = 1): void {
+    if (![0, 1, 2, 3, 4].includes(level)) throw new RangeError('dumpOsc level is 0 (off), 1 (parsed), 2 (hex), 3 (both) or 4 (parsed, without /status)');
+    this.send(cmd.dumpOsc(level));
+  }
+
+  // ---- polling -------------------------------------------------------------------------
+
+  private startPolling(): void {
+    this.stopPolling();
+    if (this.settings.statusIntervalMs <= 0) return;
+    const poll = () => void this.pollStatus();
+    this.pollTimer = setInterval(poll, this.settings.statusIntervalMs);
+    this.pollTimer.unref();
+    poll();
+  }
+
+  private stopPolling(): void {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+  }
+
+  private async pollStatus(): Promise<void> {
+    if (!this.connection?.isOpen) return;
+    try {
+      const status = await this.status(Math.max(200, this.settings.statusIntervalMs));
+      this.missedStatus = 0;
+      this.setUnresponsive(false);
+      if (!this.resyncing) this.nodeWatcher.checkAgainstStatus(status.numSynths, status.numGroups);
+      this.onDidChangeStatusEmitter.fire(status);
+    } catch (error) {
+      if (!(error instanceof OscTimeoutError)) return;
+      this.missedStatus++;
+      if (this.missedStatus >= this.settings.maxMissedStatus) this.setUnresponsive(true);
+    }
+  }
+
+  private setUnresponsive(value: boolean): void {
+    if (this.unresponsiveValue === value) return;
+    this.unresponsiveValue = value;
+    if (value) this.logger.warn(`scsynth has not answered /status ${this.missedStatus} times in a row.`);
+    this.onDidChangeResponsivenessEmitter.fire(value);
+  }
+
+  // ---- synthdefs -----------------------------------------------------------------------
+
+  /** Sends a compiled SynthDef (.scsyndef bytes) and waits for scsynth to load it. */
+  async sendSynthdef(bytes: Uint8Array, wait = true): Promise<void> {
+    if (bytes.byteLength > 65000) throw new Error(`SynthDef of ${bytes.byteLength} bytes is too large for one UDP packet; write it to a file and use loadSynthdef.`);
+    const request = cmd.synthdefReceive(bytes);
+    if (!wait) return this.send(request.message);
+    await this.request(request);
+  }
+
+  /** Loads a .scsyndef file. A local server reads the file itself; a remote one gets its bytes. */
+  async loadSynthdef(synthdefPath: string): Promise<void> {
+    if (this.isLocal) await this.request(cmd.synthdefLoad(path.resolve(synthdefPath)));
+    else await this.sendSynthdef(await readFile(synthdefPath));
+  }
+
+  /** Loads every .scsyndef in a folder (the shipped ones by default). */
+  async loadSynthdefs(synthdefDir: string = this.settings.synthdefsDir): Promise<void> {
+    if (this.isLocal) {
+      await this.request(cmd.synthdefLoadDir(path.resolve(synthdefDir)));
+      return;
+    }
+    for (const file of (await readdir(synthdefDir)).filter((name) => name.endsWith('.scsyndef'))) {
+      await this.sendSynthdef(await readFile(path.join(synthdefDir, file)));
+    }
+  }
+
+  /** A short sound that says the server is there. */
+  blip(): void {
+    const b = this.bundler(0);
+    b.add(cmd.synthNew('sclive_blip', this.allocateNodeId(), cmd.AddAction.head, this.defaultGroup, { freq: 880, amp: 0.1 }));
+    b.send();
+  }
+
+  // ---- allocation ----------------------------------------------------------------------
+
+  allocateNodeId(): number {
+    return this.nodeIds.allocate();
+  }
+
+  allocateBufferId(num = 1): number[] {
+    return this.requireAllocator(this.bufferIds, 'buffer').allocate(num);
+  }
+
+  allocateControlBusIdx(num = 1): number[] {
+    return this.requireAllocator(this.controlBusIds, 'control bus').allocate(num);
+  }
+
+  allocateAudioBusIdx(num = 1): number[] {
+    return this.requireAllocator(this.audioBusIds, 'audio bus').allocate(num);
+  }
+
+  freeBufferIds(ids: number[]): void {
+    this.requireAllocator(this.bufferIds, 'buffer').freeIds(ids);
+  }
+
+  freeControlBusIdx(ids: number[]): void {
+    this.requireAllocator(this.controlBusIds, 'control bus').freeIds(ids);
+  }
+
+  freeAudioBusIdx(ids: number[]): void {
+    this.requireAllocator(this.audioBusIds, 'audio bus').freeIds(ids);
+  }
+
+  private requireAllocator(allocator: IDBlockAllocator | undefined, what: string): IDBlockAllocator {
+    if (!allocator) throw new ServerNotRunningError(`allocate a ${what}`);
+    return allocator;
+  }
+
+  // ---- nodes ---------------------------------------------------------------------------
+
+  /**
+   * Frees all nodes (root: everything, re-creating every client's default group; else only
+   * this client's default group), clears scheduled bundles, re-runs init hooks and syncs.
+   */
+  async freeAll(root = true): Promise<void> {
+    this.requireConnection('free all nodes');
+    this.send(cmd.groupFreeAll(root ? 0 : this.defaultGroup));
+    this.send(cmd.clearSched());
+    if (root) {
+      this.volumeNodeIds = [];
+      this.sendDefaultGroups();
+    }
+    await this.sync();
+    await this.executeInitHooks();
+    if (root) await this.applyVolume();
+    await this.sync();
+  }
+
+  /** The server's whole node tree. Complete even when one reply cannot hold it. */
+  async queryAllNodes(includeControls = true): Promise<GroupNode> {
+    try {
+      const reply = await this.request(cmd.groupQueryTree(0, includeControls));
+      return parseQueryTreeReply(reply.args);
+    } catch (error) {
+      if (!(error instanceof ServerFailError && /overflow/i.test(error.serverMessage))) throw error;
+      this.logger.debug(`/g_queryTree reply too large (${error.serverMessage}); reading the tree another way.`);
+    }
+    if (this.ownsProcess) return this.dumpTreeFromStdout(includeControls);
+    return this.queryTreeGroupByGroup(includeControls);
+  }
+
+  /** Makes scsynth print the tree; with `returnTree` the printed tree is returned as text. */
+  async dumpTree(controls = true, returnTree = false): Promise<string | undefined> {
+    if (!returnTree) {
+      this.send(cmd.groupDumpTree(0, controls));
+      return undefined;
+    }
+    if (this.ownsProcess) return formatTree(await this.dumpTreeFromStdout(controls));
+    return formatTree(await this.queryAllNodes(controls));
+  }
+
+  /**
+   * /g_dumpTree prints without a size limit. scsynth prints one dump per audio period, at
+   * its end, so the end of the tree is marked by a second dump in a later period (after a
+   * /sync): a fresh empty group whose header can only follow the whole tree on stdout.
+   */
+  private async dumpTreeFromStdout(includeControls: boolean): Promise<GroupNode> {
+    while (this.dumpCollector) await new Promise((resolve) => setTimeout(resolve, 10));
+    const marker = this.allocateNodeId();
+    const lines: string[] = [];
+    let collecting = false;
+    let resolveDone!: () => void;
+    const done = new Promise<void>((resolve) => (resolveDone = resolve));
+    this.dumpCollector = (line) => {
+      const trimmed = line.trim();
+      if (trimmed === `NODE TREE Group ${marker}`) resolveDone();
+      else if (collecting) lines.push(line);
+      else if (trimmed === 'NODE TREE Group 0') {
+        collecting = true;
+        lines.push(line);
+      }
+    };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      this.send(cmd.groupDumpTree(0, includeControls));
+      await this.sync();
+      this.send({ timeTag: IMMEDIATELY, packets: [cmd.groupNew(marker, cmd.AddAction.tail, 0), cmd.groupDumpTree(marker, false)] });
+      await Promise.race([
+        done,
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('scsynth did not print the node tree within 10 s')), 10_000);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      this.dumpCollector = undefined;
+      if (this.connection?.isOpen) this.send(cmd.nodeFree(marker));
+    }
+    const tree = parseDumpTree(lines);
+    if (!tree) throw new Error('could not read the node tree that scsynth printed');
+    return tree;
+  }
+
+  /**
+   * For a remote server whose tree is too large for one reply: each group is queried on its
+   * own; a group whose own reply is still too large lists its nodes from the live model.
+   */
+  private async queryTreeGroupByGroup(includeControls: boolean): Promise<GroupNode> {
+    const visit = async (groupId: number): Promise<GroupNode> => {
+      try {
+        return parseQueryTreeReply((await this.request(cmd.groupQueryTree(groupId, includeControls))).args);
+      } catch (error) {
+        if (!(error instanceof ServerFailError && /overflow/i.test(error.serverMessage))) throw error;
+      }
+      const children = [];
+      for (const child of this.nodeWatcher.children(groupId)) {
+        children.push(child.isGroup ? await visit(child.nodeId) : { kind: 'synth' as const, nodeId: child.nodeId, defName: child.defName ?? '?' });
+      }
+      return { kind: 'group', nodeId: groupId, children };
+    };
+    return visit(0);
+  }
+
+  private scheduleResync(reason: string): void {
+    this.logger.debug(`Node model out of step (${reason}); resynchronising.`);
+    if (this.resyncTimer || this.stateValue !== 'running') return;
+    // Wait for the burst that caused the gap to settle, then query once.
+    this.resyncTimer = setTimeout(() => {
+      this.resyncTimer = undefined;
+      void this.resyncNodeTree();
+    }, 100);
+    this.resyncTimer.unref();
+  }
+
+  /** Replaces the node model with a fresh tree query. */
+  async resyncNodeTree(): Promise<void> {
+    if (this.resyncing) return this.resyncing;
+    this.nodeWatcher.beginResync();
+    this.resyncing = (async () => {
+      let tree: GroupNode | undefined;
+      try {
+        tree = await this.queryAllNodes(false);
+      } catch (error) {
+        this.logger.warn(`Could not query the node tree: ${(error as Error).message}`);
+      } finally {
+        this.nodeWatcher.finishResync(tree);
+        this.resyncing = undefined;
+      }
+    })();
+    return this.resyncing;
+  }
+
+  private scheduleDefNameLookup(groupId: number): void {
+    this.groupsMissingDefNames.add(groupId);
+    if (this.defNameTimer || this.stateValue !== 'running') return;
+    this.defNameTimer = setTimeout(() => {
+      this.defNameTimer = undefined;
+      void this.lookUpDefNames();
+    }, 50);
+    this.defNameTimer.unref();
+  }
+
+  /** Fills in def names of synths other clients created, from a query of their group. */
+  private async lookUpDefNames(): Promise<void> {
+    const groups = [...this.groupsMissingDefNames];
+    this.groupsMissingDefNames.clear();
+    for (const groupId of groups) {
+      if (!this.connection?.isOpen) return;
+      try {
+        const tree = parseQueryTreeReply((await this.request(cmd.groupQueryTree(groupId, false))).args);
+        for (const child of tree.children) {
+          if (child.kind === 'synth') this.nodeWatcher.setDefName(child.nodeId, child.defName);
+        }
+      } catch (error) {
+        this.logger.debug(`Def names of group ${groupId} unknown: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  // ---- volume --------------------------------------------------------------------------
+
+  /** Volume in dB (-90..+6). */
+  get volume(): number {
+    return this.volumeDb;
+  }
+
+  set volume(dB: number) {
+    void this.setVolume(dB).catch((error: Error) => this.logger.warn(`Setting the volume failed: ${error.message}`));
+  }
+
+  get muted(): boolean {
+    return this.mutedValue;
+  }
+
+  async setVolume(dB: number): Promise<void> {
+    this.volumeDb = clipVolume(dB);
+    await this.applyVolume();
+  }
+
+  async mute(): Promise<void> {
+    this.mutedValue = true;
+    await this.applyVolume();
+  }
+
+  async unmute(): Promise<void> {
+    this.mutedValue = false;
+    await this.applyVolume();
+  }
+
+  /** Puts the volume synths in place (or removes them at 0 dB unmuted, where they cost nothing). */
+  private async applyVolume(): Promise<void> {
+    const amp = volumeAmp(this.volumeDb, this.mutedValue);
+    this.onDidChangeVolumeEmitter.fire({ volume: this.volumeDb, muted: this.mutedValue });
+    if (!this.connection?.isOpen || this.stateValue !== 'running') return;
+    if (amp === 1) {
+      if (this.volumeNodeIds.length === 0) return;
+      void this.sendMany(volumeReleaseMessages(this.volumeNodeIds));
+      this.volumeNodeIds = [];
+    } else if (this.volumeNodeIds.length) {
+      void this.sendMany(volumeSetMessages(this.volumeNodeIds, amp));
+    } else {
+      const layout = volumeSynthLayout(this.options.numOutputBuses);
+      this.volumeNodeIds = layout.map(() => this.allocateNodeId());
+      void this.sendMany(volumeSynthMessages(this.volumeNodeIds, this.options.numOutputBuses, amp));
+    }
+    await this.sync();
+  }
+
+  /** Node ids of the volume synths now on the server. */
+  get volumeSynthIds(): readonly number[] {
+    return this.volumeNodeIds;
+  }
+
+  toString(): string {
+    return `<SCServer addr=${this.addr.join(':')} state=${this.stateValue} clientId=${this.clientIdValue} pid=${this.pid ?? '-'}>`;
+  }
+}
+
+/** Collects messages into one timed bundle (sc3nb's Bundler). */
+export class Bundler {
+  readonly packets: Array<OscMessage | OscBundle> = [];
+
+  constructor(private readonly server: SCServer, readonly timeTag: TimeTag) {}
+
+  add(message: OscMessage | OscBundle): this;
+  add(address: string, args?: OscArgument[]): this;
+  add(messageOrAddress: OscMessage | OscBundle | string, args: OscArgument[] = []): this {
+    this.packets.push(typeof messageOrAddress === 'string' ? { address: messageOrAddress, args } : messageOrAddress);
+    return this;
+  }
+
+  toPacket(): OscBundle {
+    return { timeTag: this.timeTag, packets: [...this.packets] };
+  }
+
+  send(): void {
+    this.server.send(this.toPacket());
+  }
+}
+
+function argValue(arg: OscArgument | undefined): unknown {
+  if (arg !== null && typeof arg === 'object' && !(arg instanceof Uint8Array)) return 'value' in arg ? arg.value : undefined;
+  return arg;
+}
+
+/** True when something is bound to `port` on `address` (scsynth or any other program). */
+export async function isUdpPortTaken(port: number, address: string): Promise<boolean> {
+  const socket = dgram.createSocket('udp4');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind({ port, address, exclusive: true }, () => resolve());
+    });
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+  } finally {
+    socket.close();
+  }
+}
+
+/** True when a scsynth at host:port answers /status within `timeoutMs`. */
+export async function answersStatus(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  const connection = new OscConnection({ host, port, timeoutMs });
+  try {
+    await connection.open();
+    await connection.request(cmd.status(), timeoutMs);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    connection.close();
+  }
+}
+
+export { BootError };

@@ -1,0 +1,60 @@
+// A JACK server with the dummy backend, for machines without a sound card (tests, demo, bench).
+// Runs under its own name so it never meets a JACK server the user runs; stopped by its pid.
+import { spawn, spawnSync, ChildProcess } from 'node:child_process';
+
+export interface DummyJack {
+  name: string;
+  pid: number;
+  /** Environment that points scsynth at this JACK server. */
+  env: NodeJS.ProcessEnv;
+  periodFrames: number;
+  sampleRate: number;
+  stop(): Promise<void>;
+}
+
+export async function startDummyJack(options: { periodFrames?: number; sampleRate?: number; name?: string } = {}): Promise<DummyJack> {
+  const periodFrames = options.periodFrames ?? 1024;
+  const sampleRate = options.sampleRate ?? 48000;
+  const name = options.name ?? `sclive-${process.pid}-${Date.now() % 100000}`;
+  const env = { JACK_DEFAULT_SERVER: name, JACK_NO_START_SERVER: '1' };
+  let child: ChildProcess;
+  try {
+    child = spawn('jackd', ['-n', name, '-r', '-d', 'dummy', '-r', String(sampleRate), '-p', String(periodFrames)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  } catch (error) {
+    throw new Error(`could not start jackd (${(error as Error).message}); install it: sudo apt-get install jackd2`);
+  }
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const spawnError = new Promise<never>((_, reject) =>
+    child.once('error', (error) => reject(new Error(`could not start jackd (${error.message}); install it: sudo apt-get install jackd2`))),
+  );
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  };
+  // jack_wait blocks until the named server accepts clients.
+  const ready = new Promise<void>((resolve, reject) => {
+    const deadline = Date.now() + 10_000;
+    const check = () => {
+      if (child.exitCode !== null) return reject(new Error(`jackd exited: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+      const result = spawnSync('jack_wait', ['-c'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+      if (/^running/m.test(result.stdout ?? '')) return resolve();
+      if (Date.now() > deadline) return reject(new Error(`jackd did not start within 10 s: ${stderr.trim()}`));
+      setTimeout(check, 50);
+    };
+    check();
+  });
+  try {
+    await Promise.race([ready, spawnError]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { name, pid: child.pid!, env, periodFrames, sampleRate, stop };
+}
