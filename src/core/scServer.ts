@@ -13,7 +13,7 @@ import { findScsynth } from './scsynthLocator';
 import { BootError, ProcessExit, ProcessLine, ScsynthProcess } from './scsynthProcess';
 import { IDBlockAllocator, NodeIdAllocator, clientBlock, defaultGroupIdOf } from './idAllocators';
 import { NODE_NOTIFICATIONS, NodeWatcher } from './nodeWatcher';
-import { GroupNode, formatTree, parseDumpTree, parseQueryTreeReply } from './nodeTree';
+import { GroupNode, TreeNode, formatTree, parseDumpTree, parseQueryTreeReply } from './nodeTree';
 import { ServerStatus, ServerVersion, parseStatusReply, parseVersionReply } from './serverStatus';
 import { clipVolume, volumeAmp, volumeReleaseMessages, volumeSetMessages, volumeSynthLayout, volumeSynthMessages } from './volume';
 
@@ -376,7 +376,7 @@ export class SCServer implements Disposable {
         tree = parseQueryTreeReply((await this.request(cmd.groupQueryTree(0, false))).args);
       } else {
         tree = await treeReply.then((reply) => parseQueryTreeReply(reply.args)).catch((error: Error) => {
-          if (error instanceof ServerFailError && /overflow/i.test(error.serverMessage)) return undefined;
+          if (isOverflow(error)) return undefined;
           throw error;
         });
       }
@@ -797,27 +797,46 @@ export class SCServer implements Disposable {
     await this.sync();
   }
 
-  /** The server's whole node tree. Complete even when one reply cannot hold it. */
+  /**
+   * The server's whole node tree, also when one /g_queryTree reply cannot hold it (scsynth
+   * refuses replies over 64 KB: about 2,700 synths with controls, 3,400 without). Then the
+   * structure comes from /g_dumpTree on stdout for a server this program started (complete at
+   * 20,000 synths) or group by group otherwise, and controls are added for every group
+   * whose own reply fits; synths in a group too large for any reply come without controls.
+   */
   async queryAllNodes(includeControls = true): Promise<GroupNode> {
     try {
       const reply = await this.request(cmd.groupQueryTree(0, includeControls));
       return parseQueryTreeReply(reply.args);
     } catch (error) {
-      if (!(error instanceof ServerFailError && /overflow/i.test(error.serverMessage))) throw error;
-      this.logger.debug(`/g_queryTree reply too large (${error.serverMessage}); reading the tree another way.`);
+      if (!isOverflow(error)) throw error;
+      this.logger.debug(`/g_queryTree reply too large (${(error as ServerFailError).serverMessage}); reading the tree another way.`);
     }
-    if (this.ownsProcess) return this.dumpTreeFromStdout(includeControls);
-    return this.queryTreeGroupByGroup(includeControls);
+    const tree = this.ownsProcess ? await this.dumpTreeFromStdout() : await this.queryTreeGroupByGroup(0);
+    if (includeControls) await this.addControlsWhereTheyFit(tree);
+    return tree;
   }
 
-  /** Makes scsynth print the tree; with `returnTree` the printed tree is returned as text. */
+  /** Makes scsynth print the tree; with `returnTree` the tree is also returned as text. */
   async dumpTree(controls = true, returnTree = false): Promise<string | undefined> {
-    if (!returnTree) {
-      this.send(cmd.groupDumpTree(0, controls));
-      return undefined;
-    }
-    if (this.ownsProcess) return formatTree(await this.dumpTreeFromStdout(controls));
+    this.send(cmd.groupDumpTree(0, controls));
+    if (!returnTree) return undefined;
     return formatTree(await this.queryAllNodes(controls));
+  }
+
+  /** Replaces each group's subtree by a query with controls, descending where it overflows. */
+  private async addControlsWhereTheyFit(group: GroupNode): Promise<void> {
+    for (let index = 0; index < group.children.length; index++) {
+      const child = group.children[index];
+      if (child.kind !== 'group') continue;
+      try {
+        group.children[index] = parseQueryTreeReply((await this.request(cmd.groupQueryTree(child.nodeId, true))).args);
+      } catch (error) {
+        if (!isOverflow(error)) throw error;
+        await this.addControlsWhereTheyFit(child);
+      }
+    }
+    // Synths directly in the root group: only a whole-tree reply would carry their controls.
   }
 
   /**
@@ -825,7 +844,7 @@ export class SCServer implements Disposable {
    * its end, so the end of the tree is marked by a second dump in a later period (after a
    * /sync): a fresh empty group whose header can only follow the whole tree on stdout.
    */
-  private async dumpTreeFromStdout(includeControls: boolean): Promise<GroupNode> {
+  private async dumpTreeFromStdout(): Promise<GroupNode> {
     while (this.dumpCollector) await new Promise((resolve) => setTimeout(resolve, 10));
     const marker = this.allocateNodeId();
     const lines: string[] = [];
@@ -843,7 +862,8 @@ export class SCServer implements Disposable {
     };
     let timer: NodeJS.Timeout | undefined;
     try {
-      this.send(cmd.groupDumpTree(0, includeControls));
+      // Without controls: scsynth drops printed lines when a dump with controls is large.
+      this.send(cmd.groupDumpTree(0, false));
       await this.sync();
       this.send({ timeTag: IMMEDIATELY, packets: [cmd.groupNew(marker, cmd.AddAction.tail, 0), cmd.groupDumpTree(marker, false)] });
       await Promise.race([
@@ -866,20 +886,17 @@ export class SCServer implements Disposable {
    * For a remote server whose tree is too large for one reply: each group is queried on its
    * own; a group whose own reply is still too large lists its nodes from the live model.
    */
-  private async queryTreeGroupByGroup(includeControls: boolean): Promise<GroupNode> {
-    const visit = async (groupId: number): Promise<GroupNode> => {
-      try {
-        return parseQueryTreeReply((await this.request(cmd.groupQueryTree(groupId, includeControls))).args);
-      } catch (error) {
-        if (!(error instanceof ServerFailError && /overflow/i.test(error.serverMessage))) throw error;
-      }
-      const children = [];
-      for (const child of this.nodeWatcher.children(groupId)) {
-        children.push(child.isGroup ? await visit(child.nodeId) : { kind: 'synth' as const, nodeId: child.nodeId, defName: child.defName ?? '?' });
-      }
-      return { kind: 'group', nodeId: groupId, children };
-    };
-    return visit(0);
+  private async queryTreeGroupByGroup(groupId: number): Promise<GroupNode> {
+    try {
+      return parseQueryTreeReply((await this.request(cmd.groupQueryTree(groupId, false))).args);
+    } catch (error) {
+      if (!isOverflow(error)) throw error;
+    }
+    const children: TreeNode[] = [];
+    for (const child of this.nodeWatcher.children(groupId)) {
+      children.push(child.isGroup ? await this.queryTreeGroupByGroup(child.nodeId) : { kind: 'synth', nodeId: child.nodeId, defName: child.defName ?? '?' });
+    }
+    return { kind: 'group', nodeId: groupId, children };
   }
 
   private scheduleResync(reason: string): void {
@@ -1017,6 +1034,10 @@ export class Bundler {
   send(): void {
     this.server.send(this.toPacket());
   }
+}
+
+function isOverflow(error: unknown): boolean {
+  return error instanceof ServerFailError && /overflow/i.test(error.serverMessage);
 }
 
 function argValue(arg: OscArgument | undefined): unknown {

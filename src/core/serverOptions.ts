@@ -11,6 +11,14 @@ export interface ServerOptionsInit {
   numControlBuses?: number;
   numSampleBuffers?: number;
   publishRendezvous?: boolean;
+  /** Most nodes the server can hold (`-n`; scsynth's default is 1024). */
+  maxNodes?: number;
+  /** Most SynthDefs the server can hold (`-d`; scsynth's default is 1024). */
+  maxSynthDefs?: number;
+  /** Real-time memory in KB for delay lines and the like (`-m`; scsynth's default is 8192). */
+  memSize?: number;
+  /** Wire buffers, the limit of a SynthDef's parallel signal paths (`-w`; default 64). */
+  numWireBufs?: number;
   blockSize?: number;
   hardwareBufferSize?: number;
   hardwareSampleRate?: number;
@@ -41,6 +49,10 @@ export class ServerOptions {
   readonly numControlBuses: number;
   readonly numSampleBuffers: number;
   readonly publishRendezvous: boolean;
+  readonly maxNodes: number | undefined;
+  readonly maxSynthDefs: number | undefined;
+  readonly memSize: number | undefined;
+  readonly numWireBufs: number | undefined;
   readonly blockSize: number | undefined;
   readonly hardwareBufferSize: number | undefined;
   readonly hardwareSampleRate: number | undefined;
@@ -62,6 +74,10 @@ export class ServerOptions {
     this.numControlBuses = integerIn('numControlBuses', init.numControlBuses ?? 4096, 1, 1 << 24);
     this.numSampleBuffers = integerIn('numSampleBuffers', init.numSampleBuffers ?? 1024, 1, 1 << 24);
     this.publishRendezvous = booleanOption('publishRendezvous', init.publishRendezvous ?? false);
+    this.maxNodes = optional(init.maxNodes, (value) => integerIn('maxNodes', value, 1, 1 << 24));
+    this.maxSynthDefs = optional(init.maxSynthDefs, (value) => integerIn('maxSynthDefs', value, 1, 1 << 20));
+    this.memSize = optional(init.memSize, (value) => integerIn('memSize', value, 1, 1 << 24));
+    this.numWireBufs = optional(init.numWireBufs, (value) => integerIn('numWireBufs', value, 1, 1 << 16));
     this.blockSize = optional(init.blockSize, (value) => powerOfTwo('blockSize', value, 1, 1024));
     this.hardwareBufferSize = optional(init.hardwareBufferSize, (value) => integerIn('hardwareBufferSize', value, 1, 65536));
     this.hardwareSampleRate = optional(init.hardwareSampleRate, (value) => integerIn('hardwareSampleRate', value, 1000, 768000));
@@ -111,6 +127,10 @@ export class ServerOptions {
       numControlBuses: this.numControlBuses,
       numSampleBuffers: this.numSampleBuffers,
       publishRendezvous: this.publishRendezvous,
+      maxNodes: this.maxNodes,
+      maxSynthDefs: this.maxSynthDefs,
+      memSize: this.memSize,
+      numWireBufs: this.numWireBufs,
       blockSize: this.blockSize,
       hardwareBufferSize: this.hardwareBufferSize,
       hardwareSampleRate: this.hardwareSampleRate,
@@ -135,6 +155,10 @@ export class ServerOptions {
       '-R', this.publishRendezvous ? '1' : '0',
       '-B', this.bindAddress,
     ];
+    if (this.maxNodes !== undefined) args.push('-n', String(this.maxNodes));
+    if (this.maxSynthDefs !== undefined) args.push('-d', String(this.maxSynthDefs));
+    if (this.memSize !== undefined) args.push('-m', String(this.memSize));
+    if (this.numWireBufs !== undefined) args.push('-w', String(this.numWireBufs));
     if (this.blockSize !== undefined) args.push('-z', String(this.blockSize));
     if (this.hardwareBufferSize !== undefined) args.push('-Z', String(this.hardwareBufferSize));
     if (this.hardwareSampleRate !== undefined) args.push('-S', String(this.hardwareSampleRate));

@@ -292,7 +292,7 @@ export class OscConnection implements Disposable {
       this.remove(entry);
       entry.reject(error);
     } else {
-      this.logger.warn(`scsynth: ${error.message}`);
+      this.logger.warn(error.message);
       this.onFailEmitter.fire(error);
     }
   }
