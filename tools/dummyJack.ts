@@ -27,7 +27,15 @@ export async function startDummyJack(options: { periodFrames?: number; sampleRat
   }
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // If this process dies without stopping it, the JACK server it started goes with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.off('exit', killOnExit);
+      resolve();
+    }),
+  );
   const spawnError = new Promise<never>((_, reject) =>
     child.once('error', (error) => reject(new Error(`could not start jackd (${error.message}); install it: sudo apt-get install jackd2`))),
   );

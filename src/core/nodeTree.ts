@@ -144,6 +144,21 @@ export function countNodes(root: TreeNode): { synths: number; groups: number } {
   return { synths, groups };
 }
 
+/**
+ * A control value as a person reads it: scsynth holds float32, so 0.08 comes back as
+ * 0.07999999821186066; this prints the shortest decimal that is the same float32 (0.08).
+ */
+export function formatControlValue(value: ControlValue): string {
+  if (typeof value === 'string') return value;
+  if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
+  const single = Math.fround(value);
+  for (let precision = 1; precision <= 9; precision++) {
+    const text = single.toPrecision(precision);
+    if (Math.fround(Number(text)) === single) return String(Number(text));
+  }
+  return String(value);
+}
+
 /** The tree as scsynth's dump prints it, for the log. */
 export function formatTree(root: TreeNode): string {
   const lines: string[] = [];
@@ -152,7 +167,7 @@ export function formatTree(root: TreeNode): string {
     if (node.kind === 'group') lines.push(depth === 0 ? `NODE TREE Group ${node.nodeId}` : `${pad}${node.nodeId} group`);
     else {
       lines.push(`${pad}${node.nodeId} ${node.defName}`);
-      if (node.controls?.length) lines.push(`${pad}  ${node.controls.map(([name, value]) => `${name}: ${value}`).join(' ')}`);
+      if (node.controls?.length) lines.push(`${pad}  ${node.controls.map(([name, value]) => `${name}: ${formatControlValue(value)}`).join(' ')}`);
     }
   }
   return lines.join('\n');
