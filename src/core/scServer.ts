@@ -96,6 +96,8 @@ export class SCServer implements Disposable {
   private stateValue: ServerState = 'stopped';
   private lastBoot: BootOptions | undefined;
   private remoteAddress: { host: string; port: number } | undefined;
+  private usableAt = 0;
+  private bootTimingsValue: { readyAt: number; usableAt: number } | undefined;
 
   private clientIdValue: number;
   private maxLoginsValue: number;
@@ -191,6 +193,11 @@ export class SCServer implements Disposable {
 
   get pid(): number | undefined {
     return this.process?.pid;
+  }
+
+  /** When the last boot saw scsynth's ready line and when the session was usable (performance.now() ms). */
+  get bootTimings(): { readyAt: number; usableAt: number } | undefined {
+    return this.bootTimingsValue;
   }
 
   /** The scsynth command line of the last boot. */
@@ -296,6 +303,7 @@ export class SCServer implements Disposable {
       throw error;
     }
     const proc = this.process;
+    const readyAt = performance.now();
     this.runScope.add(proc.onLine((line) => {
       this.dumpCollector?.(line.text);
       this.onOutputEmitter.fire(line);
@@ -305,6 +313,7 @@ export class SCServer implements Disposable {
     try {
       await this.connect(host, port);
       await this.init(options.withBlip ?? false);
+      this.bootTimingsValue = { readyAt, usableAt: this.usableAt };
     } catch (error) {
       this.logger.error(`Initialising the server failed: ${(error as Error).message}`);
       await this.quit().catch(() => undefined);
@@ -385,6 +394,7 @@ export class SCServer implements Disposable {
     }
     if (!connection.isOpen) throw new Error('the connection closed during initialisation');
     this.setState('running');
+    this.usableAt = performance.now();
     this.startPolling();
     if (!tree) await this.resyncNodeTree();
     await this.executeInitHooks();
