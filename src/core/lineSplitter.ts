@@ -1,11 +1,14 @@
-/** Turns stream chunks into whole lines; a line split across chunks is joined. */
+import { StringDecoder } from 'node:string_decoder';
+
+/** Turns stream chunks into whole lines; a line (or a UTF-8 character) split across chunks is joined. */
 export class LineSplitter {
   private partial = '';
+  private readonly decoder = new StringDecoder('utf8');
 
   constructor(private readonly onLine: (line: string) => void) {}
 
   push(chunk: string | Buffer): void {
-    const text = this.partial + chunk.toString();
+    const text = this.partial + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
     const lines = text.split('\n');
     this.partial = lines.pop() ?? '';
     for (const line of lines) this.onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
@@ -13,7 +16,8 @@ export class LineSplitter {
 
   /** Emits what is left at the end of the stream. */
   flush(): void {
-    if (this.partial) this.onLine(this.partial);
+    const rest = this.partial + this.decoder.end();
+    if (rest) this.onLine(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
     this.partial = '';
   }
 }

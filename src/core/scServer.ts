@@ -230,6 +230,17 @@ export class SCServer implements Disposable {
     this.settings.latencyMs = ms;
   }
 
+  get statusIntervalMs(): number {
+    return this.settings.statusIntervalMs;
+  }
+
+  /** Changes the poll interval; takes effect at once while running (0 stops polling). */
+  set statusIntervalMs(ms: number) {
+    if (!(ms >= 0)) throw new RangeError('status interval must be >= 0 ms');
+    this.settings.statusIntervalMs = ms;
+    if (this.pollTimer) this.startPolling();
+  }
+
   /** The last polled status, undefined before the first reply. */
   get lastStatus(): ServerStatus | undefined {
     return this.statusValue;

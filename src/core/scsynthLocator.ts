@@ -49,7 +49,9 @@ export function installPlaces(program: ServerProgram, platform: NodeJS.Platform,
       if (!root) continue;
       let versions: string[] = [];
       try {
-        versions = readdirSync(root).filter((name) => /^SuperCollider/i.test(name)).sort().reverse();
+        versions = readdirSync(root).filter((name) => /^SuperCollider/i.test(name))
+          // Newest first: 3.13 before 3.9.
+          .sort((a, b) => b.localeCompare(a, undefined, { numeric: true }));
       } catch {
         // No such folder.
       }

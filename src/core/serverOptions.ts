@@ -1,4 +1,5 @@
 // sc3nb's ServerOptions: the command-line options of scsynth, validated before any spawn.
+import { isIP } from 'node:net';
 
 export type ServerProgram = 'scsynth' | 'supernova';
 
@@ -92,7 +93,7 @@ export class ServerOptions {
     }
     this.otherOptions = [...other];
     this.bindAddress = nonEmptyString('bindAddress', init.bindAddress ?? '127.0.0.1');
-    if (!/^[0-9a-fA-F:.]+$/.test(this.bindAddress)) {
+    if (isIP(this.bindAddress) === 0) {
       throw new InvalidServerOptionError('bindAddress', `"${this.bindAddress}" is not an IP address; use 127.0.0.1 for this machine only or 0.0.0.0 for every interface`);
     }
     const program = init.program ?? 'scsynth';

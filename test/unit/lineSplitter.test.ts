@@ -41,10 +41,7 @@ describe('LineSplitter', () => {
     assert.deepEqual(lines, ['one', 'two']);
   });
 
-  // BUG: push() decodes every Buffer chunk on its own (chunk.toString()), so a UTF-8
-  // character split across two stdout chunks (e.g. in an audio device name) becomes two
-  // U+FFFD replacement characters. scsynthProcess pushes raw Buffers from the pipes.
-  it.skip('keeps a multi-byte UTF-8 character split across Buffer chunks', () => {
+  it('keeps a multi-byte UTF-8 character split across Buffer chunks', () => {
     const { lines, splitter } = collect();
     const bytes = Buffer.from('Périphérique\n', 'utf8');
     splitter.push(bytes.subarray(0, 2));

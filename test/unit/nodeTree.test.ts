@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { GroupNode, TreeParseError, countNodes, formatTree, parseDumpTree, parseQueryTreeReply } from '../../src/core/nodeTree';
+import { GroupNode, TreeParseError, countNodes, formatControlValue, formatTree, parseDumpTree, parseQueryTreeReply } from '../../src/core/nodeTree';
 import type { OscValue } from '../../src/core/osc/oscCodec';
 
 // Real scsynth 3.13 /g_dumpTree 0 1 output (sclang client 0, this client 1, 7 = maxLogins - 1).
@@ -132,19 +132,41 @@ describe('countNodes and formatTree', () => {
     assert.deepEqual(countNodes({ kind: 'group', nodeId: 0, children: [] }), { synths: 0, groups: 1 });
   });
 
-  it('formats like scsynth dumps and parses back to the same tree', () => {
-    const text = formatTree(DUMP_TREE);
-    assert.deepEqual(text.split('\n'), [
+  it('formats like scsynth dumps, float32 values as their shortest decimal', () => {
+    assert.deepEqual(formatTree(DUMP_TREE).split('\n'), [
       'NODE TREE Group 0',
       '   469762049 group',
       '   67108865 group',
       '      67109864 sclive_sine',
-      '        freq: 330 amp: 0.10000000149012 out: 0 pan: 0 gate: 1',
+      '        freq: 330 amp: 0.1 out: 0 pan: 0 gate: 1',
       '   1 group',
       '   67109865 sclive_volume_2ch',
-      '     bus: 0 volumeAmp: 0.50118720531464 volumeLag: 0.10000000149012 gate: 1',
+      '     bus: 0 volumeAmp: 0.5011872 volumeLag: 0.1 gate: 1',
     ]);
-    assert.deepEqual(parseDumpTree(text.split('\n')), DUMP_TREE);
+  });
+
+  it('parses its own output back to the same tree, up to float32', () => {
+    const reparsed = parseDumpTree(formatTree(DUMP_TREE).split('\n'));
+    assert.ok(reparsed);
+    const asFloat32 = (tree: GroupNode): unknown =>
+      JSON.parse(JSON.stringify(tree), (_key, value: unknown) => (typeof value === 'number' ? Math.fround(value) : value));
+    assert.deepEqual(asFloat32(reparsed), asFloat32(DUMP_TREE));
+    assert.deepEqual(countNodes(reparsed), countNodes(DUMP_TREE));
+  });
+
+  it('formatControlValue prints the shortest decimal of the float32 and leaves the rest alone', () => {
+    assert.equal(formatControlValue(0.07999999821186066), '0.08');
+    assert.equal(formatControlValue(0.10000000149012), '0.1');
+    assert.equal(formatControlValue(440), '440');
+    assert.equal(formatControlValue(-3), '-3');
+    assert.equal(formatControlValue(1e-7), '1e-7');
+    assert.equal(formatControlValue('c12'), 'c12');
+    assert.equal(formatControlValue(Infinity), 'Infinity');
+    for (const value of [0.2, 1 / 3, 0.7071067811865476, 12345.678, 3.4e38, 1.17549435e-38]) {
+      const single = Math.fround(value);
+      const text = formatControlValue(single);
+      assert.equal(Math.fround(Number(text)), single, `${value} printed as ${text}`);
+    }
   });
 
   it('formats a synth without controls on one line', () => {

@@ -50,6 +50,14 @@ describe('ServerOptions', () => {
       ]);
     });
 
+    it('adds -n, -d, -m and -w only when given, before -z', () => {
+      assert.deepEqual(new ServerOptions({ maxNodes: 4096 }).toArgs(), [...DEFAULT_ARGS, '-n', '4096']);
+      assert.deepEqual(new ServerOptions({ memSize: 65536, blockSize: 64 }).toArgs(), [...DEFAULT_ARGS, '-m', '65536', '-z', '64']);
+      assert.deepEqual(new ServerOptions({ maxNodes: 2048, maxSynthDefs: 2048, memSize: 16384, numWireBufs: 128 }).toArgs(), [
+        ...DEFAULT_ARGS, '-n', '2048', '-d', '2048', '-m', '16384', '-w', '128',
+      ]);
+    });
+
     it('passes -H input and output devices as separate argv entries', () => {
       assert.deepEqual(new ServerOptions({ hardwareInputDevice: 'Built-in Microphone', hardwareOutputDevice: 'Built-in Output' }).toArgs(), [
         ...DEFAULT_ARGS, '-H', 'Built-in Microphone', 'Built-in Output',
@@ -117,10 +125,7 @@ describe('ServerOptions', () => {
       assert.equal(new ServerOptions({ bindAddress: '::1' }).bindAddress, '::1');
     });
 
-    // BUG: the bindAddress check is only a character-class regex (/^[0-9a-fA-F:.]+$/), so
-    // strings that are not IP addresses ("256.1.1.1", "cafe", "...") pass and scsynth fails
-    // later at boot instead of the option being rejected up front (node:net isIP would do).
-    it.skip('rejects bindAddress values made only of hex digits, dots and colons that are not IP addresses', () => {
+    it('rejects bindAddress values made only of hex digits, dots and colons that are not IP addresses', () => {
       for (const bindAddress of ['256.1.1.1', 'cafe', '...', '1.2.3']) assertInvalid({ bindAddress }, 'bindAddress', /not an IP address/);
     });
 
@@ -139,6 +144,13 @@ describe('ServerOptions', () => {
       assert.equal(new ServerOptions().program, 'scsynth');
     });
 
+    it('rejects out-of-range maxNodes, maxSynthDefs, memSize and numWireBufs', () => {
+      assertInvalid({ maxNodes: 0 }, 'maxNodes', /from 1 to/);
+      assertInvalid({ maxSynthDefs: 1.5 }, 'maxSynthDefs', /from 1 to/);
+      assertInvalid({ memSize: -1 }, 'memSize', /from 1 to/);
+      assertInvalid({ numWireBufs: 1 << 17 }, 'numWireBufs', /from 1 to 65536/);
+    });
+
     it('rejects non-boolean publishRendezvous', () => {
       assertInvalid({ publishRendezvous: 1 as unknown as boolean }, 'publishRendezvous', /true or false/);
     });
@@ -146,14 +158,14 @@ describe('ServerOptions', () => {
 
   describe('with', () => {
     it('returns a changed copy and leaves the original alone', () => {
-      const original = new ServerOptions({ udpPort: 57111, otherOptions: ['-m', '8192'], hardwareInputDevice: 'in' });
+      const original = new ServerOptions({ udpPort: 57111, memSize: 8192, otherOptions: ['-D', '0'], hardwareInputDevice: 'in' });
       const changed = original.with({ maxLogins: 4 });
       assert.notEqual(changed, original);
       assert.equal(changed.maxLogins, 4);
       assert.equal(original.maxLogins, 6);
       assert.deepEqual(changed.toArgs(), [
         '-u', '57111', '-l', '4', '-i', '2', '-o', '2', '-a', '1024', '-c', '4096', '-b', '1024', '-R', '0', '-B', '127.0.0.1',
-        '-H', 'in', '-m', '8192',
+        '-m', '8192', '-H', 'in', '-D', '0',
       ]);
     });
 

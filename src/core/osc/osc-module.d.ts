@@ -7,7 +7,6 @@ declare module 'osc/src/osc.js' {
   }
   const osc: {
     writePacket(packet: unknown, options?: OscJsOptions): Uint8Array;
-    readPacket(data: Uint8Array, options?: OscJsOptions): unknown;
   };
   export = osc;
 }

@@ -1,5 +1,6 @@
 import osc from 'osc/src/osc.js';
 import { IMMEDIATELY, TimeTag, isImmediate, timeTagFromUnixMs, unixMsFromTimeTag } from './timeTag';
+import { MalformedPacketError, decodeOsc } from './oscDecoder';
 
 /** OSC type tags scsynth understands (and `h`/`d` for completeness). */
 export type OscTypeTag = 'i' | 'f' | 'd' | 'h' | 's' | 'b' | 'T' | 'F' | 'N';
@@ -73,7 +74,11 @@ function toOscJsArg(arg: OscArgument): unknown {
   if (t.type === 'i' && !(Number.isInteger(t.value) && t.value >= INT32_MIN && t.value <= INT32_MAX)) {
     throw new RangeError(`OSC int32 argument out of range: ${t.value}`);
   }
-  if (t.type === 'h') return { type: 'h', value: BigInt(t.value) };
+  if (t.type === 'h') {
+    // osc.js writes int64 from a long.js-style { high, low } pair.
+    const value = BigInt.asUintN(64, BigInt(t.value));
+    return { type: 'h', value: { high: Number(value >> 32n) | 0, low: Number(value & 0xffffffffn) | 0 } };
+  }
   return t;
 }
 
@@ -102,41 +107,9 @@ export function encodeBundle(timeTag: TimeTag, packets: Array<OscMessage | OscBu
   return encodePacket({ timeTag, packets });
 }
 
-interface OscJsDecoded {
-  address?: string;
-  args?: unknown[];
-  timeTag?: { raw: [number, number] };
-  packets?: OscJsDecoded[];
-}
-
-function fromOscJs(packet: OscJsDecoded): DecodedPacket {
-  if (packet.packets) {
-    const [seconds, fraction] = packet.timeTag!.raw;
-    return { timeTag: { seconds: seconds >>> 0, fraction: fraction >>> 0 }, packets: packet.packets.map(fromOscJs) };
-  }
-  const args = (packet.args ?? []).map((value) => {
-    // osc.js decodes int64 into a long.js object; callers get a bigint.
-    if (value !== null && typeof value === 'object' && 'high' in value && 'low' in value) {
-      const long = value as { high: number; low: number };
-      return (BigInt(long.high) << 32n) | BigInt(long.low >>> 0);
-    }
-    return value as OscValue;
-  });
-  return { address: packet.address!, args };
-}
-
-/** Decodes one UDP datagram. Throws a descriptive Error on a malformed packet. */
+/** Decodes one UDP datagram. Throws a MalformedPacketError on a malformed packet. */
 export function decodePacket(data: Uint8Array): DecodedPacket {
-  if (data.byteLength === 0 || data.byteLength % 4 !== 0) {
-    throw new Error(`malformed OSC packet: length ${data.byteLength} is not a positive multiple of 4`);
-  }
-  let decoded: OscJsDecoded;
-  try {
-    decoded = osc.readPacket(data, { metadata: false, unpackSingleArgs: false }) as OscJsDecoded;
-  } catch (error) {
-    throw new Error(`malformed OSC packet: ${(error as Error).message}`);
-  }
-  return fromOscJs(decoded);
+  return decodeOsc(data);
 }
 
 /** Calls `visit` for every message of a packet, bundles flattened in order. */
@@ -183,4 +156,4 @@ function paddedStringSize(text: string): number {
   return align4(Buffer.byteLength(text, 'utf8') + 1);
 }
 
-export { IMMEDIATELY, TimeTag, isImmediate, timeTagFromUnixMs, unixMsFromTimeTag };
+export { IMMEDIATELY, TimeTag, isImmediate, timeTagFromUnixMs, unixMsFromTimeTag, MalformedPacketError };

@@ -1,0 +1,65 @@
+// Activation: one controller for the window's server, the views on it, and the commands.
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { NodeTreeProvider } from './nodeTreeView';
+import { ServerController } from './serverController';
+import { ServerLog } from './serverLog';
+import { REBOOT_SETTINGS, readSettings } from './settings';
+import { ServerStatusBar } from './statusBar';
+
+/** What the extension hands out (used by its tests, and by other extensions if they like). */
+export interface SuperColliderLiveApi {
+  controller: ServerController;
+  nodeTree: NodeTreeProvider;
+  statusBar: ServerStatusBar;
+  log: ServerLog;
+}
+
+let controller: ServerController | undefined;
+
+export function activate(context: vscode.ExtensionContext): SuperColliderLiveApi {
+  const log = new ServerLog();
+  context.subscriptions.push(log);
+  try {
+    controller = new ServerController(log);
+    const nodeTree = new NodeTreeProvider(controller);
+    const treeView = vscode.window.createTreeView('sclive.nodeTree', { treeDataProvider: nodeTree, showCollapseAll: true });
+    const statusBar = new ServerStatusBar(controller);
+    context.subscriptions.push(nodeTree, treeView, statusBar);
+    context.subscriptions.push({ dispose: controller.onDidChangeServer((server) => (treeView.description = server ? server.addr.join(':') : undefined)).dispose });
+    registerCommands(context, controller, nodeTree, log);
+    context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => configurationChanged(event, controller!)));
+    maybeBootOnStartup(controller, log);
+    return { controller, nodeTree, statusBar, log };
+  } catch (error) {
+    log.error(`Activation failed: ${(error as Error).stack ?? error}`);
+    void vscode.window.showErrorMessage(`SuperCollider Live could not start: ${(error as Error).message}`, 'Show Log').then((choice) => choice && log.show());
+    throw error;
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  // Quits the server this window started, waiting for it to exit; leaves remote ones alone.
+  await controller?.dispose();
+  controller = undefined;
+}
+
+function maybeBootOnStartup(controller: ServerController, log: vscode.LogOutputChannel | { warn(message: string): void }): void {
+  try {
+    if (readSettings().bootOnStartup) void controller.boot();
+  } catch (error) {
+    log.warn(`Not booting on startup: ${(error as Error).message}`);
+  }
+}
+
+function configurationChanged(event: vscode.ConfigurationChangeEvent, controller: ServerController): void {
+  if (!event.affectsConfiguration('sclive')) return;
+  controller.applyLiveSettings();
+  const server = controller.server;
+  if (!server || server.state !== 'running' || !server.ownsProcess) return;
+  if (REBOOT_SETTINGS.some((section) => event.affectsConfiguration(section))) {
+    void vscode.window.showInformationMessage('SuperCollider server settings changed. They apply when the server boots again.', 'Reboot Now').then((choice) => {
+      if (choice) void controller.reboot();
+    });
+  }
+}

@@ -1,0 +1,258 @@
+// Owns the server of this window: one SCServer per run, the user-facing errors, context keys.
+import * as vscode from 'vscode';
+import { DisposableStore, Emitter } from '../core/events';
+import { PortInUseError, SCServer, ServerState, StateChange } from '../core/scServer';
+import { ScsynthNotFoundError } from '../core/scsynthLocator';
+import { BootError } from '../core/scsynthProcess';
+import { InvalidSettingError, ExtensionSettings, readSettings } from './settings';
+import { ServerLog } from './serverLog';
+
+export class ServerController implements vscode.Disposable {
+  private current: SCServer | undefined;
+  /** Disposables of the current run: released when the next run starts or the window closes. */
+  private readonly runScope = new DisposableStore();
+  private volumeDb = 0;
+  private mutedValue = false;
+  private busy: Promise<unknown> | undefined;
+
+  private readonly onDidChangeServerEmitter = new Emitter<SCServer | undefined>();
+  /** A new server run (or none): views re-subscribe to its events. */
+  readonly onDidChangeServer = this.onDidChangeServerEmitter.event;
+  private readonly onDidChangeStateEmitter = new Emitter<ServerState>();
+  readonly onDidChangeState = this.onDidChangeStateEmitter.event;
+
+  constructor(private readonly log: ServerLog) {
+    void this.updateContext();
+  }
+
+  get server(): SCServer | undefined {
+    return this.current;
+  }
+
+  get state(): ServerState {
+    return this.current?.state ?? 'stopped';
+  }
+
+  get volume(): number {
+    return this.current?.volume ?? this.volumeDb;
+  }
+
+  get muted(): boolean {
+    return this.current?.muted ?? this.mutedValue;
+  }
+
+  /** Boots a local scsynth with the current settings. Errors are shown to the user. */
+  async boot(): Promise<boolean> {
+    if (this.state === 'running' || this.state === 'booting') {
+      void vscode.window.showInformationMessage(`The SuperCollider server is already ${this.state}.`);
+      return this.state === 'running';
+    }
+    return this.exclusive(async () => {
+      const settings = this.settingsOrShowError();
+      if (!settings) return false;
+      const server = this.startRun(settings);
+      try {
+        await server.boot({
+          scsynthPath: settings.scsynthPath,
+          timeoutMs: settings.bootTimeoutMs,
+          withBlip: settings.bootBlip,
+          env: Object.keys(settings.env).length ? settings.env : undefined,
+        });
+        this.log.info(`Server running: ${server.commandLine ?? server.addr.join(':')}, client id ${server.clientId}.`);
+        return true;
+      } catch (error) {
+        this.showBootError(error as Error);
+        return false;
+      } finally {
+        void this.updateContext();
+      }
+    });
+  }
+
+  /** Attaches to a scsynth this window did not start (never stops it). */
+  async connect(host: string, port: number): Promise<boolean> {
+    if (this.state === 'running' || this.state === 'booting') {
+      void vscode.window.showInformationMessage(`Quit the current server first: it is ${this.state}.`);
+      return false;
+    }
+    return this.exclusive(async () => {
+      const settings = this.settingsOrShowError();
+      if (!settings) return false;
+      const server = this.startRun(settings);
+      try {
+        await server.remote(host, port, { withBlip: false });
+        this.log.info(`Connected to scsynth at ${host}:${port} as client ${server.clientId}.`);
+        return true;
+      } catch (error) {
+        this.log.error((error as Error).message);
+        void this.showError(`Could not connect to scsynth at ${host}:${port}: ${(error as Error).message}`);
+        return false;
+      } finally {
+        void this.updateContext();
+      }
+    });
+  }
+
+  async quit(): Promise<void> {
+    const server = this.current;
+    if (!server || server.state === 'stopped' || server.state === 'crashed') {
+      void vscode.window.showInformationMessage('No SuperCollider server is running.');
+      return;
+    }
+    await this.exclusive(() => server.quit());
+    void this.updateContext();
+  }
+
+  async reboot(): Promise<boolean> {
+    const server = this.current;
+    if (server && server.state === 'running' && !server.ownsProcess) {
+      void vscode.window.showWarningMessage('This server was not started here (it is a remote or attached server), so it cannot be rebooted from here.');
+      return false;
+    }
+    if (server && server.state !== 'stopped' && server.state !== 'crashed') await this.exclusive(() => server.quit());
+    return this.boot();
+  }
+
+  /** The running server, or undefined after telling the user why the action cannot run. */
+  requireRunning(action: string): SCServer | undefined {
+    const server = this.current;
+    if (server?.state === 'running') return server;
+    const why = server?.state === 'booting' ? 'the server is still booting' : server?.state === 'crashed' ? 'the server crashed' : 'no server is running';
+    void vscode.window.showWarningMessage(`Cannot ${action}: ${why}.`, 'Boot Server').then((choice) => {
+      if (choice === 'Boot Server') void vscode.commands.executeCommand('sclive.server.boot');
+    });
+    return undefined;
+  }
+
+  async setVolume(dB: number): Promise<void> {
+    this.volumeDb = dB;
+    if (this.current) await this.current.setVolume(dB);
+    this.volumeDb = this.volume;
+    void this.updateContext();
+  }
+
+  async setMuted(muted: boolean): Promise<void> {
+    this.mutedValue = muted;
+    if (this.current) await (muted ? this.current.mute() : this.current.unmute());
+    void this.updateContext();
+  }
+
+  /** Settings that apply without a reboot. */
+  applyLiveSettings(): void {
+    if (!this.current) return;
+    try {
+      const settings = readSettings();
+      this.current.latencyMs = settings.latencyMs;
+      this.current.statusIntervalMs = settings.statusIntervalMs;
+    } catch (error) {
+      this.log.warn((error as Error).message);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    const server = this.current;
+    this.current = undefined;
+    // Stop only what this window started; a remote server is merely left.
+    if (server && server.state !== 'stopped' && server.state !== 'crashed') await server.quit().catch(() => undefined);
+    server?.dispose();
+    this.runScope.dispose();
+    this.onDidChangeServerEmitter.dispose();
+    this.onDidChangeStateEmitter.dispose();
+  }
+
+  private startRun(settings: ExtensionSettings): SCServer {
+    this.runScope.dispose();
+    this.current?.dispose();
+    const server = new SCServer(settings.options, {
+      clientId: settings.clientId,
+      latencyMs: settings.latencyMs,
+      statusIntervalMs: settings.statusIntervalMs,
+      logger: this.log,
+    });
+    // Volume and mute carry over from the previous run.
+    if (this.volumeDb !== 0) server.volume = this.volumeDb;
+    if (this.mutedValue) void server.mute();
+    this.runScope.add(server.onOutput((line) => this.log.serverLine(line)));
+    this.runScope.add(server.onDidChangeState((change) => this.stateChanged(server, change)));
+    this.runScope.add(server.onDidChangeResponsiveness(() => void this.updateContext()));
+    this.runScope.add(server.onDidChangeVolume(({ volume, muted }) => {
+      this.volumeDb = volume;
+      this.mutedValue = muted;
+      void this.updateContext();
+    }));
+    this.current = server;
+    this.onDidChangeServerEmitter.fire(server);
+    return server;
+  }
+
+  private stateChanged(server: SCServer, change: StateChange): void {
+    if (server !== this.current) return;
+    void this.updateContext();
+    this.onDidChangeStateEmitter.fire(change.state);
+    if (change.state === 'crashed') {
+      const how = change.exit?.signal ? `was killed (${change.exit.signal})` : `exited with code ${change.exit?.code}`;
+      void vscode.window.showErrorMessage(`The SuperCollider server ${how}. Its last output is in the server log.`, 'Reboot', 'Show Log').then((choice) => {
+        if (choice === 'Reboot') void this.boot();
+        if (choice === 'Show Log') this.log.show();
+      });
+    }
+  }
+
+  private settingsOrShowError(): ExtensionSettings | undefined {
+    try {
+      return readSettings();
+    } catch (error) {
+      const setting = error instanceof InvalidSettingError ? error.setting : 'sclive.';
+      this.log.error((error as Error).message);
+      void vscode.window.showErrorMessage(`${(error as Error).message}. Fix it in the settings, then boot again.`, 'Open Settings').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', setting);
+      });
+      return undefined;
+    }
+  }
+
+  private showBootError(error: Error): void {
+    this.log.error(`Boot failed: ${error.message}`);
+    if (error instanceof BootError && error.lastLines.length) this.log.error(`scsynth's last lines:\n${error.lastLines.slice(-8).join('\n')}`);
+    if (error instanceof ScsynthNotFoundError) {
+      void vscode.window.showErrorMessage(error.message, 'Open Settings', 'Show Log').then((choice) => {
+        if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'sclive.scsynthPath');
+        if (choice === 'Show Log') this.log.show();
+      });
+    } else if (error instanceof PortInUseError && error.byScsynth) {
+      void vscode.window.showErrorMessage(error.message, 'Connect to It', 'Show Log').then((choice) => {
+        if (choice === 'Connect to It') void this.connect('127.0.0.1', error.port);
+        if (choice === 'Show Log') this.log.show();
+      });
+    } else {
+      void this.showError(`Booting the SuperCollider server failed: ${error.message}`);
+    }
+  }
+
+  private async showError(message: string): Promise<void> {
+    const choice = await vscode.window.showErrorMessage(message, 'Show Log');
+    if (choice) this.log.show();
+  }
+
+  /** Runs one boot/quit/connect at a time. */
+  private async exclusive<T>(task: () => Promise<T>): Promise<T> {
+    while (this.busy) await this.busy.catch(() => undefined);
+    const run = task();
+    this.busy = run;
+    try {
+      return await run;
+    } finally {
+      if (this.busy === run) this.busy = undefined;
+    }
+  }
+
+  private async updateContext(): Promise<void> {
+    const server = this.current;
+    await Promise.all([
+      vscode.commands.executeCommand('setContext', 'sclive.serverState', this.state),
+      vscode.commands.executeCommand('setContext', 'sclive.serverOwned', server?.ownsProcess ?? false),
+      vscode.commands.executeCommand('setContext', 'sclive.serverUnresponsive', server?.unresponsive ?? false),
+      vscode.commands.executeCommand('setContext', 'sclive.muted', this.muted),
+    ]);
+  }
+}

@@ -1,0 +1,82 @@
+// Reads the `sclive.` settings into the core's ServerOptions and client settings.
+import * as vscode from 'vscode';
+import { InvalidServerOptionError, ServerOptions, ServerOptionsInit } from '../core/serverOptions';
+
+export interface ExtensionSettings {
+  options: ServerOptions;
+  scsynthPath: string | undefined;
+  env: Record<string, string>;
+  clientId: number;
+  statusIntervalMs: number;
+  latencyMs: number;
+  bootTimeoutMs: number;
+  bootOnStartup: boolean;
+  bootBlip: boolean;
+  volumeStep: number;
+}
+
+/** A setting the user must fix; names the setting as it appears in the Settings UI. */
+export class InvalidSettingError extends Error {
+  constructor(readonly setting: string, message: string) {
+    super(`Setting ${setting}: ${message}`);
+    this.name = 'InvalidSettingError';
+  }
+}
+
+const SERVER_OPTION_KEYS: Array<keyof ServerOptionsInit> = [
+  'udpPort', 'bindAddress', 'maxLogins', 'numInputBuses', 'numOutputBuses', 'numAudioBuses', 'numControlBuses',
+  'numSampleBuffers', 'maxNodes', 'maxSynthDefs', 'memSize', 'numWireBufs', 'blockSize', 'hardwareBufferSize',
+  'hardwareSampleRate', 'hardwareInputDevice', 'hardwareOutputDevice', 'publishRendezvous', 'otherOptions', 'program',
+];
+
+/** Settings whose change only takes effect when scsynth is booted again. */
+export const REBOOT_SETTINGS = ['sclive.scsynthPath', 'sclive.server'];
+
+export function readSettings(): ExtensionSettings {
+  const config = vscode.workspace.getConfiguration('sclive');
+  const init: ServerOptionsInit = {};
+  for (const key of SERVER_OPTION_KEYS) {
+    const value = config.get(`server.${key}`);
+    // Empty fields mean "scsynth's own default".
+    if (value !== null && value !== undefined && value !== '') (init as Record<string, unknown>)[key] = value;
+  }
+  let options: ServerOptions;
+  try {
+    options = new ServerOptions(init);
+  } catch (error) {
+    if (error instanceof InvalidServerOptionError) {
+      throw new InvalidSettingError(`sclive.server.${error.option}`, error.message.replace(/^Invalid server option \w+: /, ''));
+    }
+    throw error;
+  }
+  const env = config.get<Record<string, unknown>>('server.env') ?? {};
+  for (const [name, value] of Object.entries(env)) {
+    if (typeof value !== 'string') throw new InvalidSettingError('sclive.server.env', `the value of ${name} must be a string`);
+  }
+  return {
+    options,
+    scsynthPath: config.get<string>('scsynthPath')?.trim() || undefined,
+    env: env as Record<string, string>,
+    clientId: integerSetting(config, 'clientId', 1, 0, 31),
+    statusIntervalMs: integerSetting(config, 'statusPollInterval', 1000, 0, 60_000),
+    latencyMs: integerSetting(config, 'bundleLatency', 200, 0, 10_000),
+    bootTimeoutMs: integerSetting(config, 'bootTimeout', 10_000, 500, 120_000),
+    bootOnStartup: config.get<boolean>('bootOnStartup') === true,
+    bootBlip: config.get<boolean>('bootBlip') !== false,
+    volumeStep: numberSetting(config, 'volumeStep', 3, 0.1, 24),
+  };
+}
+
+function integerSetting(config: vscode.WorkspaceConfiguration, key: string, fallback: number, min: number, max: number): number {
+  const value = numberSetting(config, key, fallback, min, max);
+  if (!Number.isInteger(value)) throw new InvalidSettingError(`sclive.${key}`, `${value} is not a whole number`);
+  return value;
+}
+
+function numberSetting(config: vscode.WorkspaceConfiguration, key: string, fallback: number, min: number, max: number): number {
+  const value = config.get<unknown>(key, fallback);
+  if (typeof value !== 'number' || Number.isNaN(value) || value < min || value > max) {
+    throw new InvalidSettingError(`sclive.${key}`, `${JSON.stringify(value)} is not allowed; use a number from ${min} to ${max}`);
+  }
+  return value;
+}

@@ -1,0 +1,98 @@
+// One status-bar item: server state, CPU, synths and volume; a click offers the common actions.
+import * as vscode from 'vscode';
+import { DisposableStore } from '../core/events';
+import type { SCServer } from '../core/scServer';
+import type { ServerController } from './serverController';
+
+export class ServerStatusBar implements vscode.Disposable {
+  readonly item: vscode.StatusBarItem;
+  private readonly runScope = new DisposableStore();
+  private readonly subscriptions = new DisposableStore();
+
+  constructor(private readonly controller: ServerController) {
+    this.item = vscode.window.createStatusBarItem('sclive.status', vscode.StatusBarAlignment.Left, 10);
+    this.item.name = 'SuperCollider Server';
+    this.item.command = 'sclive.server.showActions';
+    this.subscriptions.add(controller.onDidChangeServer((server) => this.attach(server)));
+    this.subscriptions.add(controller.onDidChangeState(() => this.update()));
+    this.attach(controller.server);
+    this.item.show();
+  }
+
+  private attach(server: SCServer | undefined): void {
+    this.runScope.dispose();
+    if (server) {
+      // Updates come with each polled status; nothing runs while the server is stopped.
+      this.runScope.add(server.onDidChangeStatus(() => this.update()));
+      this.runScope.add(server.onDidChangeResponsiveness(() => this.update()));
+      this.runScope.add(server.onDidChangeVolume(() => this.update()));
+    }
+    this.update();
+  }
+
+  update(): void {
+    const server = this.controller.server;
+    const state = this.controller.state;
+    const volume = this.controller.muted ? 'muted' : `${formatDb(this.controller.volume)} dB`;
+    this.item.backgroundColor = undefined;
+    if (state === 'running' && server) {
+      const status = server.lastStatus;
+      const cpu = status ? `${status.avgCpu.toFixed(1)}% ${status.peakCpu.toFixed(1)}%` : '…';
+      const synths = status ? `${status.numSynths} synth${status.numSynths === 1 ? '' : 's'}` : '';
+      if (server.unresponsive) {
+        this.item.text = `$(warning) scsynth unresponsive · ${volume}`;
+        this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      } else {
+        this.item.text = `$(pulse) ${cpu} · ${synths} · ${volume}`;
+      }
+    } else if (state === 'booting') {
+      this.item.text = '$(loading~spin) scsynth booting';
+    } else if (state === 'quitting') {
+      this.item.text = '$(loading~spin) scsynth quitting';
+    } else if (state === 'crashed') {
+      this.item.text = '$(error) scsynth crashed';
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+    } else {
+      this.item.text = '$(circle-slash) scsynth stopped';
+    }
+    this.item.tooltip = this.tooltip(server, state, volume);
+    this.item.accessibilityInformation = { label: `SuperCollider server: ${this.item.text.replace(/\$\([^)]*\)\s*/g, '')}` };
+  }
+
+  private tooltip(server: SCServer | undefined, state: string, volume: string): vscode.MarkdownString {
+    const md = new vscode.MarkdownString(undefined, true);
+    md.isTrusted = { enabledCommands: ['sclive.server.boot', 'sclive.server.quit', 'sclive.server.reboot', 'sclive.nodes.freeAll', 'sclive.volume.set', 'sclive.volume.mute', 'sclive.volume.unmute', 'sclive.log.show', 'sclive.server.connect'] };
+    md.appendMarkdown(`**SuperCollider server**: ${state}${server?.unresponsive ? ' (unresponsive)' : ''}\n\n`);
+    const status = server?.lastStatus;
+    if (server && state === 'running') {
+      md.appendMarkdown(`| | |\n|---|---|\n`);
+      md.appendMarkdown(`| Address | ${server.addr.join(':')}${server.ownsProcess ? ` (pid ${server.pid})` : ' (remote)'} |\n`);
+      md.appendMarkdown(`| Client id | ${server.clientId} of ${server.maxLogins} |\n`);
+      if (status) {
+        md.appendMarkdown(`| CPU | ${status.avgCpu.toFixed(2)}% average, ${status.peakCpu.toFixed(2)}% peak |\n`);
+        md.appendMarkdown(`| Synths / groups | ${status.numSynths} / ${status.numGroups} |\n`);
+        md.appendMarkdown(`| UGens | ${status.numUgens} |\n`);
+        md.appendMarkdown(`| SynthDefs | ${status.numSynthdefs} |\n`);
+        md.appendMarkdown(`| Sample rate | ${status.nominalSr} Hz nominal, ${status.actualSr.toFixed(2)} Hz actual |\n`);
+      }
+      md.appendMarkdown(`| Volume | ${volume} |\n\n`);
+      md.appendMarkdown('[Free All](command:sclive.nodes.freeAll) · [Set Volume](command:sclive.volume.set) · ');
+      md.appendMarkdown(this.controller.muted ? '[Unmute](command:sclive.volume.unmute) · ' : '[Mute](command:sclive.volume.mute) · ');
+      if (server.ownsProcess) md.appendMarkdown('[Reboot](command:sclive.server.reboot) · ');
+      md.appendMarkdown('[Quit](command:sclive.server.quit) · [Log](command:sclive.log.show)');
+    } else {
+      md.appendMarkdown('[Boot Server](command:sclive.server.boot) · [Connect to Remote Server](command:sclive.server.connect) · [Log](command:sclive.log.show)');
+    }
+    return md;
+  }
+
+  dispose(): void {
+    this.runScope.dispose();
+    this.subscriptions.dispose();
+    this.item.dispose();
+  }
+}
+
+export function formatDb(dB: number): string {
+  return (Math.round(dB * 10) / 10).toString();
+}
