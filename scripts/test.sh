@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Everything CI checks: types, unit tests, and the integration tests against a real scsynth.
+# Everything CI checks: types, unit tests, integration tests against a real scsynth, and the
+# extension's tests inside a real VS Code (code-server + headless Chromium here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/install-code-server.sh
 npx tsc -p . --noEmit
+node esbuild.js
 rm -rf out
 npx tsc -p tsconfig.test.json
 npx mocha --config .mocharc.unit.json
 npx mocha --config .mocharc.integration.json
+node out/test/vscode/runInCodeServer.js

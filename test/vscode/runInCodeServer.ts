@@ -1,0 +1,142 @@
+// Runs the extension's test suite (test/vscode/suite) inside a real VS Code extension host:
+// code-server on loopback, opened in headless Chromium by Playwright. While the suite holds a
+// running server, this side checks the workbench page itself (the SuperCollider view's rows,
+// the status bar item) and keeps a screenshot in test-results/.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import { format } from 'node:util';
+import * as path from 'node:path';
+import { chromium, Page } from 'playwright-core';
+import { startDummyJack } from '../../tools/dummyJack';
+import { ROOT, startCodeServer } from './codeServer';
+
+const RESULTS = path.join(ROOT, 'test-results');
+const SUITE = path.join(ROOT, 'out/test/vscode/suite/index.js');
+const WORKSPACE = path.join(ROOT, 'test/vscode/workspace');
+
+function log(message: string): void {
+  console.log(`[vscode-tests] ${message}`);
+}
+
+async function waitForFile(file: string, timeoutMs: number, failed: () => boolean): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(file)) {
+    if (failed()) throw new Error('the suite ended before it was ready for the page checks');
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${file}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return readFileSync(file, 'utf8');
+}
+
+/** The page checks: what a person sees in the workbench while a synth is playing. */
+async function checkWorkbench(page: Page, expected: { synthDef: string; synthId: number }): Promise<void> {
+  const statusItem = page.locator('.statusbar-item', { hasText: /dB|muted/ }).first();
+  await statusItem.waitFor({ timeout: 20_000 });
+  const statusText = (await statusItem.innerText()).trim();
+  log(`status bar item: "${statusText}"`);
+  if (!/\d+(\.\d)?% \d+(\.\d)?% · \d+ synths? · (-?\d+(\.\d+)? dB|muted)/.test(statusText)) {
+    throw new Error(`the status bar item shows "${statusText}", not CPU, synths and volume`);
+  }
+  const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /node tree/i }) }).first();
+  await view.waitFor({ timeout: 20_000 });
+  const synthRow = view.locator('.monaco-list-row', { hasText: String(expected.synthId) }).first();
+  await synthRow.waitFor({ timeout: 20_000 });
+  const rowText = (await synthRow.innerText()).replace(/\s+/g, ' ');
+  log(`node tree row: "${rowText}"`);
+  if (!rowText.includes(expected.synthDef)) throw new Error(`the node tree row "${rowText}" does not show the def name ${expected.synthDef}`);
+  const groupRows = await view.locator('.monaco-list-row', { hasText: 'default group' }).count();
+  if (groupRows < 1) throw new Error('the node tree shows no default group');
+  mkdirSync(RESULTS, { recursive: true });
+  await page.screenshot({ path: path.join(RESULTS, 'vscode-node-tree.png') });
+  log(`screenshot: ${path.relative(ROOT, path.join(RESULTS, 'vscode-node-tree.png'))}`);
+}
+
+async function main(): Promise<number> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sclive-vscode-'));
+  const handshake = path.join(dataDir, 'handshake');
+  mkdirSync(handshake);
+  const jack = await startDummyJack();
+  let codeServer: Awaited<ReturnType<typeof startCodeServer>> | undefined;
+  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  try {
+    codeServer = await startCodeServer({
+      workspace: WORKSPACE,
+      dataDir,
+      env: { ...jack.env, SCLIVE_E2E_DIR: handshake },
+      userSettings: {
+        'sclive.server.udpPort': 57000 + (process.pid % 500),
+        'sclive.bootBlip': false,
+        'sclive.statusPollInterval': 250,
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'extensions.autoCheckUpdates': false,
+        'telemetry.telemetryLevel': 'off',
+        'git.openRepositoryInParentFolders': 'never',
+      },
+      onOutput: (line) => process.env.SCLIVE_TEST_VERBOSE && log(`code-server: ${line}`),
+    });
+    log(`code-server at ${codeServer.url}`);
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    let exitCode: number | undefined;
+    let resolveExit!: (code: number) => void;
+    const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+    await page.exposeFunction('codeAutomationExit', (code: number) => {
+      exitCode = code;
+      resolveExit(code);
+    });
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+      const text = format(...(args as [unknown, ...unknown[]]));
+      // The suite's own output (mocha's reporter) is what matters here; the workbench's
+      // failed look-up of its extension gallery (no network) is not.
+      if (process.env.SCLIVE_TEST_VERBOSE || (!/open-vsx|ENOTFOUND/.test(text) && (type !== 'log' || /^\s/.test(text) || /passing|failing|pending/.test(text)))) console.log(text);
+    });
+    const remote = (file: string) => `vscode-remote://127.0.0.1:${codeServer!.port}${file}`;
+    const payload = JSON.stringify([
+      ['extensionDevelopmentPath', remote(ROOT)],
+      ['extensionTestsPath', remote(SUITE)],
+    ]);
+    await page.goto(`${codeServer.url}/?folder=${encodeURIComponent(WORKSPACE)}&payload=${encodeURIComponent(payload)}`);
+
+    // The page checks run while the suite holds a booted server with a synth (see the suite).
+    let pageError: Error | undefined;
+    try {
+      const ready = JSON.parse(await waitForFile(path.join(handshake, 'ready.json'), 240_000, () => exitCode !== undefined));
+      await checkWorkbench(page, ready);
+      writeFileSync(path.join(handshake, 'checked.json'), JSON.stringify({ ok: true }));
+    } catch (error) {
+      pageError = error as Error;
+      writeFileSync(path.join(handshake, 'checked.json'), JSON.stringify({ ok: false, error: pageError.message }));
+      mkdirSync(RESULTS, { recursive: true });
+      await page.screenshot({ path: path.join(RESULTS, 'vscode-failure.png') }).catch(() => undefined);
+    }
+    const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(124), 300_000));
+    const code = await Promise.race([exited, timeout]);
+    if (code === 124) log('the suite did not finish within 5 minutes');
+    if (pageError) {
+      log(`workbench page check failed: ${pageError.message}`);
+      return 1;
+    }
+    log('workbench page checks passed');
+    return code;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await codeServer?.stop();
+    await jack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => {
+    log(code === 0 ? 'passed' : `failed (exit code ${code})`);
+    process.exit(code);
+  },
+  (error: Error) => {
+    log(`error: ${error.stack ?? error.message}`);
+    process.exit(1);
+  },
+);
