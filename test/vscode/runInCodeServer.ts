@@ -8,7 +8,7 @@ import { format } from 'node:util';
 import * as path from 'node:path';
 import { chromium, Page } from 'playwright-core';
 import { startDummyJack } from '../../tools/dummyJack';
-import { ROOT, startCodeServer } from './codeServer';
+import { ROOT, startCodeServer } from '../../tools/codeServer';
 
 const RESULTS = path.join(ROOT, 'test-results');
 const SUITE = path.join(ROOT, 'out/test/vscode/suite/index.js');

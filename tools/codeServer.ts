@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
-export const ROOT = path.resolve(__dirname, '../../..');
+export const ROOT = path.resolve(__dirname, '../..');
 export const CODE_SERVER = path.join(ROOT, '.vscode-test/code-server-4.100.3/node_modules/.bin/code-server');
 
 export interface CodeServer {
@@ -26,6 +26,8 @@ export async function freeTcpPort(): Promise<number> {
 }
 
 export async function startCodeServer(options: {
+  /** Fixed port (e.g. for a person to open); a free one when omitted. */
+  port?: number;
   workspace: string;
   dataDir: string;
   env: NodeJS.ProcessEnv;
@@ -34,7 +36,7 @@ export async function startCodeServer(options: {
   onOutput?: (line: string) => void;
 }): Promise<CodeServer> {
   if (!existsSync(CODE_SERVER)) throw new Error(`code-server is not installed at ${CODE_SERVER}; run: bash scripts/install-code-server.sh`);
-  const port = await freeTcpPort();
+  const port = options.port ?? (await freeTcpPort());
   const userDir = path.join(options.dataDir, 'user-data');
   mkdirSync(path.join(userDir, 'User'), { recursive: true });
   mkdirSync(path.join(options.dataDir, 'extensions'), { recursive: true });
