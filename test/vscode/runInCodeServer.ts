@@ -14,6 +14,15 @@ const RESULTS = path.join(ROOT, 'test-results');
 const SUITE = path.join(ROOT, 'out/test/vscode/suite/index.js');
 const WORKSPACE = path.join(ROOT, 'test/vscode/workspace');
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function log(message: string): void {
   console.log(`[vscode-tests] ${message}`);
 }
@@ -121,6 +130,23 @@ async function main(): Promise<number> {
       return 1;
     }
     log('workbench page checks passed');
+    // Closing the window (here: the page, then the server) must stop the scsynth it started.
+    const leftRunning = path.join(handshake, 'left-running.json');
+    if (code === 0 && existsSync(leftRunning)) {
+      const { pid } = JSON.parse(readFileSync(leftRunning, 'utf8')) as { pid: number };
+      await browser.close();
+      browser = undefined;
+      await codeServer.stop();
+      codeServer = undefined;
+      const deadline = Date.now() + 5000;
+      while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      if (isAlive(pid)) {
+        process.kill(pid, 'SIGKILL');
+        log(`scsynth (pid ${pid}) was still running after the window closed`);
+        return 1;
+      }
+      log(`closing the window stopped the scsynth it had started (pid ${pid})`);
+    }
     return code;
   } finally {
     await browser?.close().catch(() => undefined);

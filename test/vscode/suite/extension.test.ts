@@ -59,6 +59,9 @@ describe('SuperCollider Live in VS Code', function () {
   });
 
   after(async () => {
+    // Under the code-server runner the last test leaves a server running on purpose: the
+    // runner checks that closing the window stops it.
+    if (process.env.SCLIVE_E2E_DIR) return;
     if (api?.controller.state === 'running') await vscode.commands.executeCommand('sclive.server.quit');
     if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL');
   });
@@ -122,6 +125,26 @@ describe('SuperCollider Live in VS Code', function () {
     assert.equal(result.ok, true, result.error);
   });
 
+  it('a node can be paused, resumed, given a control value and freed from the tree', async () => {
+    const server = api.controller.server!;
+    const id = server.allocateNodeId();
+    server.send(cmd.synthNew('sclive_sine', id, cmd.AddAction.head, server.defaultGroup, { freq: 220, amp: 0 }));
+    const node = await waitFor('the synth in the tree', async () => (await allTreeNodes(api)).find((n) => n.nodeId === id));
+    await vscode.commands.executeCommand('sclive.node.pause', node);
+    await waitFor('the paused synth', () => api.nodeTree.getTreeItem(node).contextValue === 'synth.paused');
+    assert.match(String(api.nodeTree.getTreeItem(node).description), /paused/);
+    await vscode.commands.executeCommand('sclive.node.resume', node);
+    await waitFor('the running synth', () => api.nodeTree.getTreeItem(node).contextValue === 'synth.running');
+    await vscode.commands.executeCommand('sclive.node.setControl', node, 'freq', 550);
+    const tree = await server.queryAllNodes(true);
+    const synth = [...(tree.children.find((g) => g.nodeId === server.defaultGroup) as { children: Array<{ nodeId: number; controls?: Array<[string, number]> }> }).children].find((n) => n.nodeId === id)!;
+    assert.equal(new Map(synth.controls).get('freq'), 550, 'scsynth has the new value');
+    const controls = await api.nodeTree.getChildren(node);
+    assert.ok(controls.some((c) => 'kind' in c && c.name === 'freq' && c.value === 550), 'the tree shows it');
+    await vscode.commands.executeCommand('sclive.node.free', node);
+    await waitFor('the synth gone from the tree', async () => !(await allTreeNodes(api)).some((n) => n.nodeId === id));
+  });
+
   it('Free All Nodes leaves only the default groups', async () => {
     await vscode.commands.executeCommand('sclive.nodes.freeAll');
     const server = api.controller.server!;
@@ -162,5 +185,12 @@ describe('SuperCollider Live in VS Code', function () {
       (vscode.window as { showErrorMessage: unknown }).showErrorMessage = original;
       await config.update('scsynthPath', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+
+  it('a server left running is stopped when the window closes (checked by the runner)', async function () {
+    const dir = process.env.SCLIVE_E2E_DIR;
+    if (!dir) this.skip();
+    assert.equal(await vscode.commands.executeCommand<boolean>('sclive.server.boot'), true);
+    writeFileSync(path.join(dir!, 'left-running.json'), JSON.stringify({ pid: api.controller.server!.pid }));
   });
 });
