@@ -10,7 +10,7 @@ import { OscConnection, OscTimeoutError, ReplyExpectation, ServerFailError, isLo
 import * as cmd from './scsynthCommands';
 import { ServerOptions, ServerOptionsInit } from './serverOptions';
 import { findScsynth } from './scsynthLocator';
-import { BootError, ProcessExit, ProcessLine, ScsynthProcess } from './scsynthProcess';
+import { BootError, ProcessExit, ProcessLine, ScsynthProcess, startScsynth } from './scsynthProcess';
 import { IDBlockAllocator, NodeIdAllocator, clientBlock, defaultGroupIdOf } from './idAllocators';
 import { NODE_NOTIFICATIONS, NodeWatcher } from './nodeWatcher';
 import { GroupNode, TreeNode, formatTree, parseDumpTree, parseQueryTreeReply } from './nodeTree';
@@ -159,6 +159,11 @@ export class SCServer implements Disposable {
       if (change.kind === 'added' && !change.node.isGroup && change.node.defName === undefined) {
         this.scheduleDefNameLookup(change.node.parentId);
       }
+      if (change.kind === 'removed' && this.volumeNodeIds.includes(change.node.nodeId)) {
+        // Freed by another client (e.g. sclang's Cmd-.): the volume must still apply.
+        this.volumeNodeIds = [];
+        if (this.stateValue === 'running') void this.applyVolume().catch((error: Error) => this.logger.warn(`Restoring the volume failed: ${error.message}`));
+      }
     });
   }
 
@@ -303,7 +308,7 @@ export class SCServer implements Disposable {
     this.logger.info(`Booting: ${[executable, ...args].join(' ')}`);
     const started = Date.now();
     try {
-      this.process = await ScsynthProcess.start(
+      this.process = await startScsynth(
         executable,
         args,
         { readyTimeoutMs: options.timeoutMs ?? 10_000, env: options.env ? { ...process.env, ...options.env } : undefined, udpPort: port },
@@ -523,6 +528,13 @@ export class SCServer implements Disposable {
 
   private processExited(proc: ScsynthProcess, exit: ProcessExit): void {
     if (proc !== this.process || this.stateValue === 'quitting' || this.stateValue === 'stopped') return;
+    if (exit.code === 0 && !exit.signal) {
+      // Another client (e.g. sclang's s.quit) sent /quit: a clean stop, not a crash.
+      this.logger.info('scsynth quit (asked by another client).');
+      this.teardown();
+      this.setState('stopped', { exit, reason: 'scsynth quit, asked by another client' });
+      return;
+    }
     const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
     this.logger.error(`scsynth ${how}. Last output:\n${exit.lastLines.slice(-10).join('\n')}`);
     this.teardown();

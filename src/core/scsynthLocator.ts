@@ -1,7 +1,7 @@
 // Finding the scsynth (or supernova) executable.
-import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ServerProgram } from './serverOptions';
+import { isExecutableFile, searchExecutable, windowsInstallPlaces } from './executableSearch';
 
 export class ScsynthNotFoundError extends Error {
   constructor(readonly program: string, readonly searched: string[], detail?: string) {
@@ -23,16 +23,6 @@ export interface LocateOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-function isExecutableFile(file: string): boolean {
-  try {
-    if (!statSync(file).isFile()) return false;
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The usual install places beyond PATH, most likely first. */
 export function installPlaces(program: ServerProgram, platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] {
   if (platform === 'darwin') {
@@ -43,22 +33,7 @@ export function installPlaces(program: ServerProgram, platform: NodeJS.Platform,
       path.join(home, `Applications/SuperCollider.app/Contents/Resources/${program}`),
     ];
   }
-  if (platform === 'win32') {
-    const places: string[] = [];
-    for (const root of [env['ProgramFiles'], env['ProgramFiles(x86)']]) {
-      if (!root) continue;
-      let versions: string[] = [];
-      try {
-        versions = readdirSync(root).filter((name) => /^SuperCollider/i.test(name))
-          // Newest first: 3.13 before 3.9.
-          .sort((a, b) => b.localeCompare(a, undefined, { numeric: true }));
-      } catch {
-        // No such folder.
-      }
-      places.push(...(versions.length ? versions : ['SuperCollider']).map((dir) => path.win32.join(root, dir, `${program}.exe`)));
-    }
-    return places;
-  }
+  if (platform === 'win32') return windowsInstallPlaces(`${program}.exe`, env);
   return [`/usr/bin/${program}`, `/usr/local/bin/${program}`, `/opt/SuperCollider/bin/${program}`];
 }
 
@@ -71,18 +46,7 @@ export function findScsynth(options: LocateOptions = {}): string {
     if (isExecutableFile(options.explicitPath)) return options.explicitPath;
     throw new ScsynthNotFoundError(program, [options.explicitPath], `The configured ${program} path "${options.explicitPath}" is not an executable file.`);
   }
-  const searched: string[] = [];
-  const exe = platform === 'win32' ? `${program}.exe` : program;
-  for (const dir of (env.PATH ?? env.Path ?? '').split(platform === 'win32' ? ';' : ':')) {
-    if (!dir) continue;
-    const candidate = path.join(dir, exe);
-    searched.push(candidate);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  for (const candidate of installPlaces(program, platform, env)) {
-    if (searched.includes(candidate)) continue;
-    searched.push(candidate);
-    if (isExecutableFile(candidate)) return candidate;
-  }
+  const { found, searched } = searchExecutable(program, installPlaces(program, platform, env), platform, env);
+  if (found) return found;
   throw new ScsynthNotFoundError(program, searched);
 }

@@ -1,19 +1,8 @@
-// The scsynth child process: start, readiness from its output, line events, stop by pid.
-import type { ResultPromise } from 'execa' with { 'resolution-mode': 'import' };
-import { Emitter, Event } from './events';
-import { LineSplitter } from './lineSplitter';
+// Starting scsynth: its ready line and the lines that mean it will not become ready.
+import { ManagedProcess, ProcessExit, ProcessLine, ReadinessRules } from './managedProcess';
 
-export interface ProcessLine {
-  stream: 'stdout' | 'stderr';
-  text: string;
-}
-
-export interface ProcessExit {
-  code: number | null;
-  signal: string | null;
-  /** The last lines scsynth printed, for the crash report. */
-  lastLines: string[];
-}
+export { ProcessExit, ProcessLine };
+export type ScsynthProcess = ManagedProcess;
 
 /** Why a boot failed; `lastLines` holds what scsynth printed. */
 export class BootError extends Error {
@@ -23,168 +12,36 @@ export class BootError extends Error {
   }
 }
 
-export interface StartOptions {
+export interface StartScsynthOptions {
   readyTimeoutMs: number;
   env?: NodeJS.ProcessEnv;
-  cwd?: string;
   /** Port, for the error message when it is taken. */
   udpPort?: number;
 }
 
-const READY_LINE = /SuperCollider 3 server ready|Supernova ready|PublishPortToRendezvous/;
-const PORT_IN_USE = /failed to open UDP socket|Exception in World_OpenUDP|address (already )?in use/i;
-const AUDIO_FAILED = /could not initialize audio|jack server is not running/i;
-const KEPT_LINES = 60;
-
-/** A started server process. Only processes started here are ever stopped, by their pid. */
-export class ScsynthProcess {
-  private readonly onLineEmitter = new Emitter<ProcessLine>();
-  readonly onLine: Event<ProcessLine> = this.onLineEmitter.event;
-  private readonly onExitEmitter = new Emitter<ProcessExit>();
-  readonly onExit: Event<ProcessExit> = this.onExitEmitter.event;
-  private readonly recent: string[] = [];
-  private exitInfo: ProcessExit | undefined;
-  /** Resolves when the process has exited (never rejects). */
-  readonly exited: Promise<ProcessExit>;
-
-  private constructor(private readonly child: ResultPromise, readonly commandLine: string) {
-    this.exited = new Promise<ProcessExit>((resolve) => {
-      const splitters = (['stdout', 'stderr'] as const).map((stream) => {
-        const splitter = new LineSplitter((text) => this.line(stream, text));
-        child[stream]?.on('data', (chunk: Buffer) => splitter.push(chunk));
-        return splitter;
-      });
-      child.then(
-        (result) => {
-          for (const splitter of splitters) splitter.flush();
-          this.exitInfo = {
-            code: result.exitCode ?? null,
-            signal: result.signal ?? null,
-            lastLines: [...this.recent],
-          };
-          if (result.failed && result.exitCode === undefined && !result.signal) {
-            this.exitInfo.lastLines.push(String(result.shortMessage ?? result.message));
-          }
-          this.onExitEmitter.fire(this.exitInfo);
-          resolve(this.exitInfo);
-        },
-        (error: Error) => {
-          this.exitInfo = { code: null, signal: null, lastLines: [...this.recent, error.message] };
-          this.onExitEmitter.fire(this.exitInfo);
-          resolve(this.exitInfo);
-        },
-      );
-    });
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
-  get hasExited(): boolean {
-    return this.exitInfo !== undefined;
-  }
-
-  get lastLines(): string[] {
-    return [...this.recent];
-  }
-
-  /**
-   * Starts `executable args` and resolves once it prints its ready line. Rejects with a
-   * BootError (and stops the process it started) when the port is taken, audio fails, the
-   * process exits, or the timeout passes. `onLine` sees every line from the start.
-   */
-  static async start(executable: string, args: string[], options: StartOptions, onLine?: (line: ProcessLine) => void): Promise<ScsynthProcess> {
-    const { execa } = await import('execa');
-    const child = execa(executable, args, {
-      stdin: 'ignore',
-      buffer: false,
-      reject: false,
-      cleanup: true,
-      windowsHide: true,
-      env: options.env,
-      cwd: options.cwd,
-    });
-    const process = new ScsynthProcess(child, [executable, ...args].map(quoteArg).join(' '));
-    const lineListener = onLine ? process.onLine(onLine) : undefined;
-    try {
-      await process.waitUntilReady(options);
-    } catch (error) {
-      lineListener?.dispose();
-      await process.stop(0);
-      throw error;
-    }
-    lineListener?.dispose();
-    return process;
-  }
-
-  private waitUntilReady(options: StartOptions): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const finish = (error?: BootError) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        lineListener.dispose();
-        exitListener.dispose();
-        if (error) reject(error);
-        else resolve();
-      };
-      const timer = setTimeout(() => {
-        finish(new BootError(`scsynth did not report ready within ${options.readyTimeoutMs} ms; it was stopped. Check the server log, or raise the boot timeout.`, this.lastLines, 'timeout'));
-      }, options.readyTimeoutMs);
-      const lineListener = this.onLine(({ text }) => {
-        if (READY_LINE.test(text)) finish();
-        else if (PORT_IN_USE.test(text)) {
-          finish(new BootError(`UDP port ${options.udpPort ?? ''} is already in use (another scsynth?). Quit that server, choose another port, or connect to the running server instead.`, this.lastLines, 'port-in-use'));
-        } else if (AUDIO_FAILED.test(text)) {
-          finish(new BootError('scsynth could not start its audio driver. On Linux, start a JACK server first (e.g. `jackd -d alsa`, or `jackd -r -d dummy` without a sound card); check the audio device settings.', this.lastLines, 'audio'));
-        }
-      });
-      const exitListener = this.onExit(({ code, signal }) => {
-        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-        const spawnFailed = code === null && !signal;
-        finish(new BootError(spawnFailed ? `scsynth could not be started: ${this.recent[this.recent.length - 1] ?? 'unknown error'}` : `scsynth ${how} before it was ready. See the server log for its output.`, this.lastLines, spawnFailed ? 'spawn' : 'exited'));
-      });
-    });
-  }
-
-  /** Sends a signal to this process (never to any other). */
-  signal(signal: NodeJS.Signals): boolean {
-    if (this.exitInfo || this.child.pid === undefined) return false;
-    return this.child.kill(signal);
-  }
-
-  /**
-   * Waits up to `graceMs` for the process to exit by itself, then terminates it, then kills
-   * it, each after a timeout. Resolves with how it exited.
-   */
-  async stop(graceMs = 2000, terminateMs = 2000): Promise<ProcessExit> {
-    if (await this.exitedWithin(graceMs)) return this.exitInfo!;
-    this.signal('SIGTERM');
-    if (await this.exitedWithin(terminateMs)) return this.exitInfo!;
-    this.signal('SIGKILL');
-    return this.exited;
-  }
-
-  private async exitedWithin(ms: number): Promise<boolean> {
-    if (this.exitInfo) return true;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), ms);
-    });
-    const result = await Promise.race([this.exited.then(() => true as const), timeout]);
-    clearTimeout(timer);
-    return result;
-  }
-
-  private line(stream: 'stdout' | 'stderr', text: string): void {
-    this.recent.push(text);
-    if (this.recent.length > KEPT_LINES) this.recent.shift();
-    this.onLineEmitter.fire({ stream, text });
-  }
+function rules(udpPort: number | undefined): ReadinessRules<BootError> {
+  return {
+    ready: /SuperCollider 3 server ready|Supernova ready|PublishPortToRendezvous/,
+    failures: [
+      {
+        pattern: /failed to open UDP socket|Exception in World_OpenUDP|address (already )?in use/i,
+        error: (lines) => new BootError(`UDP port ${udpPort ?? ''} is already in use (another scsynth?). Quit that server, choose another port, or connect to the running server instead.`, lines, 'port-in-use'),
+      },
+      {
+        pattern: /could not initialize audio|jack server is not running/i,
+        error: (lines) => new BootError('scsynth could not start its audio driver. On Linux, start a JACK server first (e.g. `jackd -d alsa`, or `jackd -r -d dummy` without a sound card); check the audio device settings.', lines, 'audio'),
+      },
+    ],
+    timeout: (ms, lines) => new BootError(`scsynth did not report ready within ${ms} ms; it was stopped. Check the server log, or raise the boot timeout.`, lines, 'timeout'),
+    exited: ({ code, signal, lastLines }) => {
+      if (code === null && !signal) return new BootError(`scsynth could not be started: ${lastLines[lastLines.length - 1] ?? 'unknown error'}`, lastLines, 'spawn');
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      return new BootError(`scsynth ${how} before it was ready. See the server log for its output.`, lastLines, 'exited');
+    },
+  };
 }
 
-function quoteArg(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+/** Starts scsynth and resolves once it says it is ready (see ManagedProcess.start). */
+export function startScsynth(executable: string, args: string[], options: StartScsynthOptions, onLine?: (line: ProcessLine) => void): Promise<ScsynthProcess> {
+  return ManagedProcess.start(executable, args, { readyTimeoutMs: options.readyTimeoutMs, env: options.env }, rules(options.udpPort), onLine);
 }

@@ -1,0 +1,283 @@
+// sclang, the SuperCollider language, as a child process that evaluates code from the editor.
+import { Emitter, Event, Logger, silentLogger } from './events';
+import { ManagedProcess, ProcessExit, ProcessLine } from './managedProcess';
+import { findSclang } from './sclangLocator';
+
+export type SclangState = 'stopped' | 'compiling' | 'idle' | 'busy';
+
+export interface EvaluationResult {
+  /** `ok`, or the kind of error sclang reported. */
+  status: 'ok' | 'syntax' | 'error';
+  /** The printed result (`-> value`) without the arrow, for `ok` evaluations that print. */
+  result?: string;
+  /** Everything sclang posted while evaluating (errors included), without our markers. */
+  output: string[];
+}
+
+export class SclangError extends Error {
+  constructor(message: string, readonly lastLines: string[] = []) {
+    super(message);
+    this.name = 'SclangError';
+  }
+}
+
+export interface SCLangOptions {
+  sclangPath?: string;
+  /** Extra environment; headless settings are added where there is no display. */
+  env?: NodeJS.ProcessEnv;
+  /** How long the class library may take to compile, in ms. */
+  startTimeoutMs?: number;
+  logger?: Logger;
+}
+
+/** Marks our own lines in sclang's output: `<<sclive:end:ID:STATUS>>`. */
+const MARKER = /<<sclive:([a-zA-Z]+):([^>]*)>>/;
+
+/**
+ * The code sclang runs once after start: an evaluation function in the Library (invisible
+ * to the user's variables) that compiles, runs and reports each piece of code with markers,
+ * and a ServerBoot hook that says when sclang itself booted (or found) a server.
+ */
+const PRELUDE = String.raw`
+Library.put(\sclive, \eval, { |id, code, print = true|
+  var fn = code.compile, result, failed = false;
+  if(fn.isNil) {
+    "<<sclive:end:%:syntax>>".format(id).postln;
+  } {
+    result = fn.try { |error| failed = true; error.reportError };
+    if(failed) {
+      "<<sclive:end:%:error>>".format(id).postln;
+    } {
+      if(print) { ("-> " ++ result.asString).postln };
+      "<<sclive:end:%:ok>>".format(id).postln;
+    };
+  };
+});
+Library.put(\sclive, \attach, { |port, maxLogins|
+  var server = Server.default;
+  if(server.serverRunning.not or: { server.addr.port != port }) {
+    server.addr = NetAddr("127.0.0.1", port);
+    server.options.maxLogins = maxLogins;
+    server.startAliveThread;
+  };
+});
+ServerBoot.add({ |server| "<<sclive:serverBooted:%>>".format(server.addr.port).postln }, \all);
+"<<sclive:ready:>>".postln;
+`;
+
+/** A string literal for sclang: backslashes and quotes escaped; control bytes of the stdin protocol dropped. */
+export function sclangStringLiteral(code: string): string {
+  return `"${code.replace(/[\x0c\x1b]/g, '').replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+interface PendingEvaluation {
+  id: number;
+  output: string[];
+  result?: string;
+  resolve(result: EvaluationResult): void;
+  reject(error: Error): void;
+}
+
+export class SCLang {
+  private process: ManagedProcess | undefined;
+  private stateValue: SclangState = 'stopped';
+  private nextId = 1;
+  private readonly pending = new Map<number, PendingEvaluation>();
+  private readonly logger: Logger;
+  private stopping = false;
+
+  private readonly onPostEmitter = new Emitter<string>();
+  /** What sclang posts, line by line (our markers removed). */
+  readonly onPost: Event<string> = this.onPostEmitter.event;
+  private readonly onDidChangeStateEmitter = new Emitter<SclangState>();
+  readonly onDidChangeState: Event<SclangState> = this.onDidChangeStateEmitter.event;
+  private readonly onServerBootedEmitter = new Emitter<number>();
+  /** sclang booted (or attached to) a server on this port. */
+  readonly onServerBooted: Event<number> = this.onServerBootedEmitter.event;
+  private readonly onExitEmitter = new Emitter<ProcessExit & { expected: boolean }>();
+  readonly onExit: Event<ProcessExit & { expected: boolean }> = this.onExitEmitter.event;
+
+  constructor(private readonly options: SCLangOptions = {}) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  get state(): SclangState {
+    return this.stateValue;
+  }
+
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
+  get isRunning(): boolean {
+    return this.process !== undefined && !this.process.hasExited;
+  }
+
+  /** Starts sclang, compiles the class library and installs the prelude. */
+  async start(): Promise<void> {
+    if (this.isRunning) return;
+    const executable = findSclang({ explicitPath: this.options.sclangPath });
+    const env: NodeJS.ProcessEnv = { ...process.env, ...this.options.env };
+    if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
+      // No display: Qt renders offscreen; QtWebEngine refuses to run as root with its sandbox.
+      env.QT_QPA_PLATFORM ??= 'offscreen';
+      env.QTWEBENGINE_DISABLE_SANDBOX ??= '1';
+    }
+    this.setState('compiling');
+    this.stopping = false;
+    const timeoutMs = this.options.startTimeoutMs ?? 60_000;
+    let started: ManagedProcess;
+    try {
+      started = await ManagedProcess.start(
+        executable,
+        ['-i', 'sclive'],
+        { readyTimeoutMs: timeoutMs, env, stdin: true },
+        {
+          ready: /Welcome to SuperCollider/,
+          timeout: (ms, lines) => new SclangError(`sclang did not finish compiling its class library within ${ms} ms.`, lines),
+          exited: (exit) => new SclangError(`sclang exited while starting (${exit.signal ?? `code ${exit.code}`}). See the post window.`, exit.lastLines),
+        },
+        (line) => this.onPostEmitter.fire(line.text),
+      );
+    } catch (error) {
+      this.setState('stopped');
+      throw error;
+    }
+    this.process = started;
+    started.onLine((line) => this.line(line));
+    started.onExit((exit) => this.exited(started, exit));
+    const ready = new Promise<void>((resolve, reject) => {
+      this.readyWaiter = { resolve, reject };
+    });
+    started.write(`${PRELUDE}\x1b`);
+    await ready;
+    this.setState('idle');
+  }
+
+  private readyWaiter: { resolve(): void; reject(error: Error): void } | undefined;
+
+  /** Evaluates code as the IDE does; resolves when sclang has run it. */
+  evaluate(code: string, options: { print?: boolean; timeoutMs?: number } = {}): Promise<EvaluationResult> {
+    if (!this.process || this.process.hasExited || this.stateValue === 'compiling') {
+      return Promise.reject(new SclangError('sclang is not running. Start it first (it starts with the first evaluation).'));
+    }
+    const id = this.nextId++;
+    const print = options.print ?? true;
+    return new Promise<EvaluationResult>((resolve, reject) => {
+      const timer = options.timeoutMs
+        ? setTimeout(() => {
+            this.pending.delete(id);
+            this.updateBusy();
+            reject(new SclangError(`sclang did not finish evaluating within ${options.timeoutMs} ms (it may still be running; Hush stops it).`));
+          }, options.timeoutMs)
+        : undefined;
+      this.pending.set(id, {
+        id,
+        output: [],
+        resolve: (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+      this.updateBusy();
+      this.process!.write(`Library.at(\\sclive, \\eval).value(${id}, ${sclangStringLiteral(code)}, ${print});\x1b`);
+    });
+  }
+
+  /** Makes sclang's default server `s` the server at this port (sclang's own client id). */
+  async attachToServer(port: number, maxLogins: number): Promise<void> {
+    await this.evaluate(`Library.at(\\sclive, \\attach).value(${port}, ${maxLogins})`, { print: false, timeoutMs: 10_000 });
+  }
+
+  /** CmdPeriod: stops routines, patterns and sclang's synths (what Cmd-. does in the IDE). */
+  async hush(): Promise<void> {
+    await this.evaluate('CmdPeriod.run', { print: false, timeoutMs: 10_000 });
+  }
+
+  /** Restarts sclang, which compiles the class library again. */
+  async recompile(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  /** Asks sclang to exit, then terminates and kills it, each after a timeout. */
+  async stop(): Promise<void> {
+    const proc = this.process;
+    if (!proc || proc.hasExited) return;
+    this.stopping = true;
+    try {
+      proc.write('0.exit;\x1b');
+    } catch {
+      // stdin already closed
+    }
+    await proc.stop(2000, 2000);
+  }
+
+  dispose(): void {
+    if (this.process && !this.process.hasExited) {
+      this.stopping = true;
+      this.process.signal('SIGTERM');
+    }
+    this.onPostEmitter.dispose();
+    this.onDidChangeStateEmitter.dispose();
+    this.onServerBootedEmitter.dispose();
+  }
+
+  private line(line: ProcessLine): void {
+    const match = MARKER.exec(line.text);
+    if (!match) {
+      this.onPostEmitter.fire(line.text);
+      for (const evaluation of this.pending.values()) {
+        evaluation.output.push(line.text);
+        if (line.text.startsWith('-> ')) evaluation.result = line.text.slice(3);
+      }
+      return;
+    }
+    const before = line.text.slice(0, match.index);
+    if (before) this.onPostEmitter.fire(before);
+    const [, kind, detail] = match;
+    if (kind === 'ready') {
+      this.readyWaiter?.resolve();
+      this.readyWaiter = undefined;
+    } else if (kind === 'serverBooted') {
+      const port = Number(detail);
+      if (Number.isInteger(port)) this.onServerBootedEmitter.fire(port);
+    } else if (kind === 'end') {
+      const [idText, status] = detail.split(':');
+      const evaluation = this.pending.get(Number(idText));
+      if (!evaluation) return;
+      this.pending.delete(evaluation.id);
+      this.updateBusy();
+      const output = before ? [...evaluation.output, before] : evaluation.output;
+      evaluation.resolve({ status: status as EvaluationResult['status'], result: status === 'ok' ? evaluation.result : undefined, output });
+    }
+  }
+
+  private exited(proc: ManagedProcess, exit: ProcessExit): void {
+    if (proc !== this.process) return;
+    this.process = undefined;
+    const error = new SclangError(`sclang exited (${exit.signal ?? `code ${exit.code}`}).`, exit.lastLines);
+    for (const evaluation of this.pending.values()) evaluation.reject(error);
+    this.pending.clear();
+    this.readyWaiter?.reject(error);
+    this.readyWaiter = undefined;
+    if (!this.stopping) this.logger.warn(`sclang exited unexpectedly (${exit.signal ?? `code ${exit.code}`}).`);
+    this.setState('stopped');
+    this.onExitEmitter.fire({ ...exit, expected: this.stopping });
+  }
+
+  private updateBusy(): void {
+    if (this.stateValue === 'compiling' || this.stateValue === 'stopped') return;
+    this.setState(this.pending.size ? 'busy' : 'idle');
+  }
+
+  private setState(state: SclangState): void {
+    if (state === this.stateValue) return;
+    this.stateValue = state;
+    this.onDidChangeStateEmitter.fire(state);
+  }
+}
