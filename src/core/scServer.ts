@@ -472,6 +472,16 @@ export class SCServer implements Disposable {
     return messages;
   }
 
+  /**
+   * sc3nb's connect_sclang: makes sclang's default server `s` this server (sclang keeps its
+   * own client id, so ids never collide), then runs the init hooks.
+   */
+  async connectSclang(lang: { attachToServer(port: number, maxLogins: number): Promise<void> }): Promise<void> {
+    if (this.stateValue !== 'running') throw new ServerNotRunningError('connect sclang');
+    await lang.attachToServer(this.addr[1], this.maxLoginsValue);
+    await this.executeInitHooks();
+  }
+
   addInitHook(hook: () => void | Promise<void>): Disposable {
     this.initHooks.push(hook);
     return {

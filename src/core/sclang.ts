@@ -188,9 +188,17 @@ export class SCLang {
     });
   }
 
-  /** Makes sclang's default server `s` the server at this port (sclang's own client id). */
-  async attachToServer(port: number, maxLogins: number): Promise<void> {
-    await this.evaluate(`Library.at(\\sclive, \\attach).value(${port}, ${maxLogins})`, { print: false, timeoutMs: 10_000 });
+  /**
+   * Makes sclang's default server `s` the server at this port (sclang registers as its own
+   * client) and resolves once sclang sees it running, so code evaluated next can play.
+   */
+  async attachToServer(port: number, maxLogins: number, timeoutMs = 10_000): Promise<void> {
+    await this.evaluate(`Library.at(\\sclive, \\attach).value(${port}, ${maxLogins})`, { print: false, timeoutMs });
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.evaluate('Server.default.serverRunning', { timeoutMs })).result !== 'true') {
+      if (Date.now() > deadline) throw new SclangError(`sclang did not see the server on port ${port} running within ${timeoutMs} ms.`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** CmdPeriod: stops routines, patterns and sclang's synths (what Cmd-. does in the IDE). */

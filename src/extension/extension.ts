@@ -6,6 +6,9 @@ import { ServerController } from './serverController';
 import { ServerLog } from './serverLog';
 import { REBOOT_SETTINGS, readSettings } from './settings';
 import { ServerStatusBar } from './statusBar';
+import { PostWindow } from './postWindow';
+import { SclangController } from './sclangController';
+import { registerEvaluation } from './evaluation';
 
 /** What the extension hands out (used by its tests, and by other extensions if they like). */
 export interface SuperColliderLiveApi {
@@ -13,9 +16,11 @@ export interface SuperColliderLiveApi {
   nodeTree: NodeTreeProvider;
   statusBar: ServerStatusBar;
   log: ServerLog;
+  sclang: SclangController;
 }
 
 let controller: ServerController | undefined;
+let sclang: SclangController | undefined;
 
 export function activate(context: vscode.ExtensionContext): SuperColliderLiveApi {
   const log = new ServerLog();
@@ -28,9 +33,16 @@ export function activate(context: vscode.ExtensionContext): SuperColliderLiveApi
     context.subscriptions.push(nodeTree, treeView, statusBar);
     context.subscriptions.push({ dispose: controller.onDidChangeServer((server) => (treeView.description = server ? server.addr.join(':') : undefined)).dispose });
     registerCommands(context, controller, nodeTree, log);
+    const post = new PostWindow(vscode.workspace.getConfiguration('sclive').get<number>('post.maxLines', 5000));
+    sclang = new SclangController(controller, post, log);
+    context.subscriptions.push(post, { dispose: () => void sclang?.dispose() });
+    registerEvaluation(context, sclang);
     context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => configurationChanged(event, controller!)));
     maybeBootOnStartup(controller, log);
-    return { controller, nodeTree, statusBar, log };
+    context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('sclive.post.maxLines')) post.setMaxLines(vscode.workspace.getConfiguration('sclive').get<number>('post.maxLines', 5000));
+    }));
+    return { controller, nodeTree, statusBar, log, sclang };
   } catch (error) {
     log.error(`Activation failed: ${(error as Error).stack ?? error}`);
     void vscode.window.showErrorMessage(`SuperCollider Live could not start: ${(error as Error).message}`, 'Show Log').then((choice) => choice && log.show());
@@ -39,8 +51,9 @@ export function activate(context: vscode.ExtensionContext): SuperColliderLiveApi
 }
 
 export async function deactivate(): Promise<void> {
-  // Quits the server this window started, waiting for it to exit; leaves remote ones alone.
-  await controller?.dispose();
+  // Stops sclang and quits the server this window started; leaves remote servers alone.
+  await Promise.all([sclang?.dispose(), controller?.dispose()]);
+  sclang = undefined;
   controller = undefined;
 }
 

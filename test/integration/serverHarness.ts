@@ -50,15 +50,15 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 3000): Promise<T> {
+export function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 3000): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const deadline = Date.now() + timeoutMs;
-    const poll = () => {
-      const value = check();
+    const poll = async () => {
+      const value = await check();
       if (value) return resolve(value);
       if (Date.now() > deadline) return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      setTimeout(poll, 10);
+      setTimeout(() => void poll().catch(reject), 10);
     };
-    poll();
+    void poll().catch(reject);
   });
 }

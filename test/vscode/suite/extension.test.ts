@@ -59,6 +59,7 @@ describe('SuperCollider Live in VS Code', function () {
   });
 
   after(async () => {
+    await api?.sclang.stop();
     // Under the code-server runner the last test leaves a server running on purpose: the
     // runner checks that closing the window stops it.
     if (process.env.SCLIVE_E2E_DIR) return;
@@ -143,6 +144,32 @@ describe('SuperCollider Live in VS Code', function () {
     assert.ok(controls.some((c) => 'kind' in c && c.name === 'freq' && c.value === 550), 'the tree shows it');
     await vscode.commands.executeCommand('sclive.node.free', node);
     await waitFor('the synth gone from the tree', async () => !(await allTreeNodes(api)).some((n) => n.nodeId === id));
+  });
+
+  it('evaluating the block under the cursor in a .scd file plays through the shared server', async () => {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(path.resolve(__dirname, '../../../../test/vscode/workspace/demo.scd')));
+    assert.equal(document.languageId, 'supercollider');
+    const editor = await vscode.window.showTextDocument(document);
+    const inBlock = document.positionAt(document.getText().indexOf('SinOsc'));
+    editor.selection = new vscode.Selection(inBlock, inBlock);
+    const result = await vscode.commands.executeCommand<{ status: string; result?: string }>('sclive.eval.block');
+    assert.equal(result?.status, 'ok', 'sclang evaluated the block');
+    assert.match(result!.result!, /^Synth\('temp__\d+' : (\d+)\)$/);
+    const nodeId = Number(/: (\d+)\)$/.exec(result!.result!)![1]);
+    const node = await waitFor('sclang\'s synth in the tree', async () => (await allTreeNodes(api)).find((n) => n.nodeId === nodeId));
+    assert.equal(node.parentId, 1, 'in sclang\'s default group (client 0)');
+    await waitFor('the result in the post window', () => api.sclang.post.text.includes(`-> ${result!.result}`));
+    const synths = (await allTreeNodes(api)).filter((n) => !n.isGroup).length;
+    await waitFor('the status bar to count sclang\'s synth too', () => api.statusBar.item.text.includes(`· ${synths} synths ·`));
+    await vscode.commands.executeCommand('sclive.hush');
+    await waitFor('hush to stop it', async () => !(await allTreeNodes(api)).some((n) => n.nodeId === nodeId));
+
+    const scratch = await vscode.workspace.openTextDocument({ language: 'supercollider', content: '1 +* ;; 2\n' });
+    await vscode.window.showTextDocument(scratch);
+    const failed = await vscode.commands.executeCommand<{ status: string }>('sclive.eval.line');
+    assert.equal(failed?.status, 'syntax');
+    await waitFor('the error in the post window', () => api.sclang.post.text.includes('syntax error'));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   it('Free All Nodes leaves only the default groups', async () => {

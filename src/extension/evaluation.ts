@@ -1,0 +1,72 @@
+// Evaluating SuperCollider code from the editor: line, block or selection, file; flashing
+// what was evaluated; Hush.
+import * as vscode from 'vscode';
+import { findEnclosingBlock, lineAt, TextRange } from '../core/codeBlocks';
+import type { EvaluationResult } from '../core/sclang';
+import type { SclangController } from './sclangController';
+
+const FLASH_MS = 300;
+
+export type EvaluationScope = 'line' | 'block' | 'file';
+
+/** The range a command evaluates: the selection if any, else the block (or line, or file). */
+export function evaluationRange(document: vscode.TextDocument, selection: vscode.Selection, scope: EvaluationScope): vscode.Range {
+  if (scope === 'file') return new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
+  if (!selection.isEmpty) return new vscode.Range(selection.start, selection.end);
+  const text = document.getText();
+  const offset = document.offsetAt(selection.active);
+  const range: TextRange = (scope === 'block' ? findEnclosingBlock(text, offset) : undefined) ?? lineAt(text, offset);
+  return new vscode.Range(document.positionAt(range.start), document.positionAt(range.end));
+}
+
+export function registerEvaluation(context: vscode.ExtensionContext, sclang: SclangController): void {
+  const flash = vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor('sclive.evaluationFlash') });
+  const errorFlash = vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor('sclive.evaluationErrorFlash') });
+  context.subscriptions.push(flash, errorFlash);
+
+  const showFlash = (editor: vscode.TextEditor, range: vscode.Range, failed: boolean) => {
+    if (!vscode.workspace.getConfiguration('sclive').get<boolean>('evaluation.flash', true)) return;
+    const type = failed ? errorFlash : flash;
+    editor.setDecorations(type, [range]);
+    setTimeout(() => editor.setDecorations(type, []), FLASH_MS);
+  };
+
+  const evaluate = (scope: EvaluationScope) => async (): Promise<EvaluationResult | undefined> => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      void vscode.window.showInformationMessage('Open a SuperCollider file (.scd) to evaluate code from it.');
+      return undefined;
+    }
+    const range = evaluationRange(editor.document, editor.selection, scope);
+    const code = editor.document.getText(range);
+    if (!code.trim()) return undefined;
+    let result: EvaluationResult;
+    try {
+      result = await sclang.evaluate(code);
+    } catch (error) {
+      showFlash(editor, range, true);
+      sclang.post.post(`[sclive] ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(`Could not evaluate: ${(error as Error).message}`, 'Show Post Window').then((choice) => choice && sclang.post.show());
+      return undefined;
+    }
+    const failed = result.status !== 'ok';
+    showFlash(editor, range, failed);
+    if (failed && vscode.workspace.getConfiguration('sclive').get<boolean>('post.openOnError', true)) sclang.post.show();
+    return result;
+  };
+
+  const register = (id: string, handler: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  register('sclive.eval.line', evaluate('line'));
+  register('sclive.eval.block', evaluate('block'));
+  register('sclive.eval.file', evaluate('file'));
+  register('sclive.hush', () => sclang.hush());
+  register('sclive.sclang.start', () => sclang.ensureStarted().then(() => true, (error: Error) => {
+    void vscode.window.showErrorMessage(error.message, 'Show Post Window').then((choice) => choice && sclang.post.show());
+    return false;
+  }));
+  register('sclive.sclang.restart', () => sclang.restart());
+  register('sclive.sclang.recompile', () => sclang.restart());
+  register('sclive.sclang.stop', () => sclang.stop());
+  register('sclive.post.clear', () => sclang.post.clear());
+  register('sclive.post.show', () => sclang.post.show());
+}

@@ -1,0 +1,94 @@
+import { strict as assert } from 'node:assert';
+import { SCLang } from '../../src/core/sclang';
+import { SCServer } from '../../src/core/scServer';
+import { jackEnv } from './jackHooks';
+import { MemoryLogger, bootServer, freshPort, isAlive, quitAll, track, waitFor } from './serverHarness';
+
+describe('SCLang with a real sclang and scsynth', function () {
+  this.timeout(60_000);
+  const langs: SCLang[] = [];
+  const startLang = async () => {
+    const lang = new SCLang({ env: jackEnv(), logger: new MemoryLogger() });
+    langs.push(lang);
+    await lang.start();
+    return lang;
+  };
+
+  afterEach(async () => {
+    const pids = langs.map((lang) => lang.pid).filter((pid): pid is number => pid !== undefined);
+    await Promise.all(langs.splice(0).map((lang) => lang.stop()));
+    await quitAll();
+    for (const pid of pids) assert.equal(isAlive(pid), false, `sclang ${pid} was stopped`);
+  });
+
+  it('evaluates code and posts the result; a syntax error is reported as an error', async () => {
+    const lang = await startLang();
+    const posted: string[] = [];
+    lang.onPost((line) => posted.push(line));
+    const sum = await lang.evaluate('1 + 1');
+    assert.equal(sum.status, 'ok');
+    assert.equal(sum.result, '2');
+    assert.ok(posted.includes('-> 2'), 'the post window shows -> 2');
+    const broken = await lang.evaluate('1 +* ;; 2');
+    assert.equal(broken.status, 'syntax');
+    assert.ok(broken.output.some((line) => /syntax error/.test(line)), 'sclang\'s message is in the output');
+    const runtime = await lang.evaluate('nil.foo');
+    assert.equal(runtime.status, 'error');
+    assert.ok(runtime.output.some((line) => /Message 'foo' not understood/.test(line)));
+    // Interpreter variables persist between evaluations, as in the IDE.
+    await lang.evaluate('a = 21');
+    assert.equal((await lang.evaluate('a * 2')).result, '42');
+    assert.equal(posted.some((line) => line.includes('<<sclive')), false, 'no markers in the post window');
+  });
+
+  it('shares the server: a synth played from sclang appears in the core\'s node model, and hush removes it', async () => {
+    const server = await bootServer();
+    const lang = await startLang();
+    await server.connectSclang(lang);
+    await waitFor('sclang to see the server running', async () => (await lang.evaluate('s.serverRunning')).result === 'true', 10_000);
+    const clientId = Number((await lang.evaluate('s.clientID')).result);
+    assert.notEqual(clientId, server.clientId, 'sclang is another client');
+    const played = await lang.evaluate('x = { SinOsc.ar(440, 0, 0.1) }.play');
+    assert.equal(played.status, 'ok');
+    const nodeId = Number((await lang.evaluate('x.nodeID')).result);
+    assert.equal(Math.floor(nodeId / 2 ** 26), clientId, 'the node id is in sclang\'s range');
+    const node = await waitFor('the synth in the node model', () => server.nodeWatcher.get(nodeId));
+    assert.equal(node.isGroup, false);
+    await waitFor('its def name', () => server.nodeWatcher.get(nodeId)?.defName?.startsWith('temp__'));
+    await lang.hush();
+    await server.freeAll();
+    await waitFor('the synth to be gone', () => !server.nodeWatcher.get(nodeId));
+    assert.equal(server.nodeWatcher.numSynths, 0);
+  });
+
+  it('still evaluates after a restart', async () => {
+    const lang = await startLang();
+    const firstPid = lang.pid!;
+    await lang.recompile();
+    assert.notEqual(lang.pid, firstPid);
+    assert.equal(isAlive(firstPid), false);
+    assert.equal((await lang.evaluate('3 * 4')).result, '12');
+  });
+
+  it('reports a server that sclang boots itself, so the core can attach to it', async () => {
+    const lang = await startLang();
+    const port = freshPort();
+    const booted = new Promise<number>((resolve) => lang.onServerBooted(resolve));
+    await lang.evaluate(`s.options.maxLogins = 8; s.addr = NetAddr("127.0.0.1", ${port}); s.boot`);
+    assert.equal(await booted, port);
+    const scsynthPid = Number((await lang.evaluate('s.pid')).result);
+    try {
+      const client = track(new SCServer({ udpPort: port }, { logger: new MemoryLogger(), statusIntervalMs: 200 }));
+      await client.remote('127.0.0.1', port);
+      assert.equal(client.ownsProcess, false);
+      await lang.evaluate('y = { SinOsc.ar(220, 0, 0.1) }.play');
+      const nodeId = Number((await lang.evaluate('y.nodeID')).result);
+      await waitFor('sclang\'s synth in the attached model', () => client.nodeWatcher.get(nodeId));
+      await client.quit();
+      assert.ok(isAlive(scsynthPid), 'disconnecting does not stop a server this program did not start');
+    } finally {
+      await lang.evaluate('s.quit');
+      await waitFor('sclang\'s scsynth to quit', () => !isAlive(scsynthPid), 10_000).catch(() => process.kill(scsynthPid, 'SIGKILL'));
+    }
+  });
+});
