@@ -13,7 +13,7 @@ import { findScsynth } from './scsynthLocator';
 import { BootError, ProcessExit, ProcessLine, ScsynthProcess, startScsynth } from './scsynthProcess';
 import { IDBlockAllocator, NodeIdAllocator, clientBlock, defaultGroupIdOf } from './idAllocators';
 import { NODE_NOTIFICATIONS, NodeWatcher } from './nodeWatcher';
-import { GroupNode, TreeNode, formatTree, parseDumpTree, parseQueryTreeReply } from './nodeTree';
+import { GroupNode, TreeNode, countNodes, formatTree, parseDumpTree, parseQueryTreeReply } from './nodeTree';
 import { ServerStatus, ServerVersion, parseStatusReply, parseVersionReply } from './serverStatus';
 import { clipVolume, volumeAmp, volumeReleaseMessages, volumeSetMessages, volumeSynthLayout, volumeSynthMessages } from './volume';
 
@@ -81,6 +81,8 @@ function shippedSynthdefsDir(): string {
 }
 /** Bundles stay below this size: well inside one UDP datagram and scsynth's buffers. */
 const MAX_PACKET_BYTES = 8192;
+/** Messages per paced window: scsynth's node notification FIFO holds 1,024 per period. */
+const DEFAULT_WINDOW_MESSAGES = 960;
 
 /**
  * A SuperCollider audio server: boots a local scsynth or attaches to a remote one, and keeps
@@ -121,6 +123,8 @@ export class SCServer implements Disposable {
   private volumeDb = 0;
   private mutedValue = false;
   private volumeNodeIds: number[] = [];
+  /** Resolves when the shipped synthdefs are on the server (volume and blip need them). */
+  private synthdefsLoaded: Promise<void> = Promise.resolve();
 
   /** sc3nb's NodeWatcher: the live node model. */
   readonly nodeWatcher = new NodeWatcher();
@@ -379,40 +383,43 @@ export class SCServer implements Disposable {
    */
   async init(withBlip = false): Promise<void> {
     const connection = this.requireConnection('initialise the session');
-    const proposedLogins = this.maxLoginsValue;
     this.nodeWatcher.beginResync();
     let tree: GroupNode | undefined;
+    let loaded: Promise<void>;
     try {
       const notified = this.notify(true, this.settings.clientId);
-      const loaded = this.loadSynthdefs(this.settings.synthdefsDir);
-      // Sent before the reply tells maxLogins; any further clients' groups follow below.
-      const groups = this.defaultGroupMessages(0, proposedLogins);
-      const treeReply = this.sendAndExpect(
-        { timeTag: IMMEDIATELY, packets: [...groups, cmd.groupQueryTree(0, false).message] },
-        '/g_queryTree',
-        cmd.groupQueryTree(0, false).reply,
-      );
-      await Promise.all([notified, loaded]);
-      this.makeAllocators();
-      if (this.maxLoginsValue > proposedLogins) {
-        this.sendMany(this.defaultGroupMessages(proposedLogins, this.maxLoginsValue));
-        tree = undefined;
-        await treeReply.catch(() => undefined);
-        tree = parseQueryTreeReply((await this.request(cmd.groupQueryTree(0, false))).args);
-      } else {
-        tree = await treeReply.then((reply) => parseQueryTreeReply(reply.args)).catch((error: Error) => {
+      loaded = this.loadSynthdefs(this.settings.synthdefsDir);
+      this.synthdefsLoaded = loaded.catch(() => undefined);
+      const queryTree = cmd.groupQueryTree(0, false);
+      const readTree = (reply: Promise<DecodedMessage>) =>
+        reply.then((message) => parseQueryTreeReply(message.args)).catch((error: Error) => {
           if (isOverflow(error)) return undefined;
           throw error;
         });
+      if (this.process) {
+        // scsynth rounds maxLogins up to a power of two; a server this program started gets
+        // the default groups for that many clients in the same packet as the tree query.
+        const predicted = nextPowerOfTwo(this.options.maxLogins);
+        const treeReply = readTree(this.sendAndExpect({ timeTag: IMMEDIATELY, packets: [...this.defaultGroupMessages(0, predicted), queryTree.message] }, '/g_queryTree', queryTree.reply));
+        await notified;
+        // Any further clients' groups arrive in the model as notifications.
+        if (this.maxLoginsValue > predicted) void this.sendMany(this.defaultGroupMessages(predicted, this.maxLoginsValue), { wait: false });
+        tree = await treeReply;
+      } else {
+        await notified;
+        tree = await readTree(this.sendAndExpect({ timeTag: IMMEDIATELY, packets: [...this.defaultGroupMessages(0, this.maxLoginsValue), queryTree.message] }, '/g_queryTree', queryTree.reply));
       }
+      this.makeAllocators();
     } finally {
       this.nodeWatcher.finishResync(tree);
     }
     if (!connection.isOpen) throw new Error('the connection closed during initialisation');
+    // Usable: registered, ids allocated, default groups and node model in place.
     this.setState('running');
     this.usableAt = performance.now();
     this.startPolling();
     if (!tree) await this.resyncNodeTree();
+    await loaded;
     await this.executeInitHooks();
     await this.applyVolume();
     if (withBlip) this.blip();
@@ -647,13 +654,16 @@ export class SCServer implements Disposable {
   }
 
   /**
-   * Sends many messages without overrunning scsynth: packed into immediate bundles of at
-   * most 8 KB, and, when `windowSize` is given, paced so that at most `windowSize` messages
-   * are in flight before a `/sync` confirms them. Resolves when everything was processed.
+   * Sends many messages without overrunning scsynth: packed into immediate bundles of at most
+   * 8 KB, in windows of `windowSize` messages (default 960). After each window a `/status`
+   * round trip (answered in the audio period that ran the window) holds back the next one:
+   * scsynth queues at most 1,024 node notifications per period and silently drops the rest,
+   * and unpaced bursts also overflow its socket. `windowSize: Infinity` sends unpaced.
+   * Resolves after a final `/sync` (skipped with `wait: false`), when everything was processed.
    */
-  async sendMany(messages: readonly OscMessage[], options: { windowSize?: number; timeoutMs?: number } = {}): Promise<void> {
+  async sendMany(messages: readonly OscMessage[], options: { windowSize?: number; timeoutMs?: number; wait?: boolean } = {}): Promise<void> {
     const connection = this.requireConnection('send messages');
-    const windowSize = options.windowSize ?? Infinity;
+    const windowSize = options.windowSize ?? DEFAULT_WINDOW_MESSAGES;
     let bundle: OscMessage[] = [];
     let bundleBytes = 16;
     let inWindow = 0;
@@ -665,19 +675,20 @@ export class SCServer implements Disposable {
       bundle = [];
       bundleBytes = 16;
     };
-    for (const message of messages) {
+    for (let index = 0; index < messages.length; index++) {
+      const message = messages[index];
       const size = encodedMessageSize(message) + 4;
       if (bundleBytes + size > MAX_PACKET_BYTES) flush();
       bundle.push(message);
       bundleBytes += size;
-      if (++inWindow >= windowSize) {
+      if (++inWindow >= windowSize && index < messages.length - 1) {
         flush();
         inWindow = 0;
-        await this.sync(options.timeoutMs);
+        await connection.request(cmd.status(), options.timeoutMs);
       }
     }
     flush();
-    if (windowSize !== Infinity) await this.sync(options.timeoutMs);
+    if (options.wait !== false) await this.sync(options.timeoutMs);
   }
 
   /** Resolves once scsynth has processed everything sent before (async commands included). */
@@ -842,7 +853,8 @@ export class SCServer implements Disposable {
 
   /**
    * The server's whole node tree, also when one /g_queryTree reply cannot hold it (scsynth
-   * refuses replies over 64 KB: about 2,700 synths with controls, 3,400 without). Then the
+   * refuses replies over 64 KB: about 3,000 synths without controls, and with controls about
+   * 760 synths of 5 controls each). Then the
    * structure comes from /g_dumpTree on stdout for a server this program started (complete at
    * 20,000 synths) or group by group otherwise, and controls are added for every group
    * whose own reply fits; synths in a group too large for any reply come without controls.
@@ -855,7 +867,17 @@ export class SCServer implements Disposable {
       if (!isOverflow(error)) throw error;
       this.logger.debug(`/g_queryTree reply too large (${(error as ServerFailError).serverMessage}); reading the tree another way.`);
     }
-    const tree = this.ownsProcess ? await this.dumpTreeFromStdout() : await this.queryTreeGroupByGroup(0);
+    let tree = this.ownsProcess ? await this.dumpTreeFromStdout() : undefined;
+    if (tree) {
+      // scsynth's dump skips the insides of paused groups: check it against /status.
+      const counts = countNodes(tree);
+      const status = await this.status();
+      if (counts.synths !== status.numSynths || counts.groups !== status.numGroups) {
+        this.logger.debug(`The printed tree has ${counts.synths} synths and ${counts.groups} groups, scsynth counts ${status.numSynths} and ${status.numGroups}; querying group by group.`);
+        tree = undefined;
+      }
+    }
+    tree ??= await this.queryTreeGroupByGroup(0);
     if (includeControls) await this.addControlsWhereTheyFit(tree);
     return tree;
   }
@@ -1035,16 +1057,17 @@ export class SCServer implements Disposable {
     if (!this.connection?.isOpen || this.stateValue !== 'running') return;
     if (amp === 1) {
       if (this.volumeNodeIds.length === 0) return;
-      void this.sendMany(volumeReleaseMessages(this.volumeNodeIds));
+      const ids = this.volumeNodeIds;
       this.volumeNodeIds = [];
+      await this.sendMany(volumeReleaseMessages(ids));
     } else if (this.volumeNodeIds.length) {
-      void this.sendMany(volumeSetMessages(this.volumeNodeIds, amp));
+      await this.sendMany(volumeSetMessages(this.volumeNodeIds, amp));
     } else {
+      await this.synthdefsLoaded;
       const layout = volumeSynthLayout(this.options.numOutputBuses);
       this.volumeNodeIds = layout.map(() => this.allocateNodeId());
-      void this.sendMany(volumeSynthMessages(this.volumeNodeIds, this.options.numOutputBuses, amp));
+      await this.sendMany(volumeSynthMessages(this.volumeNodeIds, this.options.numOutputBuses, amp));
     }
-    await this.sync();
   }
 
   /** Node ids of the volume synths now on the server. */
@@ -1077,6 +1100,10 @@ export class Bundler {
   send(): void {
     this.server.send(this.toPacket());
   }
+}
+
+function nextPowerOfTwo(n: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 }
 
 function isOverflow(error: unknown): boolean {

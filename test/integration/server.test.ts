@@ -263,6 +263,10 @@ describe('SCServer against a real scsynth', function () {
     // With controls: the same complete tree.
     assert.equal(synthsIn(await server.queryAllNodes(true)).length, count);
     await waitFor('the model to hold every synth', () => server.nodeWatcher.numSynths === count, 5000);
+    // scsynth's printed dump leaves out what is inside a paused group; the tree must not.
+    server.send(cmd.nodeRun(server.defaultGroup, false));
+    await server.sync();
+    assert.deepEqual(synthsIn(await server.queryAllNodes(false)).map((synth) => synth.nodeId), ids, 'every synth of a paused group');
   });
 
   it('controls come with a large tree wherever a group\'s own reply can hold them', async function () {
@@ -277,5 +281,25 @@ describe('SCServer against a real scsynth', function () {
     assert.equal(synths.length, 1200);
     assert.ok(synths.every((synth) => synth.controls?.length === 5), 'every synth has its 5 controls');
     assert.equal(new Map(synths[1199].controls).get('freq'), 699);
+  });
+
+  it('a burst of 4,000 /s_new + /n_free reaches scsynth whole and the node model ends exactly right', async function () {
+    this.timeout(60_000);
+    const server = await bootServer({ maxNodes: 8192, memSize: 65536 }, { statusIntervalMs: 0 });
+    const failures: string[] = [];
+    server.oscConnection!.onUnmatchedFail((error) => failures.push(error.message));
+    const before = server.nodeWatcher.notificationsReceived;
+    const messages = [];
+    for (let i = 0; i < 4000; i++) {
+      const id = server.allocateNodeId();
+      messages.push(cmd.synthNew('sclive_sine', id, cmd.AddAction.tail, server.defaultGroup, { amp: 0 }), cmd.nodeFree(id));
+    }
+    await server.sendMany(messages);
+    await waitFor('every /n_go and /n_end', () => server.nodeWatcher.notificationsReceived - before === 8000, 5000);
+    assert.deepEqual(failures, [], 'no command was lost (a lost /s_new shows as a failed /n_free)');
+    const status = await server.status();
+    assert.equal(status.numSynths, 0, 'no synth left over');
+    assert.equal(server.nodeWatcher.numSynths, 0);
+    assert.equal(server.nodeWatcher.gapsDetected, 0);
   });
 });
