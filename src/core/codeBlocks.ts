@@ -9,28 +9,44 @@ export interface TextRange {
   end: number;
 }
 
-interface BracketPair {
+export interface Region {
+  /** Offset of the region's `(`. */
   open: number;
+  /** Offset of its matching `)`. */
   close: number;
+  /** Offset after the region's last character: the `)`, or the end of the statement it starts. */
+  end: number;
 }
 
 const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 const CLOSERS = new Set([')', ']', '}']);
 
 /**
- * Top-level parenthesis pairs whose `(` is the first thing on its line (the convention for
- * a region in SuperCollider code), in document order. Unbalanced code yields only the pairs
- * that do close.
+ * The regions of SuperCollider code: top-level parentheses whose `(` is the first thing on its
+ * line, in document order. Usually the `)` ends its line too (`;` and comments aside) and the
+ * region ends there; when code follows it (`).play;`, `(1..8).do {`), the region runs on to
+ * the end of that statement, so what is evaluated is whole. Unbalanced code yields only the
+ * regions that do close.
  */
-export function topLevelBlocks(text: string): BracketPair[] {
-  const blocks: BracketPair[] = [];
+export function topLevelBlocks(text: string): Region[] {
+  const blocks: Region[] = [];
   const stack: Array<{ char: string; offset: number }> = [];
+  /** A region whose `)` had code after it: it ends where that statement ends. */
+  let open: { open: number; close: number } | undefined;
+  const finish = (end: number) => {
+    if (!open) return;
+    let last = end;
+    while (last > open.close + 1 && /\s/.test(text[last - 1])) last--;
+    blocks.push({ ...open, end: last });
+    open = undefined;
+  };
   let i = 0;
   const n = text.length;
   while (i < n) {
     const c = text[i];
     const next = text[i + 1];
     if (c === '/' && next === '/') {
+      if (open && stack.length === 0) finish(i);
       while (i < n && text[i] !== '\n') i++;
       continue;
     }
@@ -60,7 +76,9 @@ export function topLevelBlocks(text: string): BracketPair[] {
       i += next === '\\' ? 3 : 2;
       continue;
     }
-    if (c in OPENERS) {
+    if (open && stack.length === 0 && (c === '\n' || c === ';')) {
+      finish(c === ';' ? i + 1 : i);
+    } else if (c in OPENERS) {
       stack.push({ char: c, offset: i });
     } else if (CLOSERS.has(c)) {
       // Pop to the matching opener; a stray closer is ignored.
@@ -68,11 +86,15 @@ export function topLevelBlocks(text: string): BracketPair[] {
       if (index >= 0) {
         const opener = stack[index];
         stack.length = index;
-        if (index === 0 && c === ')' && startsLine(text, opener.offset)) blocks.push({ open: opener.offset, close: i });
+        if (index === 0 && c === ')' && !open && startsLine(text, opener.offset)) {
+          if (endsLine(text, i + 1)) blocks.push({ open: opener.offset, close: i, end: i + 1 });
+          else open = { open: opener.offset, close: i };
+        }
       }
     }
     i++;
   }
+  if (stack.length === 0) finish(n);
   return blocks;
 }
 
@@ -89,13 +111,20 @@ function startsLine(text: string, offset: number): boolean {
   return true;
 }
 
+/** Only `;`, blanks or a comment follow on the line. */
+function endsLine(text: string, offset: number): boolean {
+  return /^[ \t]*;?[ \t]*(\/\/.*|\/\*.*)?$/.test(text.slice(offset, lineEnd(text, offset)));
+}
+
 function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
+/** End of the line, before its line break (`\n` or `\r\n`). */
 function lineEnd(text: string, offset: number): number {
-  const end = text.indexOf('\n', offset);
-  return end < 0 ? text.length : end;
+  const newline = text.indexOf('\n', offset);
+  if (newline < 0) return text.length;
+  return newline > offset && text[newline - 1] === '\r' ? newline - 1 : newline;
 }
 
 /**
@@ -104,10 +133,10 @@ function lineEnd(text: string, offset: number): number {
  * the cursor is in no block (then the current line is evaluated).
  */
 export function findEnclosingBlock(text: string, offset: number): TextRange | undefined {
-  for (const { open, close } of topLevelBlocks(text)) {
+  for (const { open, end } of topLevelBlocks(text)) {
     const from = lineStart(text, open);
-    const to = lineEnd(text, close);
-    if (offset >= from && offset <= to) return { start: open, end: close + 1 };
+    const to = lineEnd(text, end - 1);
+    if (offset >= from && offset <= to) return { start: open, end };
   }
   return undefined;
 }
