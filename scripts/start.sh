@@ -3,7 +3,7 @@
 # (desktop `code` if there is one, else VS Code for the Web on http://127.0.0.1:8080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh sclang
 if ! { command -v code >/dev/null 2>&1 && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; } || [ "${SCLIVE_WEB:-}" = 1 ]; then
   bash scripts/install-code-server.sh
 fi
