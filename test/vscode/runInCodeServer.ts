@@ -8,11 +8,12 @@ import { format } from 'node:util';
 import * as path from 'node:path';
 import { chromium, Page } from 'playwright-core';
 import { startDummyJack } from '../../tools/dummyJack';
-import { ROOT, startCodeServer } from '../../tools/codeServer';
+import { CodeServer, ROOT, startCodeServer } from '../../tools/codeServer';
 
 const RESULTS = path.join(ROOT, 'test-results');
 const SUITE = path.join(ROOT, 'out/test/vscode/suite/index.js');
 const WORKSPACE = path.join(ROOT, 'test/vscode/workspace');
+const UNTRUSTED_WORKSPACE = path.join(ROOT, 'test/vscode/untrusted-workspace');
 
 function isAlive(pid: number): boolean {
   try {
@@ -60,60 +61,74 @@ async function checkWorkbench(page: Page, expected: { synthDef: string; synthId:
   log(`screenshot: ${path.relative(ROOT, path.join(RESULTS, 'vscode-node-tree.png'))}`);
 }
 
-async function main(): Promise<number> {
+const USER_SETTINGS = {
+  'sclive.bootBlip': false,
+  'sclive.statusPollInterval': 250,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'telemetry.telemetryLevel': 'off',
+  'git.openRepositoryInParentFolders': 'never',
+};
+
+type Browser = Awaited<ReturnType<typeof chromium.launch>>;
+
+/** Opens the workbench on `workspace` with the extension and the suite; `exited` gives its exit code. */
+async function openWorkbench(browser: Browser, codeServer: CodeServer, workspace: string): Promise<{ page: Page; exited: Promise<number>; hasExited: () => boolean }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  let done = false;
+  let resolveExit!: (code: number) => void;
+  const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+  await page.exposeFunction('codeAutomationExit', (code: number) => {
+    done = true;
+    resolveExit(code);
+  });
+  await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+    const text = format(...(args as [unknown, ...unknown[]]));
+    // The suite's own output (mocha's reporter) is what matters here; the workbench's
+    // failed look-up of its extension gallery (no network) is not.
+    if (process.env.SCLIVE_TEST_VERBOSE || (!/open-vsx|ENOTFOUND/.test(text) && (type !== 'log' || /^\s/.test(text) || /passing|failing|pending/.test(text)))) console.log(text);
+  });
+  const remote = (file: string) => `vscode-remote://127.0.0.1:${codeServer.port}${file}`;
+  const payload = JSON.stringify([
+    ['extensionDevelopmentPath', remote(ROOT)],
+    ['extensionTestsPath', remote(SUITE)],
+  ]);
+  await page.goto(`${codeServer.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
+  const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(124), 300_000).unref());
+  return { page, exited: Promise.race([exited, timeout]), hasExited: () => done };
+}
+
+async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+/** The main suite, in a trusted workspace, with the page checks and the window-close check. */
+async function runMainSuite(jackEnv: NodeJS.ProcessEnv, port: number): Promise<number> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sclive-vscode-'));
   const handshake = path.join(dataDir, 'handshake');
   mkdirSync(handshake);
-  const jack = await startDummyJack();
-  let codeServer: Awaited<ReturnType<typeof startCodeServer>> | undefined;
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  let codeServer: CodeServer | undefined;
+  let browser: Browser | undefined;
   try {
     codeServer = await startCodeServer({
       workspace: WORKSPACE,
       dataDir,
-      env: { ...jack.env, SCLIVE_E2E_DIR: handshake },
-      userSettings: {
-        'sclive.server.udpPort': 57000 + (process.pid % 500),
-        'sclive.bootBlip': false,
-        'sclive.statusPollInterval': 250,
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'extensions.autoCheckUpdates': false,
-        'telemetry.telemetryLevel': 'off',
-        'git.openRepositoryInParentFolders': 'never',
-      },
+      env: { ...jackEnv, SCLIVE_E2E_DIR: handshake },
+      userSettings: { ...USER_SETTINGS, 'sclive.server.udpPort': port },
       onOutput: (line) => process.env.SCLIVE_TEST_VERBOSE && log(`code-server: ${line}`),
     });
     log(`code-server at ${codeServer.url}`);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    let exitCode: number | undefined;
-    let resolveExit!: (code: number) => void;
-    const exited = new Promise<number>((resolve) => (resolveExit = resolve));
-    await page.exposeFunction('codeAutomationExit', (code: number) => {
-      exitCode = code;
-      resolveExit(code);
-    });
-    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
-      const text = format(...(args as [unknown, ...unknown[]]));
-      // The suite's own output (mocha's reporter) is what matters here; the workbench's
-      // failed look-up of its extension gallery (no network) is not.
-      if (process.env.SCLIVE_TEST_VERBOSE || (!/open-vsx|ENOTFOUND/.test(text) && (type !== 'log' || /^\s/.test(text) || /passing|failing|pending/.test(text)))) console.log(text);
-    });
-    const remote = (file: string) => `vscode-remote://127.0.0.1:${codeServer!.port}${file}`;
-    const payload = JSON.stringify([
-      ['extensionDevelopmentPath', remote(ROOT)],
-      ['extensionTestsPath', remote(SUITE)],
-    ]);
-    await page.goto(`${codeServer.url}/?folder=${encodeURIComponent(WORKSPACE)}&payload=${encodeURIComponent(payload)}`);
+    browser = await launchBrowser();
+    const { page, exited, hasExited } = await openWorkbench(browser, codeServer, WORKSPACE);
 
     // The page checks run while the suite holds a booted server with a synth (see the suite).
     let pageError: Error | undefined;
     try {
-      const ready = JSON.parse(await waitForFile(path.join(handshake, 'ready.json'), 240_000, () => exitCode !== undefined));
+      const ready = JSON.parse(await waitForFile(path.join(handshake, 'ready.json'), 240_000, hasExited));
       await checkWorkbench(page, ready);
       writeFileSync(path.join(handshake, 'checked.json'), JSON.stringify({ ok: true }));
     } catch (error) {
@@ -122,8 +137,7 @@ async function main(): Promise<number> {
       mkdirSync(RESULTS, { recursive: true });
       await page.screenshot({ path: path.join(RESULTS, 'vscode-failure.png') }).catch(() => undefined);
     }
-    const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(124), 300_000));
-    const code = await Promise.race([exited, timeout]);
+    const code = await exited;
     if (code === 124) log('the suite did not finish within 5 minutes');
     if (pageError) {
       log(`workbench page check failed: ${pageError.message}`);
@@ -151,8 +165,44 @@ async function main(): Promise<number> {
   } finally {
     await browser?.close().catch(() => undefined);
     await codeServer?.stop();
-    await jack.stop();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The suite for a workspace that is not trusted (Restricted Mode). */
+async function runTrustSuite(jackEnv: NodeJS.ProcessEnv, port: number): Promise<number> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sclive-vscode-trust-'));
+  let codeServer: CodeServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    codeServer = await startCodeServer({
+      workspace: UNTRUSTED_WORKSPACE,
+      dataDir,
+      env: { ...jackEnv, SCLIVE_SUITE: 'trust' },
+      userSettings: { ...USER_SETTINGS, 'sclive.server.udpPort': port },
+      trustWorkspace: false,
+    });
+    browser = await launchBrowser();
+    const { exited } = await openWorkbench(browser, codeServer, UNTRUSTED_WORKSPACE);
+    return await exited;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await codeServer?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<number> {
+  const jack = await startDummyJack();
+  try {
+    const port = 57000 + (process.pid % 500);
+    const main = await runMainSuite(jack.env, port);
+    log(main === 0 ? 'main suite passed' : `main suite failed (exit code ${main})`);
+    const trust = await runTrustSuite(jack.env, port + 1);
+    log(trust === 0 ? 'untrusted-workspace suite passed' : `untrusted-workspace suite failed (exit code ${trust})`);
+    return main || trust;
+  } finally {
+    await jack.stop();
   }
 }
 

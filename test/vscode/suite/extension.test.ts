@@ -83,6 +83,26 @@ describe('SuperCollider Live in VS Code', function () {
     assert.ok(pid && isAlive(pid), 'scsynth runs');
   });
 
+  it('changing a server option while it runs offers a reboot', async () => {
+    const shown: string[] = [];
+    const original = vscode.window.showInformationMessage;
+    // A spy on the real API: records the message and still shows it.
+    (vscode.window as { showInformationMessage: unknown }).showInformationMessage = (message: string, ...rest: unknown[]) => {
+      shown.push(`${message} [${rest.filter((item) => typeof item === 'string').join('|')}]`);
+      return (original as (...args: unknown[]) => unknown)(message, ...rest);
+    };
+    const config = vscode.workspace.getConfiguration('sclive');
+    try {
+      await config.update('server.numControlBuses', 8192, vscode.ConfigurationTarget.Global);
+      await waitFor('the reboot prompt', () => shown.length > 0, 5000);
+      assert.match(shown[0], /apply when the server boots again.*\[Reboot Now\]/);
+      assert.equal(api.controller.state, 'running', 'nothing is rebooted without asking');
+    } finally {
+      (vscode.window as { showInformationMessage: unknown }).showInformationMessage = original;
+      await config.update('server.numControlBuses', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a synth created on the server shows up in the node tree view', async () => {
     const server = api.controller.server!;
     const id = server.allocateNodeId();
@@ -159,8 +179,14 @@ describe('SuperCollider Live in VS Code', function () {
     const node = await waitFor('sclang\'s synth in the tree', async () => (await allTreeNodes(api)).find((n) => n.nodeId === nodeId));
     assert.equal(node.parentId, 1, 'in sclang\'s default group (client 0)');
     await waitFor('the result in the post window', () => api.sclang.post.text.includes(`-> ${result!.result}`));
-    const synths = (await allTreeNodes(api)).filter((n) => !n.isGroup).length;
-    await waitFor('the status bar to count sclang\'s synth too', () => api.statusBar.item.text.includes(`· ${synths} synths ·`));
+    let seen = '';
+    await waitFor('the status bar to count sclang\'s synth too', async () => {
+      const synths = (await allTreeNodes(api)).filter((n) => !n.isGroup).length;
+      seen = `tree ${synths} synths, status bar "${api.statusBar.item.text}"`;
+      return api.statusBar.item.text.includes(`· ${synths} synth${synths === 1 ? '' : 's'} ·`);
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}: ${seen}`);
+    });
     await vscode.commands.executeCommand('sclive.hush');
     await waitFor('hush to stop it', async () => !(await allTreeNodes(api)).some((n) => n.nodeId === nodeId));
 
