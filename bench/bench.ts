@@ -15,6 +15,7 @@ import { DummyJack, startDummyJack } from '../tools/dummyJack';
 import { BareClient, decodeMessage, oscBundle, oscMessage } from './bareClient';
 import { defaultGroupIdOf } from '../src/core/idAllocators';
 import { median, p99 } from './stats';
+import { isAlive } from '../tools/processAlive';
 
 // ---- configuration -------------------------------------------------------------------------
 
@@ -904,14 +905,6 @@ async function main(): Promise<void> {
   console.log(`\nDone in ${fmt((Date.now() - started) / 1000)} s; figures written to ${path.relative(process.cwd(), file)}`);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function countBy(values: string[]): string {
   const counts = new Map<string, number>();

@@ -13,20 +13,7 @@ for extra in "$@"; do
   esac
 done
 
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
-  if command -v apt-get >/dev/null 2>&1 && { [ -z "$sudo" ] || sudo -n true 2>/dev/null; }; then
-    echo "Installing ${missing[*]} from Debian's packages..."
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "Missing: ${missing[*]}." >&2
-    echo "Install them with: sudo apt-get install ${missing[*]}" >&2
-    echo "(macOS/Windows: install SuperCollider from https://supercollider.github.io/downloads)" >&2
-    exit 1
-  fi
-fi
+bash scripts/apt-install.sh ${missing[@]+"${missing[@]}"}
 
 if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund

@@ -3,6 +3,7 @@ import { SCServer, SCServerSettings } from '../../src/core/scServer';
 import { ServerOptionsInit } from '../../src/core/serverOptions';
 import { Logger } from '../../src/core/events';
 import { jackEnv } from './jackHooks';
+import { isAlive } from '../../tools/processAlive';
 
 let nextPort = 57300 + (process.pid % 200);
 
@@ -41,14 +42,7 @@ export async function quitAll(): Promise<void> {
   for (const server of servers) server.dispose();
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isAlive };
 
 export function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 3000): Promise<T> {
   return new Promise<T>((resolve, reject) => {

@@ -9,20 +9,13 @@ import * as path from 'node:path';
 import { chromium, Page } from 'playwright-core';
 import { startDummyJack } from '../../tools/dummyJack';
 import { CodeServer, ROOT, startCodeServer } from '../../tools/codeServer';
+import { isAlive } from '../../tools/processAlive';
 
 const RESULTS = path.join(ROOT, 'test-results');
 const SUITE = path.join(ROOT, 'out/test/vscode/suite/index.js');
 const WORKSPACE = path.join(ROOT, 'test/vscode/workspace');
 const UNTRUSTED_WORKSPACE = path.join(ROOT, 'test/vscode/untrusted-workspace');
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function log(message: string): void {
   console.log(`[vscode-tests] ${message}`);

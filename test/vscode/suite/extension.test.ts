@@ -7,6 +7,7 @@ import type { SuperColliderLiveApi } from '../../../src/extension/extension';
 import type { LiveNode } from '../../../src/core/nodeWatcher';
 import type { NodeTreeElement } from '../../../src/extension/nodeTreeView';
 import * as cmd from '../../../src/core/scsynthCommands';
+import { isAlive } from '../../../tools/processAlive';
 
 const EXTENSION_ID = 'supercollider-live.supercollider-live';
 
@@ -27,14 +28,6 @@ function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function allTreeNodes(api: SuperColliderLiveApi, parent?: NodeTreeElement): Promise<LiveNode[]> {
   const children = (await api.nodeTree.getChildren(parent)) as NodeTreeElement[];
