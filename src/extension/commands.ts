@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { formatTree } from '../core/nodeTree';
 import * as cmd from '../core/scsynthCommands';
 import { MAX_VOLUME_DB, MIN_VOLUME_DB } from '../core/volume';
+import { parseHostPort, validateHostPort } from '../core/hostPort';
 import { NodeTreeElement, NodeTreeProvider, isControl } from './nodeTreeView';
 import type { ServerController } from './serverController';
 import type { ServerLog } from './serverLog';
@@ -16,20 +17,6 @@ const DUMP_OSC_LEVELS = [
   { level: 3, label: 'Parsed and hexadecimal' },
   { level: 4, label: 'Parsed, without /status', detail: 'skips the status polling' },
 ];
-
-/** "host:port" (IPv4, a name, or [IPv6]) with a port 1..65535; undefined when valid. */
-export function validateHostPort(text: string): string | undefined {
-  const match = /^\s*(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})\s*$/.exec(text);
-  if (!match) return 'Enter host:port, e.g. 127.0.0.1:57110';
-  const port = Number(match[2]);
-  if (port < 1 || port > 65535) return 'The port must be 1 to 65535';
-  return undefined;
-}
-
-export function parseHostPort(text: string): { host: string; port: number } {
-  const match = /^\s*(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})\s*$/.exec(text)!;
-  return { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
-}
 
 export function registerCommands(context: vscode.ExtensionContext, controller: ServerController, tree: NodeTreeProvider, log: ServerLog): void {
   let dumpOscLevel = 0;

@@ -233,6 +233,26 @@ describe('SuperCollider Live in VS Code', function () {
     }
   });
 
+  it('a server that dies mid-show is reported: a notification, the crashed state in the status bar', async () => {
+    assert.equal(await vscode.commands.executeCommand<boolean>('sclive.server.boot'), true);
+    const shown: string[] = [];
+    const original = vscode.window.showErrorMessage;
+    (vscode.window as { showErrorMessage: unknown }).showErrorMessage = (message: string, ...rest: unknown[]) => {
+      shown.push(`${message} [${rest.filter((item) => typeof item === 'string').join('|')}]`);
+      return (original as (...args: unknown[]) => unknown)(message, ...rest);
+    };
+    try {
+      process.kill(api.controller.server!.pid!, 'SIGKILL');
+      await waitFor('the crash notification', () => shown.length > 0, 5000);
+      assert.match(shown[0], /was killed \(SIGKILL\).*\[Reboot\|Show Log\]/);
+      assert.equal(api.controller.state, 'crashed');
+      assert.match(api.statusBar.item.text, /crashed/);
+      assert.deepEqual(await api.nodeTree.getChildren(), []);
+    } finally {
+      (vscode.window as { showErrorMessage: unknown }).showErrorMessage = original;
+    }
+  });
+
   it('a server left running is stopped when the window closes (checked by the runner)', async function () {
     const dir = process.env.SCLIVE_E2E_DIR;
     if (!dir) this.skip();
