@@ -98,7 +98,7 @@ function parseConfig(argv: string[]): Config {
   for (const [flag, value] of raw) {
     const key = FLAGS[flag][0];
     const numbers = value.split(',').filter((v) => v.trim() !== '').map((v) => Number(v));
-    if (numbers.some((n) => !Number.isFinite(n) || n < 0)) throw new Error(`--${flag} wants numbers, got ${value}`);
+    if (numbers.some((n) => !Number.isFinite(n) || (n < 0 && !(key === 'windows' && n === -1)))) throw new Error(`--${flag} wants numbers, got ${value}`);
     if (key === 'sections') config.sections = new Set(numbers);
     else if (key === 'burstPeriods' || key === 'windows' || key === 'querySizes') (config[key] as number[]) = numbers;
     else (config[key] as number) = numbers[0];

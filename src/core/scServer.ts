@@ -668,39 +668,48 @@ export class SCServer implements Disposable {
    */
   async sendMany(messages: readonly OscMessage[], options: { windowSize?: number; timeoutMs?: number; wait?: boolean } = {}): Promise<void> {
     const connection = this.requireConnection('send messages');
-    const windowSize = options.windowSize ?? DEFAULT_WINDOW_MESSAGES;
+    const windowSize = Math.max(1, options.windowSize ?? DEFAULT_WINDOW_MESSAGES);
     const unanswered: Array<Promise<unknown>> = [];
-    let bundle: OscMessage[] = [];
-    let bundleBytes = 16;
-    let inWindow = 0;
-    const flush = () => {
-      if (bundle.length === 0) return;
-      const packet: OscBundle = { timeTag: IMMEDIATELY, packets: bundle };
-      this.noteOutgoing(packet);
-      connection.send(bundle.length === 1 ? bundle[0] : encodePacket(packet));
-      bundle = [];
-      bundleBytes = 16;
-    };
     try {
-      for (let index = 0; index < messages.length; index++) {
-        const message = messages[index];
-        const size = encodedMessageSize(message) + 4;
-        if (bundleBytes + size > MAX_PACKET_BYTES) flush();
-        bundle.push(message);
-        bundleBytes += size;
-        if (++inWindow >= windowSize && index < messages.length - 1) {
-          flush();
-          inWindow = 0;
-          unanswered.push(connection.request(cmd.status(), options.timeoutMs));
-          if (unanswered.length >= WINDOWS_IN_FLIGHT) await unanswered.shift();
-        }
+      // Each window is encoded while the previous one is being answered.
+      let next = this.encodeWindow(messages, 0, windowSize);
+      for (let start = 0; start < messages.length; start += windowSize) {
+        const packets = next;
+        for (const packet of packets) connection.send(packet);
+        if (start + windowSize >= messages.length) break;
+        unanswered.push(connection.request(cmd.status(), options.timeoutMs));
+        next = this.encodeWindow(messages, start + windowSize, windowSize);
+        if (unanswered.length >= WINDOWS_IN_FLIGHT) await unanswered.shift();
       }
-      flush();
     } finally {
       await Promise.allSettled(unanswered);
     }
     await Promise.all(unanswered);
     if (options.wait !== false) await this.sync(options.timeoutMs);
+  }
+
+  /** Messages start .. start + count as immediate bundles of at most 8 KB, encoded. */
+  private encodeWindow(messages: readonly OscMessage[], start: number, count: number): Uint8Array[] {
+    const packets: Uint8Array[] = [];
+    let bundle: OscMessage[] = [];
+    let bundleBytes = 16;
+    const flush = () => {
+      if (bundle.length === 0) return;
+      const packet: OscBundle = { timeTag: IMMEDIATELY, packets: bundle };
+      this.noteOutgoing(packet);
+      packets.push(encodePacket(bundle.length === 1 ? bundle[0] : packet));
+      bundle = [];
+      bundleBytes = 16;
+    };
+    const end = Math.min(messages.length, start + count);
+    for (let index = start; index < end; index++) {
+      const size = encodedMessageSize(messages[index]) + 4;
+      if (bundleBytes + size > MAX_PACKET_BYTES) flush();
+      bundle.push(messages[index]);
+      bundleBytes += size;
+    }
+    flush();
+    return packets;
   }
 
   /** Resolves once scsynth has processed everything sent before (async commands included). */
