@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): SuperColliderLiveApi
     registerCommands(context, controller, nodeTree, log);
     const post = new PostWindow(vscode.workspace.getConfiguration('sclive').get<number>('post.maxLines', 5000));
     sclang = new SclangController(controller, post, log);
-    context.subscriptions.push(post, { dispose: () => void sclang?.dispose() });
+    context.subscriptions.push(post);
     registerEvaluation(context, sclang);
     context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => configurationChanged(event, controller!)));
     maybeBootOnStartup(controller, log);
@@ -57,7 +57,7 @@ export async function deactivate(): Promise<void> {
   controller = undefined;
 }
 
-function maybeBootOnStartup(controller: ServerController, log: vscode.LogOutputChannel | { warn(message: string): void }): void {
+function maybeBootOnStartup(controller: ServerController, log: ServerLog): void {
   try {
     if (readSettings().bootOnStartup) void controller.boot();
   } catch (error) {
