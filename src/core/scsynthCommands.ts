@@ -1,5 +1,5 @@
 // Each scsynth command as a small pure builder that also names its reply.
-import { OscArgument, OscMessage, typed } from './osc/oscCodec';
+import { OscArgument, OscMessage } from './osc/oscCodec';
 import { OscRequest, ReplyExpectation } from './osc/oscConnection';
 
 export const enum AddAction {
@@ -78,10 +78,6 @@ export function groupFreeAll(id: number): OscMessage {
   return { address: '/g_freeAll', args: [int(id)] };
 }
 
-export function groupDeepFree(id: number): OscMessage {
-  return { address: '/g_deepFree', args: [int(id)] };
-}
-
 export function groupQueryTree(id: number, includeControls: boolean): Request {
   return {
     message: { address: '/g_queryTree', args: [int(id), int(includeControls ? 1 : 0)] },
@@ -130,11 +126,6 @@ export function synthGet(id: number, controls: string[]): Request {
     message: { address: '/s_get', args: [int(id), ...controls] },
     reply: { address: '/n_set', match: (args) => args[0] === id },
   };
-}
-
-/** Re-types a message's arguments explicitly (for callers that build their own). */
-export function typedMessage(address: string, args: OscArgument[]): OscMessage {
-  return { address, args: args.map(typed) };
 }
 
 const ASYNC_COMMANDS = new Set([

@@ -2,9 +2,6 @@ import { IMMEDIATELY, TimeTag, isImmediate, timeTagFromUnixMs, unixMsFromTimeTag
 import { MalformedPacketError, decodeOsc } from './oscDecoder';
 import { encodeOsc, messageSize, typedArgument } from './oscEncoder';
 
-/** OSC type tags scsynth understands (and `h`/`d` for completeness). */
-export type OscTypeTag = 'i' | 'f' | 'd' | 'h' | 's' | 'b' | 'T' | 'F' | 'N';
-
 export type TypedArgument =
   | { type: 'i' | 'f' | 'd'; value: number }
   | { type: 'h'; value: bigint | number }
