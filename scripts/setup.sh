@@ -10,6 +10,7 @@ command -v scsynth >/dev/null 2>&1 || missing+=(supercollider-server)
 for extra in "$@"; do
   case "$extra" in
     sclang) command -v sclang >/dev/null 2>&1 || missing+=(supercollider-language) ;;
+    supernova) command -v supernova >/dev/null 2>&1 || missing+=(supercollider-supernova) ;;
   esac
 done
 

@@ -3,7 +3,7 @@
 # extension's tests inside a real VS Code (code-server + headless Chromium here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh sclang
+bash scripts/setup.sh sclang supernova
 bash scripts/install-code-server.sh
 npx tsc -p . --noEmit
 node esbuild.js

@@ -449,7 +449,14 @@ export class SCServer implements Disposable {
     const connection = this.requireConnection('register with the server');
     try {
       const reply = await connection.request(cmd.notify(receiveNotifications, clientId), timeoutMs);
-      if (receiveNotifications) this.adoptClient(reply.args[1], reply.args[2]);
+      if (!receiveNotifications) return;
+      if (typeof reply.args[2] === 'number') {
+        this.adoptClient(reply.args[1], reply.args[2]);
+      } else {
+        // supernova answers `/done /notify 0` to everyone: it does not assign client ids, so
+        // the proposed id stays (sclang's 0 and ours must still differ).
+        this.logger.info(`The server does not assign client ids; keeping client id ${this.clientIdValue}.`);
+      }
     } catch (error) {
       if (error instanceof ServerFailError && /already registered/.test(error.serverMessage)) {
         const id = error.args.find((arg, index) => index > 1 && typeof arg === 'number');

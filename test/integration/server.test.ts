@@ -302,4 +302,17 @@ describe('SCServer against a real scsynth', function () {
     assert.equal(server.nodeWatcher.numSynths, 0);
     assert.equal(server.nodeWatcher.gapsDetected, 0);
   });
+
+  it('runs supernova, the multi-core server, the same way', async () => {
+    const server = await bootServer({ program: 'supernova' });
+    assert.equal((await server.version()).name, 'supernova');
+    assert.equal(server.clientId, 1, 'supernova assigns no client ids: the proposed one stays');
+    const id = server.allocateNodeId();
+    server.send(cmd.synthNew('sclive_sine', id, cmd.AddAction.head, server.defaultGroup, { amp: 0 }));
+    await waitFor('the synth in the model', () => server.nodeWatcher.get(id)?.defName === 'sclive_sine');
+    assert.ok(synthsIn(await server.queryAllNodes(true)).some((synth) => synth.nodeId === id));
+    const pid = server.pid!;
+    await server.quit();
+    assert.equal(isAlive(pid), false);
+  });
 });
