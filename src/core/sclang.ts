@@ -8,7 +8,7 @@ export type SclangState = 'stopped' | 'compiling' | 'idle' | 'busy';
 export interface EvaluationResult {
   /** `ok`, or the kind of error sclang reported. */
   status: 'ok' | 'syntax' | 'error';
-  /** The printed result (`-> value`) without the arrow, for `ok` evaluations that print. */
+  /** The result as sclang prints it (`-> value` without the arrow), for `ok` evaluations. */
   result?: string;
   /** Everything sclang posted while evaluating (errors included), without our markers. */
   output: string[];
@@ -31,7 +31,7 @@ export interface SCLangOptions {
 }
 
 /** Marks our own lines in sclang's output: `<<sclive:end:ID:STATUS>>`. */
-const MARKER = /<<sclive:([a-zA-Z]+):([^>]*)>>/;
+const MARKER = /<<sclive:([a-zA-Z]+):(.*?)>>/;
 
 /**
  * The code sclang runs once after start: an evaluation function in the Library (invisible
@@ -48,7 +48,11 @@ Library.put(\sclive, \eval, { |id, code, print = true|
     if(failed) {
       "<<sclive:end:%:error>>".format(id).postln;
     } {
-      if(print) { ("-> " ++ result.asString).postln };
+      if(print) {
+        ("-> " ++ result.asString).postln;
+      } {
+        "<<sclive:result:%:%>>".format(id, result.asString.replace("\n", " ").replace(">>", "> >")).postln;
+      };
       "<<sclive:end:%:ok>>".format(id).postln;
     };
   };
@@ -195,7 +199,7 @@ export class SCLang {
   async attachToServer(port: number, maxLogins: number, timeoutMs = 10_000): Promise<void> {
     await this.evaluate(`Library.at(\\sclive, \\attach).value(${port}, ${maxLogins})`, { print: false, timeoutMs });
     const deadline = Date.now() + timeoutMs;
-    while ((await this.evaluate('Server.default.serverRunning', { timeoutMs })).result !== 'true') {
+    while ((await this.evaluate('Server.default.serverRunning', { print: false, timeoutMs })).result !== 'true') {
       if (Date.now() > deadline) throw new SclangError(`sclang did not see the server on port ${port} running within ${timeoutMs} ms.`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -254,6 +258,11 @@ export class SCLang {
     } else if (kind === 'serverBooted') {
       const port = Number(detail);
       if (Number.isInteger(port)) this.onServerBootedEmitter.fire(port);
+    } else if (kind === 'result') {
+      // The value of an evaluation that does not print (internal queries): not posted.
+      const separator = detail.indexOf(':');
+      const evaluation = this.pending.get(Number(detail.slice(0, separator)));
+      if (evaluation) evaluation.result = detail.slice(separator + 1);
     } else if (kind === 'end') {
       const [idText, status] = detail.split(':');
       const evaluation = this.pending.get(Number(idText));

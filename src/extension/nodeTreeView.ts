@@ -77,8 +77,8 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     if (node.isGroup) {
       const owner = clientIdOfNode(node.nodeId);
       const isDefault = node.nodeId === defaultGroupIdOf(owner);
-      const empty = this.server?.nodeWatcher.get(node.nodeId)?.headId === -1;
-      const item = new vscode.TreeItem(isDefault ? `default group (client ${owner})` : 'group', empty ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Expanded);
+      // Always expandable: an item first shown without children stays collapsed once it has some.
+      const item = new vscode.TreeItem(isDefault ? `default group (client ${owner})` : 'group', vscode.TreeItemCollapsibleState.Expanded);
       item.id = String(node.nodeId);
       item.description = `${node.nodeId}${node.running ? '' : ' · paused'}`;
       item.contextValue = `group.${state}`;

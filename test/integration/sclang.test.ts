@@ -38,6 +38,10 @@ describe('SCLang with a real sclang and scsynth', function () {
     // Interpreter variables persist between evaluations, as in the IDE.
     await lang.evaluate('a = 21');
     assert.equal((await lang.evaluate('a * 2')).result, '42');
+    // A query that must not clutter the post window still returns its value.
+    const quiet = await lang.evaluate('"a > b" ++ (3 * 5)', { print: false });
+    assert.equal(quiet.result, 'a > b15');
+    assert.equal(posted.some((line) => line.includes('a > b15')), false, 'not posted');
     assert.equal(posted.some((line) => line.includes('<<sclive')), false, 'no markers in the post window');
   });
 

@@ -99,6 +99,19 @@ async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** Live coding as a person sees it: the code, sclang's synth in the tree, the result posted. */
+async function checkLiveCoding(page: Page, expected: { result: string; synthId: number }): Promise<void> {
+  const panel = page.locator('.part.panel');
+  await panel.getByText(`-> ${expected.result}`).first().waitFor({ timeout: 20_000 });
+  log(`post window shows: "-> ${expected.result}"`);
+  const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /node tree/i }) }).first();
+  await view.locator('.monaco-list-row', { hasText: String(expected.synthId) }).first().waitFor({ timeout: 20_000 });
+  await page.locator('.monaco-editor .view-line', { hasText: 'SinOsc' }).first().waitFor({ timeout: 20_000 });
+  mkdirSync(RESULTS, { recursive: true });
+  await page.screenshot({ path: path.join(RESULTS, 'vscode-live-coding.png') });
+  log(`screenshot: ${path.relative(ROOT, path.join(RESULTS, 'vscode-live-coding.png'))}`);
+}
+
 /** The main suite, in a trusted workspace, with the page checks and the window-close check. */
 async function runMainSuite(jackEnv: NodeJS.ProcessEnv, port: number): Promise<number> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sclive-vscode-'));
@@ -129,6 +142,17 @@ async function runMainSuite(jackEnv: NodeJS.ProcessEnv, port: number): Promise<n
       writeFileSync(path.join(handshake, 'checked.json'), JSON.stringify({ ok: false, error: pageError.message }));
       mkdirSync(RESULTS, { recursive: true });
       await page.screenshot({ path: path.join(RESULTS, 'vscode-failure.png') }).catch(() => undefined);
+    }
+    if (!pageError) {
+      try {
+        const ready = JSON.parse(await waitForFile(path.join(handshake, 'ready-live.json'), 240_000, hasExited));
+        await checkLiveCoding(page, ready);
+        writeFileSync(path.join(handshake, 'checked-live.json'), JSON.stringify({ ok: true }));
+      } catch (error) {
+        pageError = error as Error;
+        writeFileSync(path.join(handshake, 'checked-live.json'), JSON.stringify({ ok: false, error: pageError.message }));
+        await page.screenshot({ path: path.join(RESULTS, 'vscode-failure.png') }).catch(() => undefined);
+      }
     }
     const code = await exited;
     if (code === 124) log('the suite did not finish within 5 minutes');

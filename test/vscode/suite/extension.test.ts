@@ -132,6 +132,7 @@ describe('SuperCollider Live in VS Code', function () {
     server.send(cmd.synthNew('sclive_sine', id, cmd.AddAction.tail, server.defaultGroup, { freq: 330, amp: 0 }));
     await waitFor('the second synth in the tree', async () => (await allTreeNodes(api)).some((n) => n.nodeId === id));
     await vscode.commands.executeCommand('workbench.view.extension.sclive');
+    await vscode.commands.executeCommand('notifications.clearAll');
     writeFileSync(path.join(dir!, 'ready.json'), JSON.stringify({ synthDef: 'sclive_sine', synthId: id }));
     const checked = path.join(dir!, 'checked.json');
     await waitFor('the runner\'s page checks', () => existsSync(checked), 50_000);
@@ -180,6 +181,19 @@ describe('SuperCollider Live in VS Code', function () {
     }).catch((error: Error) => {
       throw new Error(`${error.message}: ${seen}`);
     });
+    const dir = process.env.SCLIVE_E2E_DIR;
+    if (dir) {
+      // The runner looks at the page: the post window shows the result as a person sees it.
+      api.sclang.post.show();
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await vscode.commands.executeCommand('workbench.view.extension.sclive');
+      await vscode.window.showTextDocument(document);
+      writeFileSync(path.join(dir, 'ready-live.json'), JSON.stringify({ result: result!.result, synthId: nodeId }));
+      const checked = path.join(dir, 'checked-live.json');
+      await waitFor('the runner\'s page checks', () => existsSync(checked), 50_000);
+      const pageCheck = JSON.parse(readFileSync(checked, 'utf8'));
+      assert.equal(pageCheck.ok, true, pageCheck.error);
+    }
     await vscode.commands.executeCommand('sclive.hush');
     await waitFor('hush to stop it', async () => !(await allTreeNodes(api)).some((n) => n.nodeId === nodeId));
 
