@@ -247,6 +247,26 @@ describe('SuperCollider Live in VS Code', function () {
     }
   });
 
+  it('a wrong setting stops the boot with a message naming the setting', async () => {
+    const config = vscode.workspace.getConfiguration('sclive');
+    await config.update('server.numAudioBuses', 3, vscode.ConfigurationTarget.Global);
+    const shown: string[] = [];
+    const original = vscode.window.showErrorMessage;
+    (vscode.window as { showErrorMessage: unknown }).showErrorMessage = (message: string, ...rest: unknown[]) => {
+      shown.push(`${message} [${rest.filter((item) => typeof item === 'string').join('|')}]`);
+      return (original as (...args: unknown[]) => unknown)(message, ...rest);
+    };
+    try {
+      assert.equal(await vscode.commands.executeCommand<boolean>('sclive.server.boot'), false);
+      assert.equal(shown.length, 1);
+      assert.match(shown[0], /Setting sclive\.server\.numAudioBuses: 3 is not allowed; use an integer at least numInputBuses \+ numOutputBuses \(4\).*\[Open Settings\]/);
+      assert.equal(api.controller.state, 'stopped', 'nothing was started');
+    } finally {
+      (vscode.window as { showErrorMessage: unknown }).showErrorMessage = original;
+      await config.update('server.numAudioBuses', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a server that dies mid-show is reported: a notification, the crashed state in the status bar', async () => {
     assert.equal(await vscode.commands.executeCommand<boolean>('sclive.server.boot'), true);
     const shown: string[] = [];
