@@ -315,4 +315,25 @@ describe('SCServer against a real scsynth', function () {
     await server.quit();
     assert.equal(isAlive(pid), false);
   });
+
+  it('notices notifications scsynth dropped (an unpaced burst) and resynchronises the node model', async function () {
+    this.timeout(60_000);
+    const server = await bootServer({ maxNodes: 8192, memSize: 65536 }, { statusIntervalMs: 100 });
+    const messages = [];
+    for (let i = 0; i < 4000; i++) {
+      // Synths that stay: their /n_go beyond scsynth's 1,024 per period are lost (and, sent
+      // unpaced, some of the commands too).
+      messages.push(cmd.synthNew('sclive_sine', server.allocateNodeId(), cmd.AddAction.tail, server.defaultGroup, { amp: 0 }));
+    }
+    const before = server.nodeWatcher.notificationsReceived;
+    await server.sendMany(messages, { windowSize: Infinity });
+    const received = server.nodeWatcher.notificationsReceived - before;
+    const onServer = (await server.status()).numSynths;
+    assert.ok(received < onServer, `scsynth dropped notifications (received ${received} for ${onServer} synths)`);
+    await waitFor('the model to resynchronise from a tree query', () => server.nodeWatcher.numSynths === onServer, 5000);
+    assert.ok(server.nodeWatcher.gapsDetected > 0, 'the gap was noticed');
+    const tree = await server.queryAllNodes(false);
+    const inTree = (tree.children.find((group) => group.nodeId === server.defaultGroup) as GroupNode).children.map((node) => node.nodeId);
+    assert.deepEqual(server.nodeWatcher.children(server.defaultGroup).map((node) => node.nodeId), inTree, 'the model holds exactly what scsynth has, in order');
+  });
 });
