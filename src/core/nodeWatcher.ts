@@ -200,7 +200,7 @@ export class NodeWatcher {
   private apply(address: string, args: readonly OscValue[], replaying: boolean): void {
     const nodeId = args[0];
     if (typeof nodeId !== 'number') return;
-    const [parentId, prevId, nextId, isGroupFlag, headId, tailId] = args.slice(1, 7).map((v) => (typeof v === 'number' ? v : NONE));
+    const [parentId, prevId, nextId, isGroupFlag] = args.slice(1, 5).map((v) => (typeof v === 'number' ? v : NONE));
     const isGroup = isGroupFlag === 1;
     const existing = this.nodes.get(nodeId);
     switch (address) {
@@ -263,8 +263,7 @@ export class NodeWatcher {
         return;
       }
       default:
-        void headId;
-        void tailId;
+        return; // other addresses are not node notifications
     }
   }
 

@@ -588,6 +588,8 @@ export class SCServer implements Disposable {
     this.teardown();
     this.onDidChangeStateEmitter.dispose();
     this.onDidChangeStatusEmitter.dispose();
+    this.onDidChangeResponsivenessEmitter.dispose();
+    this.onDidChangeVolumeEmitter.dispose();
     this.onOutputEmitter.dispose();
     this.nodeWatcher.dispose();
   }
@@ -688,8 +690,10 @@ export class SCServer implements Disposable {
         next = this.encodeWindow(messages, start + windowSize, windowSize);
         if (unanswered.length >= WINDOWS_IN_FLIGHT) await unanswered.shift();
       }
-    } finally {
+    } catch (error) {
+      // Barriers still in flight must not reject unobserved.
       await Promise.allSettled(unanswered);
+      throw error;
     }
     await Promise.all(unanswered);
     if (options.wait !== false) await this.sync(options.timeoutMs);

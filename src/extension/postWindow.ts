@@ -8,7 +8,6 @@ export class PostWindow implements vscode.Disposable {
   private lines: string[] = [];
   private queued: string[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
-  private appendedSinceReplace = 0;
 
   constructor(private maxLines: number) {
     this.channel = vscode.window.createOutputChannel('SuperCollider Post');
@@ -34,7 +33,6 @@ export class PostWindow implements vscode.Disposable {
   clear(): void {
     this.queued = [];
     this.lines = [];
-    this.appendedSinceReplace = 0;
     this.channel.clear();
   }
 
@@ -49,7 +47,6 @@ export class PostWindow implements vscode.Disposable {
     const batch = this.queued;
     this.queued = [];
     this.lines.push(...batch);
-    this.appendedSinceReplace += batch.length;
     if (!this.trim()) this.channel.append(`${batch.join('\n')}\n`);
   }
 
@@ -58,7 +55,6 @@ export class PostWindow implements vscode.Disposable {
     if (this.lines.length <= this.maxLines) return false;
     this.lines = this.lines.slice(-this.maxLines);
     this.channel.replace(`${this.lines.join('\n')}\n`);
-    this.appendedSinceReplace = 0;
     return true;
   }
 

@@ -112,6 +112,31 @@ async function checkLiveCoding(page: Page, expected: { result: string; synthId: 
   log(`screenshot: ${path.relative(ROOT, path.join(RESULTS, 'vscode-live-coding.png'))}`);
 }
 
+/** The page checks, in the order the suite reaches them; the suite writes `<step>.ready.json`. */
+const PAGE_CHECKS: Array<[string, (page: Page, ready: never) => Promise<void>]> = [
+  ['workbench', checkWorkbench],
+  ['live-coding', checkLiveCoding],
+];
+
+/**
+ * One handshake with the suite: wait until it holds the state to look at, check the page, and
+ * answer in `<step>.checked.json` (a failure keeps a screenshot). Returns the failure, if any.
+ */
+async function pageCheck(page: Page, handshake: string, step: string, suiteEnded: () => boolean, check: (page: Page, ready: never) => Promise<void>): Promise<Error | undefined> {
+  const answer = path.join(handshake, `${step}.checked.json`);
+  try {
+    const ready = JSON.parse(await waitForFile(path.join(handshake, `${step}.ready.json`), 240_000, suiteEnded)) as never;
+    await check(page, ready);
+    writeFileSync(answer, JSON.stringify({ ok: true }));
+    return undefined;
+  } catch (error) {
+    writeFileSync(answer, JSON.stringify({ ok: false, error: (error as Error).message }));
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: path.join(RESULTS, 'vscode-failure.png') }).catch(() => undefined);
+    return error as Error;
+  }
+}
+
 /** The main suite, in a trusted workspace, with the page checks and the window-close check. */
 async function runMainSuite(jackEnv: NodeJS.ProcessEnv, port: number): Promise<number> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sclive-vscode-'));
@@ -133,26 +158,9 @@ async function runMainSuite(jackEnv: NodeJS.ProcessEnv, port: number): Promise<n
 
     // The page checks run while the suite holds a booted server with a synth (see the suite).
     let pageError: Error | undefined;
-    try {
-      const ready = JSON.parse(await waitForFile(path.join(handshake, 'ready.json'), 240_000, hasExited));
-      await checkWorkbench(page, ready);
-      writeFileSync(path.join(handshake, 'checked.json'), JSON.stringify({ ok: true }));
-    } catch (error) {
-      pageError = error as Error;
-      writeFileSync(path.join(handshake, 'checked.json'), JSON.stringify({ ok: false, error: pageError.message }));
-      mkdirSync(RESULTS, { recursive: true });
-      await page.screenshot({ path: path.join(RESULTS, 'vscode-failure.png') }).catch(() => undefined);
-    }
-    if (!pageError) {
-      try {
-        const ready = JSON.parse(await waitForFile(path.join(handshake, 'ready-live.json'), 240_000, hasExited));
-        await checkLiveCoding(page, ready);
-        writeFileSync(path.join(handshake, 'checked-live.json'), JSON.stringify({ ok: true }));
-      } catch (error) {
-        pageError = error as Error;
-        writeFileSync(path.join(handshake, 'checked-live.json'), JSON.stringify({ ok: false, error: pageError.message }));
-        await page.screenshot({ path: path.join(RESULTS, 'vscode-failure.png') }).catch(() => undefined);
-      }
+    for (const [step, check] of PAGE_CHECKS) {
+      pageError = await pageCheck(page, handshake, step, hasExited, check);
+      if (pageError) break;
     }
     const code = await exited;
     if (code === 124) log('the suite did not finish within 5 minutes');

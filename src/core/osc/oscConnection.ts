@@ -153,19 +153,6 @@ export class OscConnection implements Disposable {
     socket.send(data, this.port, this.host);
   }
 
-  /**
-   * sc3nb's `msg`: sends `address args` and, when a reply is expected, resolves with it.
-   * `awaitReply` is either `true` (reply address taken from the known command pairs is
-   * the caller's job: pass an expectation) or a ReplyExpectation.
-   */
-  msg(address: string, args: OscArgument[] = [], reply?: ReplyExpectation, timeoutMs?: number): Promise<DecodedMessage | undefined> {
-    if (!reply) {
-      this.send({ address, args });
-      return Promise.resolve(undefined);
-    }
-    return this.request({ message: { address, args }, reply }, timeoutMs);
-  }
-
   /** Sends a request and waits for its reply (or its `/fail`, or the timeout). */
   request(request: OscRequest & { reply: ReplyExpectation }, timeoutMs = this.timeoutMs): Promise<DecodedMessage> {
     return this.sendAndExpect(request.message, request.message.address, request.reply, timeoutMs);
@@ -242,8 +229,8 @@ export class OscConnection implements Disposable {
     this.listeners.clear();
   }
 
-  /** Feeds one datagram through decoding and dispatch (public for the stand-in bench). */
-  receive(data: Uint8Array): void {
+  /** Feeds one datagram through decoding and dispatch. */
+  private receive(data: Uint8Array): void {
     let packet: DecodedPacket;
     try {
       packet = decodePacket(data);

@@ -29,6 +29,36 @@ function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T
 }
 
 
+/**
+ * Records what the extension shows through `vscode.window[kind]` (message and buttons) while
+ * still showing it: a spy on the real API, not a replacement.
+ */
+function spyOnMessages(kind: 'showErrorMessage' | 'showInformationMessage'): { shown: string[]; restore(): void } {
+  const shown: string[] = [];
+  const window = vscode.window as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const original = window[kind];
+  window[kind] = (message: unknown, ...rest: unknown[]) => {
+    shown.push(`${message} [${rest.filter((item) => typeof item === 'string').join('|')}]`);
+    return original(message, ...rest);
+  };
+  return { shown, restore: () => (window[kind] = original) };
+}
+
+/**
+ * Under the code-server runner: says the window now shows `step` (with what to look for) and
+ * waits for the runner's verdict on the rendered page. Elsewhere there is no page to check.
+ */
+async function pageCheckedByRunner(step: string, ready: object): Promise<void> {
+  const dir = process.env.SCLIVE_E2E_DIR;
+  if (!dir) return;
+  await vscode.commands.executeCommand('notifications.clearAll');
+  writeFileSync(path.join(dir, `${step}.ready.json`), JSON.stringify(ready));
+  const checked = path.join(dir, `${step}.checked.json`);
+  await waitFor('the runner\'s page checks', () => existsSync(checked), 50_000);
+  const verdict = JSON.parse(readFileSync(checked, 'utf8'));
+  assert.equal(verdict.ok, true, verdict.error);
+}
+
 async function allTreeNodes(api: SuperColliderLiveApi, parent?: NodeTreeElement): Promise<LiveNode[]> {
   const children = (await api.nodeTree.getChildren(parent)) as NodeTreeElement[];
   const nodes: LiveNode[] = [];
@@ -77,13 +107,7 @@ describe('SuperCollider Live in VS Code', function () {
   });
 
   it('changing a server option while it runs offers a reboot', async () => {
-    const shown: string[] = [];
-    const original = vscode.window.showInformationMessage;
-    // A spy on the real API: records the message and still shows it.
-    (vscode.window as { showInformationMessage: unknown }).showInformationMessage = (message: string, ...rest: unknown[]) => {
-      shown.push(`${message} [${rest.filter((item) => typeof item === 'string').join('|')}]`);
-      return (original as (...args: unknown[]) => unknown)(message, ...rest);
-    };
+    const { shown, restore } = spyOnMessages('showInformationMessage');
     const config = vscode.workspace.getConfiguration('sclive');
     try {
       await config.update('server.numControlBuses', 8192, vscode.ConfigurationTarget.Global);
@@ -91,7 +115,7 @@ describe('SuperCollider Live in VS Code', function () {
       assert.match(shown[0], /apply when the server boots again.*\[Reboot Now\]/);
       assert.equal(api.controller.state, 'running', 'nothing is rebooted without asking');
     } finally {
-      (vscode.window as { showInformationMessage: unknown }).showInformationMessage = original;
+      restore();
       await config.update('server.numControlBuses', undefined, vscode.ConfigurationTarget.Global);
     }
   });
@@ -125,19 +149,13 @@ describe('SuperCollider Live in VS Code', function () {
   });
 
   it('the workbench page shows the node tree and the status bar (checked by the runner)', async function () {
-    const dir = process.env.SCLIVE_E2E_DIR;
-    if (!dir) this.skip(); // only when run through code-server and Playwright
+    if (!process.env.SCLIVE_E2E_DIR) this.skip(); // only when run through code-server and Playwright
     const server = api.controller.server!;
     const id = server.allocateNodeId();
     server.send(cmd.synthNew('sclive_sine', id, cmd.AddAction.tail, server.defaultGroup, { freq: 330, amp: 0 }));
     await waitFor('the second synth in the tree', async () => (await allTreeNodes(api)).some((n) => n.nodeId === id));
     await vscode.commands.executeCommand('workbench.view.extension.sclive');
-    await vscode.commands.executeCommand('notifications.clearAll');
-    writeFileSync(path.join(dir!, 'ready.json'), JSON.stringify({ synthDef: 'sclive_sine', synthId: id }));
-    const checked = path.join(dir!, 'checked.json');
-    await waitFor('the runner\'s page checks', () => existsSync(checked), 50_000);
-    const result = JSON.parse(readFileSync(checked, 'utf8'));
-    assert.equal(result.ok, true, result.error);
+    await pageCheckedByRunner('workbench', { synthDef: 'sclive_sine', synthId: id });
   });
 
   it('a node can be paused, resumed, given a control value and freed from the tree', async () => {
@@ -181,18 +199,12 @@ describe('SuperCollider Live in VS Code', function () {
     }).catch((error: Error) => {
       throw new Error(`${error.message}: ${seen}`);
     });
-    const dir = process.env.SCLIVE_E2E_DIR;
-    if (dir) {
+    if (process.env.SCLIVE_E2E_DIR) {
       // The runner looks at the page: the post window shows the result as a person sees it.
       api.sclang.post.show();
-      await vscode.commands.executeCommand('notifications.clearAll');
       await vscode.commands.executeCommand('workbench.view.extension.sclive');
       await vscode.window.showTextDocument(document);
-      writeFileSync(path.join(dir, 'ready-live.json'), JSON.stringify({ result: result!.result, synthId: nodeId }));
-      const checked = path.join(dir, 'checked-live.json');
-      await waitFor('the runner\'s page checks', () => existsSync(checked), 50_000);
-      const pageCheck = JSON.parse(readFileSync(checked, 'utf8'));
-      assert.equal(pageCheck.ok, true, pageCheck.error);
+      await pageCheckedByRunner('live-coding', { result: result!.result, synthId: nodeId });
     }
     await vscode.commands.executeCommand('sclive.hush');
     await waitFor('hush to stop it', async () => !(await allTreeNodes(api)).some((n) => n.nodeId === nodeId));
@@ -225,13 +237,7 @@ describe('SuperCollider Live in VS Code', function () {
   it('booting with a wrong scsynth path shows an error notification instead of hanging', async () => {
     const config = vscode.workspace.getConfiguration('sclive');
     await config.update('scsynthPath', '/nonexistent/scsynth', vscode.ConfigurationTarget.Global);
-    const shown: string[] = [];
-    const original = vscode.window.showErrorMessage;
-    // A spy on the real API: records the message and still shows it.
-    (vscode.window as { showErrorMessage: unknown }).showErrorMessage = (message: string, ...rest: unknown[]) => {
-      shown.push(message);
-      return (original as (...args: unknown[]) => unknown)(message, ...rest);
-    };
+    const { shown, restore } = spyOnMessages('showErrorMessage');
     try {
       const started = Date.now();
       const booted = await vscode.commands.executeCommand<boolean>('sclive.server.boot');
@@ -242,7 +248,7 @@ describe('SuperCollider Live in VS Code', function () {
       assert.match(shown[0], /sclive\.scsynthPath/);
       assert.equal(api.controller.state, 'stopped');
     } finally {
-      (vscode.window as { showErrorMessage: unknown }).showErrorMessage = original;
+      restore();
       await config.update('scsynthPath', undefined, vscode.ConfigurationTarget.Global);
     }
   });
@@ -250,31 +256,21 @@ describe('SuperCollider Live in VS Code', function () {
   it('a wrong setting stops the boot with a message naming the setting', async () => {
     const config = vscode.workspace.getConfiguration('sclive');
     await config.update('server.numAudioBuses', 3, vscode.ConfigurationTarget.Global);
-    const shown: string[] = [];
-    const original = vscode.window.showErrorMessage;
-    (vscode.window as { showErrorMessage: unknown }).showErrorMessage = (message: string, ...rest: unknown[]) => {
-      shown.push(`${message} [${rest.filter((item) => typeof item === 'string').join('|')}]`);
-      return (original as (...args: unknown[]) => unknown)(message, ...rest);
-    };
+    const { shown, restore } = spyOnMessages('showErrorMessage');
     try {
       assert.equal(await vscode.commands.executeCommand<boolean>('sclive.server.boot'), false);
       assert.equal(shown.length, 1);
       assert.match(shown[0], /Setting sclive\.server\.numAudioBuses: 3 is not allowed; use an integer at least numInputBuses \+ numOutputBuses \(4\).*\[Open Settings\]/);
       assert.equal(api.controller.state, 'stopped', 'nothing was started');
     } finally {
-      (vscode.window as { showErrorMessage: unknown }).showErrorMessage = original;
+      restore();
       await config.update('server.numAudioBuses', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 
   it('a server that dies mid-show is reported: a notification, the crashed state in the status bar', async () => {
     assert.equal(await vscode.commands.executeCommand<boolean>('sclive.server.boot'), true);
-    const shown: string[] = [];
-    const original = vscode.window.showErrorMessage;
-    (vscode.window as { showErrorMessage: unknown }).showErrorMessage = (message: string, ...rest: unknown[]) => {
-      shown.push(`${message} [${rest.filter((item) => typeof item === 'string').join('|')}]`);
-      return (original as (...args: unknown[]) => unknown)(message, ...rest);
-    };
+    const { shown, restore } = spyOnMessages('showErrorMessage');
     try {
       process.kill(api.controller.server!.pid!, 'SIGKILL');
       await waitFor('the crash notification', () => shown.length > 0, 5000);
@@ -283,7 +279,7 @@ describe('SuperCollider Live in VS Code', function () {
       assert.match(api.statusBar.item.text, /crashed/);
       assert.deepEqual(await api.nodeTree.getChildren(), []);
     } finally {
-      (vscode.window as { showErrorMessage: unknown }).showErrorMessage = original;
+      restore();
     }
   });
 
