@@ -19,34 +19,28 @@ export interface Region {
 }
 
 const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
-const CLOSERS = new Set([')', ']', '}']);
+const OPENER_OF: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+
+/** What region finding needs of the code: brackets, and where statements and lines end. */
+interface Token {
+  /** A bracket character, `;`, `\n`, or `//` for a line comment (it ends a statement's line). */
+  char: string;
+  offset: number;
+}
 
 /**
- * The regions of SuperCollider code: top-level parentheses whose `(` is the first thing on its
- * line, in document order. Usually the `)` ends its line too (`;` and comments aside) and the
- * region ends there; when code follows it (`).play;`, `(1..8).do {`), the region runs on to
- * the end of that statement, so what is evaluated is whole. Unbalanced code yields only the
- * regions that do close.
+ * The tokens of the code outside strings, symbols, character literals and comments, read
+ * once from the top (a string or comment left open swallows the rest, as it does for sclang).
  */
-export function topLevelBlocks(text: string): Region[] {
-  const blocks: Region[] = [];
-  const stack: Array<{ char: string; offset: number }> = [];
-  /** A region whose `)` had code after it: it ends where that statement ends. */
-  let open: { open: number; close: number } | undefined;
-  const finish = (end: number) => {
-    if (!open) return;
-    let last = end;
-    while (last > open.close + 1 && /\s/.test(text[last - 1])) last--;
-    blocks.push({ ...open, end: last });
-    open = undefined;
-  };
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
   let i = 0;
   const n = text.length;
   while (i < n) {
     const c = text[i];
     const next = text[i + 1];
     if (c === '/' && next === '/') {
-      if (open && stack.length === 0) finish(i);
+      tokens.push({ char: '//', offset: i });
       while (i < n && text[i] !== '\n') i++;
       continue;
     }
@@ -76,31 +70,111 @@ export function topLevelBlocks(text: string): Region[] {
       i += next === '\\' ? 3 : 2;
       continue;
     }
-    if (open && stack.length === 0 && (c === '\n' || c === ';')) {
-      finish(c === ';' ? i + 1 : i);
-    } else if (c in OPENERS) {
-      stack.push({ char: c, offset: i });
-    } else if (CLOSERS.has(c)) {
-      // Pop to the matching opener; a stray closer is ignored.
-      const index = findLastIndex(stack, (entry) => OPENERS[entry.char] === c);
-      if (index >= 0) {
-        const opener = stack[index];
-        stack.length = index;
-        if (index === 0 && c === ')' && !open && startsLine(text, opener.offset)) {
-          if (endsLine(text, i + 1)) blocks.push({ open: opener.offset, close: i, end: i + 1 });
-          else open = { open: opener.offset, close: i };
-        }
-      }
-    }
+    if (c in OPENERS || c in OPENER_OF || c === ';' || c === '\n') tokens.push({ char: c, offset: i });
     i++;
   }
-  if (stack.length === 0) finish(n);
-  return blocks;
+  return tokens;
 }
 
-function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {
-  for (let index = items.length - 1; index >= 0; index--) if (predicate(items[index])) return index;
-  return -1;
+/**
+ * The region that starts at the `(` of `tokens[first]`, read from there alone: whatever is
+ * unbalanced above it does not matter. Inside, a closer pops to its matching opener and a
+ * stray closer is ignored. Undefined when the `(` never closes. `next` is the index of the
+ * first token after the region.
+ */
+function regionAt(text: string, tokens: Token[], first: number): (Region & { next: number }) | undefined {
+  const stack: string[] = [];
+  for (let t = first; t < tokens.length; t++) {
+    const { char, offset } = tokens[t];
+    if (char in OPENERS) {
+      stack.push(char);
+    } else if (char in OPENER_OF) {
+      const index = stack.lastIndexOf(OPENER_OF[char]);
+      if (index < 0) continue;
+      stack.length = index;
+      if (index > 0) continue;
+      // The region's own ( is closed (only a ) can pop the bottom of the stack).
+      const open = tokens[first].offset;
+      if (endsLine(text, offset + 1)) return { open, close: offset, end: offset + 1, next: t + 1 };
+      return { open, close: offset, ...statementEnd(text, tokens, t + 1, offset + 1) };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Where the statement that goes on after a region's `)` (`).play;`, `(1..8).do {`) ends:
+ * at the first `;`, line end or comment outside brackets; trailing blanks left out.
+ */
+function statementEnd(text: string, tokens: Token[], from: number, minEnd: number): { end: number; next: number } {
+  let depth = 0;
+  let t = from;
+  let end = text.length;
+  for (; t < tokens.length; t++) {
+    const { char, offset } = tokens[t];
+    if (char in OPENERS) depth++;
+    else if (char in OPENER_OF) depth = Math.max(0, depth - 1);
+    else if (depth === 0) {
+      end = char === ';' ? offset + 1 : offset;
+      t++;
+      break;
+    }
+  }
+  while (end > minEnd && /\s/.test(text[end - 1])) end--;
+  return { end, next: t };
+}
+
+/**
+ * Indexes of the tokens that may open a region: a `(` first on its line and not inside a
+ * bracket pair that closes (a `(` in a finished function body is no region; one below an
+ * unfinished line is).
+ */
+function regionOpeners(text: string, tokens: Token[]): number[] {
+  // Pair brackets over the whole text (a closer pops to its opener; openers left between
+  // them never close), then count how many pairs enclose each token.
+  const cover = new Int32Array(tokens.length + 1);
+  const stack: number[] = [];
+  tokens.forEach((token, index) => {
+    if (token.char in OPENERS) stack.push(index);
+    else if (token.char in OPENER_OF) {
+      let k = stack.length - 1;
+      while (k >= 0 && tokens[stack[k]].char !== OPENER_OF[token.char]) k--;
+      if (k < 0) return;
+      cover[stack[k] + 1]++;
+      cover[index]--;
+      stack.length = k;
+    }
+  });
+  const openers: number[] = [];
+  let depth = 0;
+  tokens.forEach((token, index) => {
+    depth += cover[index];
+    if (depth === 0 && token.char === '(' && startsLine(text, token.offset)) openers.push(index);
+  });
+  return openers;
+}
+
+/**
+ * The regions of SuperCollider code: parentheses whose `(` is the first thing on its line and
+ * that close, outermost first, in document order. Usually the `)` ends its line too (`;` and
+ * comments aside) and the region ends there; when code follows it (`).play;`, `(1..8).do {`),
+ * the region runs on to the end of that statement, so what is evaluated is whole. Each
+ * region is read on its own, so unbalanced code elsewhere (an unfinished line above, a block
+ * missing its `)`) hides no other region.
+ */
+export function topLevelBlocks(text: string): Region[] {
+  const tokens = tokenize(text);
+  const blocks: Region[] = [];
+  let after = 0;
+  for (const first of regionOpeners(text, tokens)) {
+    if (first < after) continue; // inside a region already found
+    const region = regionAt(text, tokens, first);
+    if (!region) continue;
+    const { next, ...block } = region;
+    blocks.push(block);
+    after = next;
+  }
+  return blocks;
 }
 
 function startsLine(text: string, offset: number): boolean {

@@ -146,6 +146,12 @@ export class NodeIdAllocator {
   }
 }
 
+/**
+ * Client ids sclang can use (its NodeIDAllocator refuses ids above 31), and the ones whose
+ * node ids fit int32: `31 * 2^26 + (2^26 - 1)` is 2^31 - 1.
+ */
+export const MAX_CLIENTS = 32;
+
 /** The default group of client `clientId`. */
 export function defaultGroupIdOf(clientId: number): number {
   return clientId * NODE_IDS_PER_CLIENT + 1;

@@ -13,6 +13,8 @@ export interface LiveNode {
   headId: number;
   tailId: number;
   running: boolean;
+  /** Increases with each node the model learns of: larger is newer. */
+  order: number;
   /** Known when the synth was created by this client or seen in a tree query. */
   defName?: string;
 }
@@ -55,6 +57,7 @@ export class NodeWatcher {
   private readonly expectedDefNames = new Map<number, string>();
   /** Nodes removed with their group, whose own /n_end may still come. */
   private readonly endedWithParent = new Set<number>();
+  private nextOrder = 0;
 
   constructor() {
     this.clear();
@@ -273,7 +276,7 @@ export class NodeWatcher {
   }
 
   private makeNode(nodeId: number, isGroup: boolean, parentId: number, prevId: number, nextId: number): LiveNode {
-    return { nodeId, isGroup, parentId, prevId, nextId, headId: NONE, tailId: NONE, running: true };
+    return { nodeId, isGroup, parentId, prevId, nextId, headId: NONE, tailId: NONE, running: true, order: this.nextOrder++ };
   }
 
   /** Inserts a node between its prevId and nextId (as scsynth placed it) and counts it. */

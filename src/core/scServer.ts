@@ -11,7 +11,7 @@ import * as cmd from './scsynthCommands';
 import { ServerOptions, ServerOptionsInit } from './serverOptions';
 import { findScsynth } from './scsynthLocator';
 import { BootError, ProcessExit, ProcessLine, ScsynthProcess, startScsynth } from './scsynthProcess';
-import { IDBlockAllocator, NodeIdAllocator, clientBlock, defaultGroupIdOf } from './idAllocators';
+import { IDBlockAllocator, MAX_CLIENTS, NodeIdAllocator, clientBlock, defaultGroupIdOf } from './idAllocators';
 import { NODE_NOTIFICATIONS, NodeWatcher } from './nodeWatcher';
 import { GroupNode, TreeNode, countNodes, formatTree, parseDumpTree, parseQueryTreeReply } from './nodeTree';
 import { ServerStatus, ServerVersion, parseStatusReply, parseVersionReply } from './serverStatus';
@@ -64,6 +64,14 @@ export class PortInUseError extends Error {
         : `UDP port ${port} is already in use by another program. Choose another port (sclive.udpPort) or stop that program.`,
     );
     this.name = 'PortInUseError';
+  }
+}
+
+/** scsynth gave this client an id that sclang's conventions cannot use (above 31). */
+export class ClientIdError extends Error {
+  constructor(readonly clientId: number) {
+    super(`scsynth has no client id from 0 to 31 free (it offered ${clientId}): quit a client of this server, or boot it with a maxLogins of 32 or less.`);
+    this.name = 'ClientIdError';
   }
 }
 
@@ -473,6 +481,11 @@ export class SCServer implements Disposable {
 
   private adoptClient(clientId: unknown, maxLogins: unknown): void {
     if (typeof maxLogins === 'number' && maxLogins > 0) this.maxLoginsValue = maxLogins;
+    if (typeof clientId === 'number' && clientId >= MAX_CLIENTS) {
+      // sclang cannot use such an id, and its node ids (clientId * 2^26 + n) overflow int32.
+      this.connection?.send(cmd.notify(false).message);
+      throw new ClientIdError(clientId);
+    }
     if (typeof clientId === 'number' && clientId >= 0) {
       if (clientId !== this.clientIdValue) this.logger.info(`scsynth assigned client id ${clientId} (proposed ${this.clientIdValue}).`);
       this.clientIdValue = clientId;
@@ -486,7 +499,8 @@ export class SCServer implements Disposable {
 
   private defaultGroupMessages(fromClient: number, toClient: number): OscMessage[] {
     const messages: OscMessage[] = [];
-    for (let client = fromClient; client < toClient; client++) messages.push(cmd.groupNew(defaultGroupIdOf(client), cmd.AddAction.head, 0));
+    // A server started with scsynth's own maxLogins (64) has clients sclang cannot be.
+    for (let client = fromClient; client < Math.min(toClient, MAX_CLIENTS); client++) messages.push(cmd.groupNew(defaultGroupIdOf(client), cmd.AddAction.head, 0));
     return messages;
   }
 
@@ -881,6 +895,27 @@ export class SCServer implements Disposable {
     await this.executeInitHooks();
     if (root) await this.applyVolume();
     await this.sync();
+  }
+
+  /**
+   * Stops every sound at once and waits for nothing, so it works on a server too loaded to
+   * answer: one bundle clears the schedule, frees every node, re-creates the default groups
+   * and this client's volume synths. Init hooks run afterwards without being awaited.
+   */
+  hush(): void {
+    if (!this.connection?.isOpen || this.stateValue !== 'running') throw new ServerNotRunningError('hush');
+    const amp = volumeAmp(this.volumeDb, this.mutedValue);
+    this.volumeNodeIds = amp === 1 ? [] : volumeSynthLayout(this.options.numOutputBuses).map(() => this.allocateNodeId());
+    this.send({
+      timeTag: IMMEDIATELY,
+      packets: [
+        cmd.clearSched(),
+        cmd.groupFreeAll(0),
+        ...this.defaultGroupMessages(0, this.maxLoginsValue),
+        ...volumeSynthMessages(this.volumeNodeIds, this.options.numOutputBuses, amp),
+      ],
+    });
+    void this.executeInitHooks().catch((error: Error) => this.logger.warn(`An init hook failed after hush: ${error.message}`));
   }
 
   /**

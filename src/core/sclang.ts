@@ -57,15 +57,35 @@ Library.put(\sclive, \eval, { |id, code, print = true|
     };
   };
 });
-Library.put(\sclive, \attach, { |port, maxLogins|
+// Follows a server this editor booted or joined, as if s.reboot had run in sclang: a new run
+// (another runId) first ends the old one (ServerQuit), then the status watcher registers
+// with the new server and runs ServerBoot (SynthDescLib sends its defs, \default among
+// them), then ServerTree. A server sclang booted itself is left alone.
+Library.put(\sclive, \attach, { |port, maxLogins, runId|
   var server = Server.default;
-  if(server.serverRunning.not or: { server.addr.port != port }) {
-    server.addr = NetAddr("127.0.0.1", port);
-    server.options.maxLogins = maxLogins;
-    server.startAliveThread;
+  if(server.pid.isNil or: { server.addr.port != port }) {
+    if(Library.at(\sclive, \runId) != runId or: { server.addr.port != port }) {
+      Library.at(\sclive, \detach).value;
+      Library.put(\sclive, \runId, runId);
+      server.addr = NetAddr("127.0.0.1", port);
+      server.options.maxLogins = maxLogins;
+      server.startAliveThread;
+    };
   };
 });
+// The server this editor booted is gone: sclang's s quits as it does when its own server
+// exits (ServerQuit runs, allocators are reset), without sending /quit to anyone.
+Library.put(\sclive, \detach, {
+  var server = Server.default;
+  if(server.pid.isNil and: { server.statusWatcher.hasBooted or: { server.statusWatcher.aliveThread.notNil } }) {
+    server.statusWatcher.quit(watchShutDown: false);
+    server.sendQuit = nil;
+    server.newAllocators;
+  };
+  Library.put(\sclive, \runId, nil);
+});
 ServerBoot.add({ |server| "<<sclive:serverBooted:%>>".format(server.addr.port).postln }, \all);
+ServerQuit.add({ |server| "<<sclive:serverQuit:%>>".format(server.addr.port).postln }, \all);
 "<<sclive:ready:>>".postln;
 `;
 
@@ -98,6 +118,9 @@ export class SCLang {
   private readonly onServerBootedEmitter = new Emitter<number>();
   /** sclang booted (or attached to) a server on this port. */
   readonly onServerBooted: Event<number> = this.onServerBootedEmitter.event;
+  private readonly onServerQuitEmitter = new Emitter<number>();
+  /** sclang's server on this port quit (sclang's s.quit, its process exited, or a detach). */
+  readonly onServerQuit: Event<number> = this.onServerQuitEmitter.event;
   private readonly onExitEmitter = new Emitter<ProcessExit & { expected: boolean }>();
   readonly onExit: Event<ProcessExit & { expected: boolean }> = this.onExitEmitter.event;
 
@@ -194,15 +217,22 @@ export class SCLang {
 
   /**
    * Makes sclang's default server `s` the server at this port (sclang registers as its own
-   * client) and resolves once sclang sees it running, so code evaluated next can play.
+   * client) and resolves once sclang sees it running, so code evaluated next can play. A new
+   * `runId` (another boot of a server on the same port) makes sclang treat it as a reboot: its
+   * ServerQuit, then ServerBoot and ServerTree actions run, as after `s.reboot`.
    */
-  async attachToServer(port: number, maxLogins: number, timeoutMs = 10_000): Promise<void> {
-    await this.evaluate(`Library.at(\\sclive, \\attach).value(${port}, ${maxLogins})`, { print: false, timeoutMs });
+  async attachToServer(port: number, maxLogins: number, runId: string | number = port, timeoutMs = 10_000): Promise<void> {
+    await this.evaluate(`Library.at(\\sclive, \\attach).value(${port}, ${maxLogins}, ${sclangStringLiteral(String(runId))})`, { print: false, timeoutMs });
     const deadline = Date.now() + timeoutMs;
     while ((await this.evaluate('Server.default.serverRunning', { print: false, timeoutMs })).result !== 'true') {
       if (Date.now() > deadline) throw new SclangError(`sclang did not see the server on port ${port} running within ${timeoutMs} ms.`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /** The server `s` was attached to is gone: sclang runs its ServerQuit actions and forgets it. */
+  async detachFromServer(timeoutMs = 10_000): Promise<void> {
+    await this.evaluate('Library.at(\\sclive, \\detach).value', { print: false, timeoutMs });
   }
 
   /** CmdPeriod: stops routines, patterns and sclang's synths (what Cmd-. does in the IDE). */
@@ -237,6 +267,7 @@ export class SCLang {
     this.onPostEmitter.dispose();
     this.onDidChangeStateEmitter.dispose();
     this.onServerBootedEmitter.dispose();
+    this.onServerQuitEmitter.dispose();
   }
 
   private line(line: ProcessLine): void {
@@ -255,9 +286,9 @@ export class SCLang {
     if (kind === 'ready') {
       this.readyWaiter?.resolve();
       this.readyWaiter = undefined;
-    } else if (kind === 'serverBooted') {
+    } else if (kind === 'serverBooted' || kind === 'serverQuit') {
       const port = Number(detail);
-      if (Number.isInteger(port)) this.onServerBootedEmitter.fire(port);
+      if (Number.isInteger(port)) (kind === 'serverBooted' ? this.onServerBootedEmitter : this.onServerQuitEmitter).fire(port);
     } else if (kind === 'result') {
       // The value of an evaluation that does not print (internal queries): not posted.
       const separator = detail.indexOf(':');

@@ -4,7 +4,9 @@ import { formatTree } from '../core/nodeTree';
 import * as cmd from '../core/scsynthCommands';
 import { MAX_VOLUME_DB, MIN_VOLUME_DB } from '../core/volume';
 import { parseHostPort, validateHostPort } from '../core/hostPort';
-import { NodeTreeElement, NodeTreeProvider, isControl } from './nodeTreeView';
+import { NodeTreeElement, NodeTreeProvider, isControl, isSummary } from './nodeTreeView';
+import { clientIdOfNode, defaultGroupIdOf } from '../core/idAllocators';
+import type { LiveNode } from '../core/nodeWatcher';
 import type { ServerController } from './serverController';
 import type { ServerLog } from './serverLog';
 import { readSettings } from './settings';
@@ -124,13 +126,28 @@ export function registerCommands(context: vscode.ExtensionContext, controller: S
     if (picked) await vscode.commands.executeCommand(picked.command);
   });
 
-  const nodeOf = (element: NodeTreeElement | undefined) => (element && isControl(element) ? element.synth : element);
+  const nodeOf = (element: NodeTreeElement | undefined): LiveNode | undefined => (!element || isSummary(element) ? undefined : isControl(element) ? element.synth : element);
+  const isDefaultGroup = (node: LiveNode) => node.isGroup && node.nodeId === defaultGroupIdOf(clientIdOfNode(node.nodeId));
 
   register('sclive.node.free', async (element?: NodeTreeElement) => {
     const node = nodeOf(element);
     const server = controller.requireRunning('free a node');
     if (!server || !node) return;
+    if (isDefaultGroup(node)) {
+      // Its client needs it (sclang's { }.play fails with "Group 1 not found" without it).
+      const choice = await vscode.window.showWarningMessage(`Group ${node.nodeId} is the default group of client ${clientIdOfNode(node.nodeId)}: freeing it breaks that client. Free its children instead?`, 'Free Children');
+      if (choice === 'Free Children') await vscode.commands.executeCommand('sclive.node.freeChildren', node);
+      return;
+    }
     server.send(cmd.nodeFree(node.nodeId));
+    await server.sync();
+  });
+
+  register('sclive.node.freeChildren', async (element?: NodeTreeElement) => {
+    const node = nodeOf(element);
+    const server = controller.requireRunning('free the children of a group');
+    if (!server || !node?.isGroup) return;
+    server.send(cmd.groupFreeAll(node.nodeId));
     await server.sync();
   });
 

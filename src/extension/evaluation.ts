@@ -9,14 +9,18 @@ const FLASH_MS = 300;
 
 export type EvaluationScope = 'line' | 'block' | 'file';
 
-/** The range a command evaluates: the selection if any, else the block (or line, or file). */
-export function evaluationRange(document: vscode.TextDocument, selection: vscode.Selection, scope: EvaluationScope): vscode.Range {
-  if (scope === 'file') return new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
-  if (!selection.isEmpty) return new vscode.Range(selection.start, selection.end);
+/**
+ * The range a command evaluates: the selection if any, else the block (or line, or file);
+ * `lineInsteadOfBlock` when a block was asked for and the cursor is in none.
+ */
+export function evaluationRange(document: vscode.TextDocument, selection: vscode.Selection, scope: EvaluationScope): { range: vscode.Range; lineInsteadOfBlock: boolean } {
+  const toRange = (range: TextRange) => new vscode.Range(document.positionAt(range.start), document.positionAt(range.end));
+  if (scope === 'file') return { range: toRange({ start: 0, end: document.getText().length }), lineInsteadOfBlock: false };
+  if (!selection.isEmpty) return { range: new vscode.Range(selection.start, selection.end), lineInsteadOfBlock: false };
   const text = document.getText();
   const offset = document.offsetAt(selection.active);
-  const range: TextRange = (scope === 'block' ? findEnclosingBlock(text, offset) : undefined) ?? lineAt(text, offset);
-  return new vscode.Range(document.positionAt(range.start), document.positionAt(range.end));
+  const block = scope === 'block' ? findEnclosingBlock(text, offset) : undefined;
+  return { range: toRange(block ?? lineAt(text, offset)), lineInsteadOfBlock: scope === 'block' && !block };
 }
 
 export function registerEvaluation(context: vscode.ExtensionContext, sclang: SclangController): void {
@@ -37,9 +41,11 @@ export function registerEvaluation(context: vscode.ExtensionContext, sclang: Scl
       void vscode.window.showInformationMessage('Open a SuperCollider file (.scd) to evaluate code from it.');
       return undefined;
     }
-    const range = evaluationRange(editor.document, editor.selection, scope);
+    const { range, lineInsteadOfBlock } = evaluationRange(editor.document, editor.selection, scope);
     const code = editor.document.getText(range);
     if (!code.trim()) return undefined;
+    // The flash shows what runs; the status bar says why it is only the line.
+    if (lineInsteadOfBlock) vscode.window.setStatusBarMessage('$(info) No ( ... ) block around the cursor: evaluated the line', 4000);
     let result: EvaluationResult;
     try {
       result = await sclang.evaluate(code);

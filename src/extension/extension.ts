@@ -3,10 +3,10 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { NodeTreeProvider } from './nodeTreeView';
 import { ServerController } from './serverController';
-import { ServerLog } from './serverLog';
+import { ServerLog, isHarmlessServerLine } from './serverLog';
 import { REBOOT_SETTINGS, readSettings } from './settings';
 import { ServerStatusBar } from './statusBar';
-import { PostWindow } from './postWindow';
+import { PostWindow, SERVER_FAILURE } from './postWindow';
 import { SclangController } from './sclangController';
 import { registerEvaluation } from './evaluation';
 
@@ -37,6 +37,12 @@ export function activate(context: vscode.ExtensionContext): SuperColliderLiveApi
     sclang = new SclangController(controller, post, log);
     context.subscriptions.push(post);
     registerEvaluation(context, sclang);
+    // scsynth's output in the post window too, as in SuperCollider's IDE: a failed /s_new is
+    // why the music is silent, and the musician looks here, not in the server log.
+    context.subscriptions.push(controller.onServerOutput((line) => {
+      post.post(line.text);
+      if (SERVER_FAILURE.test(line.text) && !isHarmlessServerLine(line.text) && vscode.workspace.getConfiguration('sclive').get<boolean>('post.openOnError', true)) post.show();
+    }));
     context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => configurationChanged(event, controller!)));
     maybeBootOnStartup(controller, log);
     context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => {

@@ -1,7 +1,8 @@
 // The Node Tree view: the server's groups and synths, kept live from node notifications.
 import * as vscode from 'vscode';
 import { DisposableStore } from '../core/events';
-import type { LiveNode, NodeChange } from '../core/nodeWatcher';
+import type { LiveNode } from '../core/nodeWatcher';
+import { NodeChangeBatcher, NodeTreeUpdate } from '../core/nodeChangeBatcher';
 import { clientIdOfNode, defaultGroupIdOf } from '../core/idAllocators';
 import { ControlValue, formatControlValue, parseQueryTreeReply, walkTree } from '../core/nodeTree';
 import * as cmd from '../core/scsynthCommands';
@@ -15,16 +16,30 @@ export interface ControlElement {
   value: ControlValue;
 }
 
-export type NodeTreeElement = LiveNode | ControlElement;
+/** A row that stands for several nodes: the empty default groups of other clients, or the older children of a large group. */
+export interface SummaryElement {
+  kind: 'summary';
+  id: string;
+  label: string;
+  /** The nodes behind it, shown as its children (none: it only counts them). */
+  nodes: LiveNode[];
+}
+
+export type NodeTreeElement = LiveNode | ControlElement | SummaryElement;
 
 export function isControl(element: NodeTreeElement): element is ControlElement {
   return (element as ControlElement).kind === 'control';
 }
 
-/** Changes arriving within this window are applied to the view together. */
-const BATCH_MS = 40;
-/** Past this many changed groups, one full refresh is cheaper than many partial ones. */
-const FULL_REFRESH_AFTER = 100;
+export function isSummary(element: NodeTreeElement): element is SummaryElement {
+  return (element as SummaryElement).kind === 'summary';
+}
+
+/** A group with more children shows its newest this many, and a count of the rest. */
+export const MAX_CHILDREN_SHOWN = 200;
+
+/** SynthDef names sclang gives the synths of `{ ... }.play`. */
+const FUNCTION_SYNTH = /^temp__\d+/;
 
 export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<NodeTreeElement | NodeTreeElement[] | undefined>();
@@ -33,8 +48,9 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   private readonly subscriptions: vscode.Disposable[] = [];
   private server: SCServer | undefined;
   private readonly controls = new Map<number, ControlElement[]>();
-  private dirty = new Set<LiveNode | 'root'>();
-  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly summaries = new Map<string, SummaryElement>();
+  /** Updates sent to the view (for tests and the log): when, and what. */
+  readonly onDidUpdate = this.updateEmitter().event;
 
   constructor(private readonly controller: ServerController) {
     this.subscriptions.push({ dispose: controller.onDidChangeServer((server) => this.attach(server)).dispose });
@@ -46,7 +62,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     this.runScope.dispose();
     this.controls.clear();
     this.server = server;
-    if (server) this.runScope.add(server.nodeWatcher.onDidChange((change) => this.nodeChanged(change)));
+    if (server) this.runScope.add(new NodeChangeBatcher(server.nodeWatcher, (update) => this.applyUpdate(update)));
     this.refresh();
   }
 
@@ -58,11 +74,23 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   }
 
   refresh(): void {
-    this.dirty.clear();
     this.changeEmitter.fire(undefined);
   }
 
+  private updateEmitterValue: vscode.EventEmitter<NodeTreeUpdate> | undefined;
+  private updateEmitter(): vscode.EventEmitter<NodeTreeUpdate> {
+    this.updateEmitterValue ??= new vscode.EventEmitter<NodeTreeUpdate>();
+    return this.updateEmitterValue;
+  }
+
   getTreeItem(element: NodeTreeElement): vscode.TreeItem {
+    if (isSummary(element)) {
+      const item = new vscode.TreeItem(element.label, element.nodes.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      item.id = element.id;
+      item.contextValue = 'summary';
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      return item;
+    }
     if (isControl(element)) {
       const item = new vscode.TreeItem(element.name, vscode.TreeItemCollapsibleState.None);
       item.id = `${element.synth.nodeId}/${element.name}`;
@@ -77,21 +105,37 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     if (node.isGroup) {
       const owner = clientIdOfNode(node.nodeId);
       const isDefault = node.nodeId === defaultGroupIdOf(owner);
+      const ours = owner === this.server?.clientId;
       // Always expandable: an item first shown without children stays collapsed once it has some.
-      const item = new vscode.TreeItem(isDefault ? `default group (client ${owner})` : 'group', vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(isDefault ? (ours ? 'default group (this editor)' : `default group (client ${owner})`) : 'group', vscode.TreeItemCollapsibleState.Expanded);
       item.id = String(node.nodeId);
-      item.description = `${node.nodeId}${node.running ? '' : ' · paused'}`;
-      item.contextValue = `group.${state}`;
+      // A default group's nine-digit id says nothing to a musician; it stays in the tooltip.
+      item.description = `${isDefault ? '' : node.nodeId}${node.running ? '' : `${isDefault ? '' : ' · '}paused`}`;
+      // Default groups are where clients play: freeing one breaks its client (sclang's
+      // { }.play fails with "Group 1 not found"), so they offer freeing their children instead.
+      item.contextValue = `${isDefault ? 'defaultGroup' : 'group'}.${state}`;
       item.iconPath = new vscode.ThemeIcon(node.running ? 'folder' : 'debug-pause');
-      item.tooltip = `Group ${node.nodeId}${isDefault ? `: default group of client ${owner}` : ''}${node.running ? '' : ' (paused)'}`;
+      item.tooltip = `Group ${node.nodeId}${isDefault ? `: default group of client ${owner}${ours ? ' (this editor)' : ''}` : ''}${node.running ? '' : ' (paused)'}`;
       return item;
     }
-    const item = new vscode.TreeItem(node.defName ?? 'synth', vscode.TreeItemCollapsibleState.Collapsed);
+    if (this.server?.volumeSynthIds.includes(node.nodeId)) {
+      // The extension's own volume synth: shown for what it is, with no actions.
+      const item = new vscode.TreeItem('volume', vscode.TreeItemCollapsibleState.None);
+      item.id = String(node.nodeId);
+      item.description = this.server.muted ? 'muted' : `${Math.round(this.server.volume * 10) / 10} dB`;
+      item.contextValue = 'volumeSynth';
+      item.iconPath = new vscode.ThemeIcon(this.server.muted ? 'mute' : 'unmute');
+      item.tooltip = `The server's volume (${node.defName ?? 'volume synth'} ${node.nodeId}), kept after all groups by SuperCollider Live. Set it with Set Volume or Mute.`;
+      return item;
+    }
+    const isFunction = node.defName !== undefined && FUNCTION_SYNTH.test(node.defName);
+    const label = isFunction ? '{ } function' : node.defName ?? 'synth';
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = String(node.nodeId);
-    item.description = `${node.nodeId}${node.running ? '' : ' · paused'}`;
+    item.description = `${isFunction ? `${node.defName} · ` : ''}${node.nodeId}${node.running ? '' : ' · paused'}`;
     item.contextValue = `synth.${state}`;
     item.iconPath = new vscode.ThemeIcon(node.running ? 'pulse' : 'debug-pause');
-    const tooltip = new vscode.MarkdownString(`**${node.defName ?? 'synth'}** ${node.nodeId}${node.running ? '' : ' (paused)'}  \nin group ${node.parentId}`);
+    const tooltip = new vscode.MarkdownString(`**${label}** ${node.nodeId}${isFunction ? ` (SynthDef ${node.defName}, made by \\{ \\}.play)` : ''}${node.running ? '' : ' (paused)'}  \nin group ${node.parentId}`);
     const controls = this.controls.get(node.nodeId);
     if (controls?.length) tooltip.appendMarkdown(`\n\n${controls.map((c) => `\`${c.name}\` ${formatControlValue(c.value)}`).join('  \n')}`);
     item.tooltip = tooltip;
@@ -101,13 +145,56 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   async getChildren(element?: NodeTreeElement): Promise<NodeTreeElement[]> {
     const server = this.server;
     if (!server || server.state !== 'running') return [];
-    if (!element) return server.nodeWatcher.children(0);
+    if (!element) return this.topLevel(server);
     if (isControl(element)) return [];
-    if (element.isGroup) return server.nodeWatcher.children(element.nodeId);
+    if (isSummary(element)) return element.nodes;
+    if (element.isGroup) return this.childrenShown(element);
+    if (server.volumeSynthIds.includes(element.nodeId)) return [];
     return this.controlsOf(element);
   }
 
+  /**
+   * The root group's children in server order (it is the order they run in), with the empty
+   * default groups of other clients gathered into one row where they would stand first.
+   */
+  private topLevel(server: SCServer): NodeTreeElement[] {
+    const shown: NodeTreeElement[] = [];
+    const idle: LiveNode[] = [];
+    let idleAt = -1;
+    for (const node of server.nodeWatcher.children(0)) {
+      const owner = clientIdOfNode(node.nodeId);
+      if (node.isGroup && node.headId === -1 && owner !== server.clientId && node.nodeId === defaultGroupIdOf(owner)) {
+        if (idleAt < 0) idleAt = shown.length;
+        idle.push(node);
+      } else {
+        shown.push(node);
+      }
+    }
+    if (idle.length) shown.splice(idleAt, 0, this.summary('idle-clients', `${idle.length} empty default group${idle.length === 1 ? '' : 's'} of other clients`, idle));
+    return shown;
+  }
+
+  /** A group's children; a large group shows its newest ones and counts the rest. */
+  private childrenShown(group: LiveNode): NodeTreeElement[] {
+    const children = this.server?.nodeWatcher.children(group.nodeId) ?? [];
+    if (children.length <= MAX_CHILDREN_SHOWN) return children;
+    const newest = new Set([...children].sort((a, b) => b.order - a.order).slice(0, MAX_CHILDREN_SHOWN));
+    const hidden = children.length - MAX_CHILDREN_SHOWN;
+    const synths = children.filter((child) => !newest.has(child) && !child.isGroup).length;
+    const label = `… ${hidden.toLocaleString('en-US')} older ${synths === hidden ? 'synths' : 'nodes'} not shown (${children.length.toLocaleString('en-US')} in this group)`;
+    return [...children.filter((child) => newest.has(child)), this.summary(`more-${group.nodeId}`, label, [])];
+  }
+
+  private summary(id: string, label: string, nodes: LiveNode[]): SummaryElement {
+    const summary = this.summaries.get(id) ?? { kind: 'summary' as const, id, label, nodes };
+    summary.label = label;
+    summary.nodes = nodes;
+    this.summaries.set(id, summary);
+    return summary;
+  }
+
   getParent(element: NodeTreeElement): NodeTreeElement | undefined {
+    if (isSummary(element)) return element.id.startsWith('more-') ? this.server?.nodeWatcher.get(Number(element.id.slice(5))) : undefined;
     if (isControl(element)) return element.synth;
     return element.parentId > 0 ? this.server?.nodeWatcher.get(element.parentId) : undefined;
   }
@@ -142,44 +229,22 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     this.changeEmitter.fire(synth);
   }
 
-  private nodeChanged(change: NodeChange): void {
-    const watcher = this.server?.nodeWatcher;
-    if (!watcher) return;
-    if (change.kind === 'reset') {
+  /** One batch of model changes, sent to the view as one event (see NodeChangeBatcher). */
+  private applyUpdate(update: NodeTreeUpdate): void {
+    if (update.full) {
       this.controls.clear();
-      this.dirty.add('root');
-    } else {
-      const node = change.node;
-      const parentOf = (id: number) => (id === 0 ? 'root' : watcher.get(id));
-      if (change.kind === 'removed') this.controls.delete(node.nodeId);
-      if (change.kind === 'updated') this.dirty.add(node);
-      else this.markDirty(parentOf(node.parentId));
-      if (change.kind === 'moved') this.markDirty(parentOf(change.oldParentId));
-    }
-    this.flushTimer ??= setTimeout(() => this.flush(), BATCH_MS);
-  }
-
-  private markDirty(element: LiveNode | 'root' | undefined): void {
-    if (element) this.dirty.add(element);
-  }
-
-  private flush(): void {
-    this.flushTimer = undefined;
-    const watcher = this.server?.nodeWatcher;
-    const dirty = [...this.dirty];
-    this.dirty.clear();
-    if (!watcher || dirty.includes('root') || dirty.length > FULL_REFRESH_AFTER) {
       this.changeEmitter.fire(undefined);
-      return;
+    } else {
+      for (const node of update.elements) if (!node.isGroup) this.controls.delete(node.nodeId);
+      // A top-level group's row may move in or out of the "empty groups" summary.
+      this.changeEmitter.fire(update.elements.some((node) => node.parentId === 0) ? undefined : update.elements);
     }
-    // Only elements still in the model can be refreshed; the others went with their parent.
-    const live = dirty.filter((element): element is LiveNode => element !== 'root' && watcher.get(element.nodeId) === element);
-    if (live.length) this.changeEmitter.fire(live);
+    this.updateEmitter().fire(update);
   }
 
   dispose(): void {
-    clearTimeout(this.flushTimer);
     this.runScope.dispose();
+    this.updateEmitterValue?.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
     this.changeEmitter.dispose();
   }

@@ -1,5 +1,11 @@
-// The "SuperCollider Post" channel: what sclang posts, with a maximum scrollback.
+// The "SuperCollider Post" channel: what sclang and scsynth post, with a maximum scrollback.
 import * as vscode from 'vscode';
+
+/** The post window's own language: its grammar makes failures and warnings stand out. */
+export const POST_LANGUAGE_ID = 'sclive-post';
+
+/** Lines of scsynth's that mean a command failed (and the music may be silent because of it). */
+export const SERVER_FAILURE = /FAILURE IN SERVER|^\s*\*?\*?\*?\s*ERROR\b|^ERROR:|exception/i;
 
 const FLUSH_MS = 30;
 
@@ -8,9 +14,11 @@ export class PostWindow implements vscode.Disposable {
   private lines: string[] = [];
   private queued: string[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
+  /** After dispose (a window reload), late lines from sclang or scsynth are dropped, not written to a closed channel. */
+  private disposed = false;
 
   constructor(private maxLines: number) {
-    this.channel = vscode.window.createOutputChannel('SuperCollider Post');
+    this.channel = vscode.window.createOutputChannel('SuperCollider Post', POST_LANGUAGE_ID);
   }
 
   /** The text the channel shows (kept here too: an output channel cannot be read back). */
@@ -25,6 +33,7 @@ export class PostWindow implements vscode.Disposable {
   }
 
   post(line: string): void {
+    if (this.disposed) return;
     this.queued.push(line);
     // Lines arrive in bursts; the channel gets them together.
     this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
@@ -37,7 +46,7 @@ export class PostWindow implements vscode.Disposable {
   }
 
   show(): void {
-    this.channel.show(true);
+    if (!this.disposed) this.channel.show(true);
   }
 
   private flush(): void {
@@ -59,6 +68,7 @@ export class PostWindow implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.flushTimer);
     this.channel.dispose();
   }

@@ -3,12 +3,25 @@ import * as vscode from 'vscode';
 import { DisposableStore } from '../core/events';
 import { EvaluationResult, SCLang, SclangState } from '../core/sclang';
 import type { ServerController } from './serverController';
+import type { SCServer } from '../core/scServer';
 import type { ServerLog } from './serverLog';
 import { PostWindow } from './postWindow';
+
+/** What sclang posts when code uses a server that does not run. */
+const SERVER_NOT_RUNNING = /^(WARNING: )?server '.*' not running\.?$/i;
+/** Code that plays on the server (a pattern plays silently into nowhere without one). */
+const PLAYS = /\.play\b|\bSynth(\.new)?\(|\bPdef\(|\bNdef\(|\.add\b|\.load\b/;
 
 export class SclangController implements vscode.Disposable {
   private lang: SCLang | undefined;
   private starting: Promise<SCLang> | undefined;
+  /** sclang following the extension's server (see attachToServer); evaluations wait for it. */
+  private attaching: Promise<void> | undefined;
+  /** The port of a server sclang booted itself and the extension joined. */
+  private sclangServerPort: number | undefined;
+  /** Each SCServer is one run of a server: sclang treats a new one as a reboot. */
+  private readonly runIds = new WeakMap<SCServer, number>();
+  private nextRunId = 1;
   private readonly langScope = new DisposableStore();
   private readonly subscriptions = new DisposableStore();
   readonly statusItem: vscode.StatusBarItem;
@@ -19,7 +32,14 @@ export class SclangController implements vscode.Disposable {
     this.statusItem.command = 'sclive.post.show';
     this.subscriptions.add(server.onDidChangeState((state) => {
       if (state === 'running') void this.attachToServer();
+      else if (state === 'stopped' || state === 'crashed') void this.serverGone();
     }));
+    // Quit and Reboot of a server sclang booted go through sclang, which owns the process.
+    server.setExternalOwner({
+      owns: (scServer) => this.sclangServerPort !== undefined && !scServer.ownsProcess && scServer.isLocal && scServer.addr[1] === this.sclangServerPort,
+      quit: () => this.evaluateQuietly('Server.default.quit'),
+      reboot: () => this.evaluateQuietly('Server.default.reboot'),
+    });
     this.updateStatus('stopped');
   }
 
@@ -47,6 +67,7 @@ export class SclangController implements vscode.Disposable {
     this.langScope.add(lang.onPost((line) => this.post.post(line)));
     this.langScope.add(lang.onDidChangeState((state) => this.updateStatus(state)));
     this.langScope.add(lang.onServerBooted((port) => void this.serverBootedBySclang(port)));
+    this.langScope.add(lang.onServerQuit((port) => void this.serverQuitBySclang(port)));
     this.langScope.add(lang.onExit((exit) => {
       if (!exit.expected) {
         void vscode.window.showWarningMessage(`sclang exited (${exit.signal ?? `code ${exit.code}`}). It starts again with the next evaluation.`, 'Show Post Window').then((choice) => choice && this.post.show());
@@ -65,16 +86,51 @@ export class SclangController implements vscode.Disposable {
 
   async evaluate(code: string): Promise<EvaluationResult> {
     const lang = await this.ensureStarted();
-    return lang.evaluate(code);
+    const bootServer = vscode.workspace.getConfiguration('sclive').get<string>('evaluation.bootServer', 'ask');
+    if (bootServer === 'always' && (this.server.state === 'stopped' || this.server.state === 'crashed')) await this.server.boot();
+    // Code evaluated right after a (re)boot plays on the new server, with its boot actions run.
+    await this.attaching?.catch(() => undefined);
+    const result = await lang.evaluate(code);
+    if (bootServer === 'ask' && (result.output.some((line) => SERVER_NOT_RUNNING.test(line)) || (PLAYS.test(code) && this.server.state !== 'running'))) void this.offerBoot();
+    return result;
   }
 
-  /** CmdPeriod in sclang and Free All on the server. */
-  async hush(): Promise<void> {
-    const tasks: Array<Promise<unknown>> = [];
-    if (this.lang?.isRunning && this.lang.state !== 'compiling') tasks.push(this.lang.hush());
+  private offeringBoot = false;
+
+  /** sclang said the server is not running: nothing sounds until it boots. */
+  private async offerBoot(): Promise<void> {
+    if (this.offeringBoot || this.server.state === 'running' || this.server.state === 'booting') return;
+    this.offeringBoot = true;
+    try {
+      const choice = await vscode.window.showInformationMessage('The SuperCollider server is not running, so nothing sounds. Boot it?', 'Boot Server', 'Always Boot', 'Never Ask');
+      if (choice === 'Always Boot' || choice === 'Never Ask') {
+        await vscode.workspace.getConfiguration('sclive').update('evaluation.bootServer', choice === 'Always Boot' ? 'always' : 'never', vscode.ConfigurationTarget.Global);
+      }
+      if (choice === 'Boot Server' || choice === 'Always Boot') await this.server.boot();
+    } finally {
+      this.offeringBoot = false;
+    }
+  }
+
+  private async evaluateQuietly(code: string): Promise<void> {
+    const lang = this.lang;
+    if (!lang?.isRunning) throw new Error('sclang is not running.');
+    const result = await lang.evaluate(code, { print: false, timeoutMs: 5000 });
+    if (result.status !== 'ok') throw new Error(`sclang could not run ${code}: ${result.output.join(' ')}`);
+  }
+
+  /**
+   * Stops the sound now: the server is hushed with one bundle that needs no reply (it works
+   * on a saturated server), and sclang runs CmdPeriod (routines and patterns stop) without
+   * being waited for: a busy sclang must not hold up the silence.
+   */
+  hush(): void {
     const server = this.server.server;
-    if (server?.state === 'running') tasks.push(server.freeAll());
-    await Promise.all(tasks);
+    if (server?.state === 'running') server.hush();
+    const lang = this.lang;
+    if (lang?.isRunning && lang.state !== 'compiling') {
+      void lang.hush().catch((error: Error) => this.log.warn(`sclang did not run CmdPeriod: ${error.message}`));
+    }
   }
 
   async restart(): Promise<void> {
@@ -86,24 +142,51 @@ export class SclangController implements vscode.Disposable {
     await this.lang?.stop();
   }
 
-  /** Makes sclang's `s` the extension's server (sclang keeps its own client id). */
-  private async attachToServer(): Promise<void> {
+  /**
+   * Makes sclang's `s` the extension's server (sclang keeps its own client id), as if
+   * `s.reboot` had run in sclang when this is a new run of the server: ServerQuit, then
+   * ServerBoot (the default SynthDef and every .add-ed def) and ServerTree.
+   */
+  private attachToServer(): Promise<void> {
     const server = this.server.server;
     const lang = this.lang;
-    if (!lang?.isRunning || lang.state === 'compiling' || server?.state !== 'running' || !server.isLocal) return;
-    try {
-      await lang.attachToServer(server.addr[1], server.maxLogins);
-    } catch (error) {
-      this.log.warn(`sclang could not attach to the server: ${(error as Error).message}`);
-    }
+    if (!lang?.isRunning || lang.state === 'compiling' || server?.state !== 'running' || !server.isLocal) return Promise.resolve();
+    if (!this.runIds.has(server)) this.runIds.set(server, this.nextRunId++);
+    const attaching = lang.attachToServer(server.addr[1], server.maxLogins, this.runIds.get(server)).catch((error: Error) => {
+      this.log.warn(`sclang could not attach to the server: ${error.message}`);
+      this.post.post(`[sclive] sclang could not follow the server on port ${server.addr[1]}: ${error.message}`);
+    });
+    this.attaching = attaching.finally(() => {
+      if (this.attaching === attaching) this.attaching = undefined;
+    });
+    return this.attaching;
+  }
+
+  /** The extension's server stopped: sclang's `s` quits too (ServerQuit runs), unless sclang owns it. */
+  private async serverGone(): Promise<void> {
+    const lang = this.lang;
+    if (!lang?.isRunning || lang.state === 'compiling' || this.sclangServerPort !== undefined) return;
+    await lang.detachFromServer().catch((error: Error) => this.log.warn(`sclang could not let go of the server: ${error.message}`));
   }
 
   /** sclang booted a server itself (s.boot): the extension attaches to it as another client. */
   private async serverBootedBySclang(port: number): Promise<void> {
     const current = this.server.server;
     if (current?.state === 'running' || current?.state === 'booting') return;
+    this.sclangServerPort = port;
     this.log.info(`sclang booted a server on port ${port}; connecting to it.`);
     await this.server.connect('127.0.0.1', port);
+  }
+
+  /** sclang's own server quit (s.quit, or its process exited): the extension lets go of it too. */
+  private async serverQuitBySclang(port: number): Promise<void> {
+    if (this.sclangServerPort !== port) return;
+    this.sclangServerPort = undefined;
+    const current = this.server.server;
+    if (current && !current.ownsProcess && current.addr[1] === port && current.state === 'running') {
+      this.log.info(`sclang's server on port ${port} quit; disconnecting.`);
+      await this.server.disconnect();
+    }
   }
 
   private updateStatus(state: SclangState): void {

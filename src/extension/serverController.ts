@@ -3,12 +3,20 @@ import * as vscode from 'vscode';
 import { DisposableStore, Emitter } from '../core/events';
 import { PortInUseError, SCServer, ServerState, StateChange } from '../core/scServer';
 import { ScsynthNotFoundError } from '../core/scsynthLocator';
-import { BootError } from '../core/scsynthProcess';
+import { BootError, ProcessLine } from '../core/scsynthProcess';
 import { InvalidSettingError, ExtensionSettings, readSettings } from './settings';
 import { ServerLog } from './serverLog';
 
+/** Who owns a server the extension joined but did not start (sclang, when it booted it). */
+export interface ExternalServerOwner {
+  owns(server: SCServer): boolean;
+  quit(): Promise<void>;
+  reboot(): Promise<void>;
+}
+
 export class ServerController implements vscode.Disposable {
   private current: SCServer | undefined;
+  private externalOwner: ExternalServerOwner | undefined;
   /** Disposables of the current run: released when the next run starts or the window closes. */
   private readonly runScope = new DisposableStore();
   private volumeDb = 0;
@@ -20,6 +28,9 @@ export class ServerController implements vscode.Disposable {
   readonly onDidChangeServer = this.onDidChangeServerEmitter.event;
   private readonly onDidChangeStateEmitter = new Emitter<ServerState>();
   readonly onDidChangeState = this.onDidChangeStateEmitter.event;
+  private readonly onServerOutputEmitter = new Emitter<ProcessLine>();
+  /** Each line scsynth prints, when this window started it (for the post window). */
+  readonly onServerOutput = this.onServerOutputEmitter.event;
 
   constructor(private readonly log: ServerLog) {
     void this.updateContext();
@@ -93,18 +104,49 @@ export class ServerController implements vscode.Disposable {
     });
   }
 
+  setExternalOwner(owner: ExternalServerOwner | undefined): void {
+    this.externalOwner = owner;
+  }
+
+  /** Whether Quit and Reboot can act on the current server (it was started here, or by sclang). */
+  get canStopServer(): boolean {
+    const server = this.current;
+    return !!server && (server.ownsProcess || !!this.externalOwner?.owns(server));
+  }
+
+  /**
+   * Stops the server, whoever booted it: a server sclang booted is quit through sclang, one
+   * this window started is quit by it; a remote server is only disconnected from.
+   */
   async quit(): Promise<void> {
     const server = this.current;
     if (!server || server.state === 'stopped' || server.state === 'crashed') {
       void vscode.window.showInformationMessage('No SuperCollider server is running.');
       return;
     }
+    if (this.externalOwner?.owns(server)) {
+      await this.externalOwner.quit().catch((error: Error) => this.log.warn(`sclang could not quit its server: ${error.message}`));
+    }
+    await this.exclusive(() => server.quit());
+    void this.updateContext();
+  }
+
+  /** Lets go of a server this window did not start (it stays running). */
+  async disconnect(): Promise<void> {
+    const server = this.current;
+    if (!server || server.ownsProcess || server.state === 'stopped' || server.state === 'crashed') return;
     await this.exclusive(() => server.quit());
     void this.updateContext();
   }
 
   async reboot(): Promise<boolean> {
     const server = this.current;
+    if (server && server.state === 'running' && !server.ownsProcess && this.externalOwner?.owns(server)) {
+      // sclang booted it: sclang reboots it, and the extension follows (see SclangController).
+      await this.exclusive(() => server.quit());
+      await this.externalOwner.reboot();
+      return true;
+    }
     if (server && server.state === 'running' && !server.ownsProcess) {
       void vscode.window.showWarningMessage('This server was not started here (it is a remote or attached server), so it cannot be rebooted from here.');
       return false;
@@ -158,6 +200,7 @@ export class ServerController implements vscode.Disposable {
     this.runScope.dispose();
     this.onDidChangeServerEmitter.dispose();
     this.onDidChangeStateEmitter.dispose();
+    this.onServerOutputEmitter.dispose();
   }
 
   private startRun(settings: ExtensionSettings): SCServer {
@@ -172,7 +215,10 @@ export class ServerController implements vscode.Disposable {
     // Volume and mute carry over from the previous run.
     if (this.volumeDb !== 0) server.volume = this.volumeDb;
     if (this.mutedValue) void server.mute();
-    this.runScope.add(server.onOutput((line) => this.log.serverLine(line)));
+    this.runScope.add(server.onOutput((line) => {
+      this.log.serverLine(line);
+      this.onServerOutputEmitter.fire(line);
+    }));
     this.runScope.add(server.onDidChangeState((change) => this.stateChanged(server, change)));
     this.runScope.add(server.onDidChangeResponsiveness(() => void this.updateContext()));
     this.runScope.add(server.onDidChangeVolume(({ volume, muted }) => {
@@ -250,7 +296,7 @@ export class ServerController implements vscode.Disposable {
     const server = this.current;
     await Promise.all([
       vscode.commands.executeCommand('setContext', 'sclive.serverState', this.state),
-      vscode.commands.executeCommand('setContext', 'sclive.serverOwned', server?.ownsProcess ?? false),
+      vscode.commands.executeCommand('setContext', 'sclive.serverOwned', this.canStopServer),
       vscode.commands.executeCommand('setContext', 'sclive.serverUnresponsive', server?.unresponsive ?? false),
       vscode.commands.executeCommand('setContext', 'sclive.muted', this.muted),
     ]);

@@ -6,6 +6,10 @@ import type { ProcessLine } from '../core/scsynthProcess';
 /** scsynth lines that look like errors but are not failures of the server. */
 const HARMLESS = [/open directory failed .*synthdefs/i];
 
+export function isHarmlessServerLine(text: string): boolean {
+  return HARMLESS.some((pattern) => pattern.test(text));
+}
+
 export class ServerLog implements Logger, vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
 
@@ -16,7 +20,7 @@ export class ServerLog implements Logger, vscode.Disposable {
   /** One line of scsynth's stdout or stderr, as it printed it. */
   serverLine(line: ProcessLine): void {
     const text = `[scsynth] ${line.text}`;
-    if (HARMLESS.some((pattern) => pattern.test(line.text))) this.channel.info(text);
+    if (isHarmlessServerLine(line.text)) this.channel.info(text);
     else if (/\bERROR\b|FAILURE IN SERVER|exception/i.test(line.text)) this.channel.error(text);
     else if (line.stream === 'stderr') this.channel.warn(text);
     else this.channel.info(text);

@@ -37,8 +37,10 @@ export class ServerStatusBar implements vscode.Disposable {
     this.item.backgroundColor = undefined;
     if (state === 'running' && server) {
       const status = server.lastStatus;
-      const cpu = status ? `${status.avgCpu.toFixed(1)}% ${status.peakCpu.toFixed(1)}%` : '…';
-      const synths = status ? `${status.numSynths} synth${status.numSynths === 1 ? '' : 's'}` : '';
+      const cpu = status ? `${status.avgCpu.toFixed(1)}% avg · ${status.peakCpu.toFixed(1)}% peak` : '…';
+      // The volume synth is the extension's own, not one of the musician's.
+      const count = status ? Math.max(0, status.numSynths - server.volumeSynthIds.length) : 0;
+      const synths = status ? `${count} synth${count === 1 ? '' : 's'}` : '';
       if (server.unresponsive) {
         this.item.text = `$(warning) scsynth unresponsive · ${volume}`;
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
@@ -70,7 +72,7 @@ export class ServerStatusBar implements vscode.Disposable {
       md.appendMarkdown(`| Client id | ${server.clientId} of ${server.maxLogins} |\n`);
       if (status) {
         md.appendMarkdown(`| CPU | ${status.avgCpu.toFixed(2)}% average, ${status.peakCpu.toFixed(2)}% peak |\n`);
-        md.appendMarkdown(`| Synths / groups | ${status.numSynths} / ${status.numGroups} |\n`);
+        md.appendMarkdown(`| Synths / groups | ${status.numSynths} / ${status.numGroups}${server.volumeSynthIds.length ? ` (${server.volumeSynthIds.length} of them the volume synth)` : ''} |\n`);
         md.appendMarkdown(`| UGens | ${status.numUgens} |\n`);
         md.appendMarkdown(`| SynthDefs | ${status.numSynthdefs} |\n`);
         md.appendMarkdown(`| Sample rate | ${status.nominalSr} Hz nominal, ${status.actualSr.toFixed(2)} Hz actual |\n`);

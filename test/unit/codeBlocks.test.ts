@@ -248,6 +248,42 @@ Pbind(\instrument, \pad, \dur, 0.25).play;
     block: '(\n~a = 1;\n)',
   },
   {
+    name: 'an unfinished line above a block (an unclosed { and ()',
+    snippet: '~x = 1;\n~lead = { SinOsc.ar(\n\n(\n~b = |2;\n)\n',
+    block: '(\n~b = 2;\n)',
+  },
+  {
+    name: 'an unfinished line below a block',
+    snippet: '(\n~b = |2;\n)\n~lead = { SinOsc.ar(\n',
+    block: '(\n~b = 2;\n)',
+  },
+  {
+    name: 'unfinished lines above and below, the block in the middle',
+    snippet: '~lead = { SinOsc.ar(\n(\nx = [1, 2, |3];\n).postln;\n~pad = [ { \n',
+    block: '(\nx = [1, 2, 3];\n).postln;',
+  },
+  {
+    name: 'an unfinished block above: its inner lines are not a block, the next block is',
+    snippet: '(\n~a = { |x|\n  x + 1;\n)\n(\n~b = ‸2;\n)',
+    block: '(\n~b = 2;\n)',
+    marker: '‸',
+  },
+  {
+    name: 'a stray } above and a stray ] below',
+    snippet: '}\n(\n~a = |[1, 2];\n)\n]\n',
+    block: '(\n~a = [1, 2];\n)',
+  },
+  {
+    name: 'the cursor on the unfinished line itself evaluates that line',
+    snippet: '(\n~a = 1;\n)\n~lead = { SinOsc|.ar(\n(\n~b = 2;\n)',
+    line: '~lead = { SinOsc.ar(',
+  },
+  {
+    name: 'an unclosed ( at the start of a line above, inside a finished block below',
+    snippet: '(\n// scratch\n\n(\n{ SinOsc.ar(|440) }.play;\n)',
+    block: '(\n{ SinOsc.ar(440) }.play;\n)',
+  },
+  {
     name: 'an unclosed string swallows the rest',
     snippet: '(\n~a = "oops;\n~b = |2;\n)',
     line: '~b = 2;',
@@ -357,11 +393,11 @@ describe('codeBlocks', () => {
       assert.deepEqual(topLevelBlocks('"\n(\n)\n"'), []);
     });
 
-    it('documents: after an unclosed (, later blocks are nested in it and not found', () => {
-      // The code after an unclosed ( is inside it, as for sclang; the blocks below it come
-      // back once it is closed.
+    it('finds the blocks below a ( that never closes', () => {
+      // sclang would read everything after the unclosed ( as inside it, but the musician
+      // evaluating the block below means that block.
       const open = '(\n~wip = 1;\n\n(\n~b = 2;\n)';
-      assert.deepEqual(topLevelBlocks(open), []);
+      assert.deepEqual(topLevelBlocks(open).map(({ open: o, end }) => open.slice(o, end)), ['(\n~b = 2;\n)']);
       assert.equal(topLevelBlocks(open.replace('~wip = 1;', '~wip = 1;\n)')).length, 2);
     });
   });

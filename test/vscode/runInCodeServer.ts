@@ -37,7 +37,7 @@ async function checkWorkbench(page: Page, expected: { synthDef: string; synthId:
   await statusItem.waitFor({ timeout: 20_000 });
   const statusText = (await statusItem.innerText()).trim();
   log(`status bar item: "${statusText}"`);
-  if (!/\d+(\.\d)?% \d+(\.\d)?% · \d+ synths? · (-?\d+(\.\d+)? dB|muted)/.test(statusText)) {
+  if (!/\d+(\.\d)?% avg · \d+(\.\d)?% peak · \d+ synths? · (-?\d+(\.\d+)? dB|muted)/.test(statusText)) {
     throw new Error(`the status bar item shows "${statusText}", not CPU, synths and volume`);
   }
   const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /node tree/i }) }).first();

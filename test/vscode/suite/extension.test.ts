@@ -63,7 +63,11 @@ async function allTreeNodes(api: SuperColliderLiveApi, parent?: NodeTreeElement)
   const children = (await api.nodeTree.getChildren(parent)) as NodeTreeElement[];
   const nodes: LiveNode[] = [];
   for (const child of children) {
-    if ('kind' in child) continue; // controls
+    if ('kind' in child) {
+      // A summary row of idle groups holds nodes; controls are not nodes.
+      if (child.kind === 'summary') nodes.push(...(await allTreeNodes(api, child)));
+      continue;
+    }
     nodes.push(child);
     if (child.isGroup) nodes.push(...(await allTreeNodes(api, child)));
   }
@@ -131,11 +135,11 @@ describe('SuperCollider Live in VS Code', function () {
     assert.equal(item.label, 'sclive_sine');
     assert.match(String(item.description), new RegExp(String(id)));
     const controls = await api.nodeTree.getChildren(node);
-    assert.ok(controls.some((control) => 'kind' in control && control.name === 'freq' && control.value === 220), 'its controls are its children');
+    assert.ok(controls.some((control) => 'kind' in control && control.kind === 'control' && control.name === 'freq' && control.value === 220), 'its controls are its children');
   });
 
   it('the status bar shows CPU, synths and volume, and follows Set Volume', async () => {
-    await waitFor('CPU in the status bar', () => /\d+\.\d% \d+\.\d% · 1 synth · 0 dB/.test(api.statusBar.item.text));
+    await waitFor('CPU in the status bar', () => /\d+\.\d% avg · \d+\.\d% peak · 1 synth · 0 dB/.test(api.statusBar.item.text));
     await vscode.commands.executeCommand('sclive.volume.set', -6);
     await waitFor('-6 dB in the status bar', () => api.statusBar.item.text.endsWith('· -6 dB'));
     const tooltip = (api.statusBar.item.tooltip as vscode.MarkdownString).value;
@@ -173,7 +177,7 @@ describe('SuperCollider Live in VS Code', function () {
     const synth = [...(tree.children.find((g) => g.nodeId === server.defaultGroup) as { children: Array<{ nodeId: number; controls?: Array<[string, number]> }> }).children].find((n) => n.nodeId === id)!;
     assert.equal(new Map(synth.controls).get('freq'), 550, 'scsynth has the new value');
     const controls = await api.nodeTree.getChildren(node);
-    assert.ok(controls.some((c) => 'kind' in c && c.name === 'freq' && c.value === 550), 'the tree shows it');
+    assert.ok(controls.some((c) => 'kind' in c && c.kind === 'control' && c.name === 'freq' && c.value === 550), 'the tree shows it');
     await vscode.commands.executeCommand('sclive.node.free', node);
     await waitFor('the synth gone from the tree', async () => !(await allTreeNodes(api)).some((n) => n.nodeId === id));
   });
@@ -193,7 +197,7 @@ describe('SuperCollider Live in VS Code', function () {
     await waitFor('the result in the post window', () => api.sclang.post.text.includes(`-> ${result!.result}`));
     let seen = '';
     await waitFor('the status bar to count sclang\'s synth too', async () => {
-      const synths = (await allTreeNodes(api)).filter((n) => !n.isGroup).length;
+      const synths = (await allTreeNodes(api)).filter((n) => !n.isGroup && !api.controller.server!.volumeSynthIds.includes(n.nodeId)).length;
       seen = `tree ${synths} synths, status bar "${api.statusBar.item.text}"`;
       return api.statusBar.item.text.includes(`· ${synths} synth${synths === 1 ? '' : 's'} ·`);
     }).catch((error: Error) => {
@@ -221,9 +225,13 @@ describe('SuperCollider Live in VS Code', function () {
     await vscode.commands.executeCommand('sclive.nodes.freeAll');
     const server = api.controller.server!;
     await waitFor('an empty tree', async () => (await allTreeNodes(api)).every((node) => node.isGroup));
-    const top = (await api.nodeTree.getChildren()) as LiveNode[];
-    assert.equal(top.length, server.maxLogins, 'one default group per client');
-    assert.ok(top.some((node) => node.nodeId === server.defaultGroup));
+    const groups = (await allTreeNodes(api)).filter((node) => node.parentId === 0);
+    assert.equal(groups.length, server.maxLogins, 'one default group per client');
+    const top = await api.nodeTree.getChildren();
+    assert.ok(top.some((node) => 'nodeId' in node && node.nodeId === server.defaultGroup), 'ours is shown');
+    const summary = top.find((node) => 'kind' in node && node.kind === 'summary');
+    assert.ok(summary, 'the empty groups of other clients are gathered in one row');
+    assert.match(String(api.nodeTree.getTreeItem(summary).label), /^\d+ empty default groups of other clients$/);
   });
 
   it('Quit Server stops scsynth and leaves no process', async () => {

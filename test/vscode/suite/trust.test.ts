@@ -22,6 +22,16 @@ describe('SuperCollider Live in an untrusted workspace', function () {
     assert.equal(vscode.workspace.isTrusted, false);
   });
 
+  it('does not boot on opening, though the workspace asks for it', async () => {
+    const config = vscode.workspace.getConfiguration('sclive');
+    assert.equal(config.inspect('bootOnStartup')?.workspaceValue, true, 'the workspace does ask');
+    assert.equal(config.get('bootOnStartup'), false, 'VS Code withholds it');
+    // Activation has finished; give a boot that should not happen time to show.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(api.controller.state, 'stopped');
+    assert.equal(api.controller.server, undefined, 'no server was even prepared');
+  });
+
   it('ignores the workspace\'s scsynth path and arguments, and boots the scsynth it finds', async () => {
     const settingsFile = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.vscode', 'settings.json');
     assert.match(readFileSync(settingsFile, 'utf8'), /"sclive\.scsynthPath": "\/nonexistent\/from-the-workspace\/scsynth"/, 'the workspace does try to set it');
@@ -29,7 +39,14 @@ describe('SuperCollider Live in an untrusted workspace', function () {
     assert.equal(vscode.workspace.getConfiguration('sclive').get('scsynthPath'), '');
     assert.equal(await vscode.commands.executeCommand<boolean>('sclive.server.boot'), true);
     const commandLine = api.controller.server!.commandLine!;
-    assert.doesNotMatch(commandLine, /from-the-workspace|-this-is-not-a-flag/);
+    assert.doesNotMatch(commandLine, /from-the-workspace|-this-is-not-a-flag|supernova/);
     assert.match(commandLine, /scsynth/);
+    // Bound to loopback on the user's port, not to every interface on the workspace's port.
+    const userPort = vscode.workspace.getConfiguration('sclive').inspect<number>('server.udpPort')?.globalValue;
+    assert.ok(userPort && userPort !== 57531);
+    assert.match(commandLine, new RegExp(`-u ${userPort}\\b`));
+    assert.match(commandLine, /-B 127\.0\.0\.1\b/);
+    assert.doesNotMatch(commandLine, /0\.0\.0\.0|57531/);
+    assert.deepEqual(api.controller.server!.addr, ['127.0.0.1', userPort]);
   });
 });

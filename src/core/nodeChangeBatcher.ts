@@ -1,0 +1,100 @@
+// Turns the node model's changes into view updates a tree view can keep up with: the groups
+// whose children changed and the nodes whose own row changed, at most once per interval.
+import type { Disposable } from './events';
+import type { LiveNode, NodeChange, NodeWatcher } from './nodeWatcher';
+
+export interface NodeTreeUpdate {
+  /** Everything may have changed (a resync, or too many groups): refresh the whole tree. */
+  full: boolean;
+  /** Groups whose children changed, and synths or groups whose own row changed (paused, renamed). */
+  elements: LiveNode[];
+  /** When the oldest change in this update arrived (performance.now()). */
+  since: number;
+}
+
+/**
+ * VS Code's tree view debounces onDidChangeTreeData by 200 ms (leading edge, then a trailing
+ * fire once 200 ms pass without events): events closer together than that postpone the view's
+ * refresh for as long as they keep coming, which froze the tree while a pattern played.
+ * Updates here are spaced just past that window, so each one is rendered at once.
+ */
+export const VIEW_DEBOUNCE_MS = 200;
+export const UPDATE_INTERVAL_MS = VIEW_DEBOUNCE_MS + 20;
+/** Past this many changed elements, one full refresh is cheaper than many partial ones. */
+const FULL_UPDATE_AFTER = 100;
+
+/**
+ * A throttle with a leading and a trailing edge: the first change after a quiet interval is
+ * sent at once (next tick, so a bundle's notifications go together), later ones are gathered
+ * and sent when the interval since the last update has passed.
+ */
+export class NodeChangeBatcher implements Disposable {
+  private readonly dirty = new Set<LiveNode>();
+  private full = false;
+  private since = 0;
+  private lastUpdate = -Infinity;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly subscription: Disposable;
+
+  constructor(
+    private readonly watcher: NodeWatcher,
+    private readonly onUpdate: (update: NodeTreeUpdate) => void,
+    private readonly intervalMs = UPDATE_INTERVAL_MS,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.subscription = watcher.onDidChange((change) => this.add(change));
+  }
+
+  /** Records one change of the model. */
+  add(change: NodeChange): void {
+    if (!this.timer) this.since = this.now();
+    if (change.kind === 'reset') {
+      this.full = true;
+      this.dirty.clear();
+    } else if (!this.full) {
+      if (change.kind === 'updated') this.mark(change.node);
+      else this.markGroup(change.node.parentId);
+      if (change.kind === 'moved') this.markGroup(change.oldParentId);
+      if (this.dirty.size > FULL_UPDATE_AFTER) {
+        this.full = true;
+        this.dirty.clear();
+      }
+    }
+    this.timer ??= setTimeout(() => this.flush(), Math.max(0, this.lastUpdate + this.intervalMs - this.now()));
+  }
+
+  /** Sends what has gathered now (also used when the view must show it at once). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.full && this.dirty.size === 0) return;
+    // Elements that left the model went with their parent, which is refreshed too.
+    const elements = this.full ? [] : [...this.dirty].filter((node) => this.watcher.get(node.nodeId) === node);
+    const update: NodeTreeUpdate = { full: this.full, elements, since: this.since };
+    this.full = false;
+    this.dirty.clear();
+    this.lastUpdate = this.now();
+    if (update.full || elements.length) this.onUpdate(update);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.subscription.dispose();
+  }
+
+  private markGroup(groupId: number): void {
+    // The root group is the tree itself.
+    if (groupId === 0) {
+      this.full = true;
+      this.dirty.clear();
+      return;
+    }
+    const group = this.watcher.get(groupId);
+    if (group) this.mark(group);
+  }
+
+  private mark(node: LiveNode): void {
+    if (!this.full) this.dirty.add(node);
+  }
+}

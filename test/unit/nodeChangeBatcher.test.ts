@@ -1,0 +1,173 @@
+import { strict as assert } from 'node:assert';
+import { NodeChangeBatcher, NodeTreeUpdate, UPDATE_INTERVAL_MS, VIEW_DEBOUNCE_MS } from '../../src/core/nodeChangeBatcher';
+import { NodeWatcher } from '../../src/core/nodeWatcher';
+
+// The tree view's side of the live loop: node notifications become view updates that VS Code
+// renders at once. VS Code's tree debounces onDidChangeTreeData (200 ms, leading edge); the
+// model of it below is the same rule, so these tests show what the musician would see.
+
+const NONE = -1;
+const GROUP = 1000;
+
+function watcherWithGroup(): NodeWatcher {
+  const watcher = new NodeWatcher();
+  watcher.handleNotification('/n_go', [GROUP, 0, NONE, NONE, 1, NONE, NONE]);
+  watcher.handleNotification('/n_go', [GROUP + 1, 0, GROUP, NONE, 1, NONE, NONE]);
+  return watcher;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** VS Code's Event.debounce(event, merge, 200, leading = true) as the tree view uses it: when each event is rendered. */
+class ViewDebounceModel {
+  readonly rendered: number[] = [];
+  private handle: NodeJS.Timeout | undefined;
+  private calls = 0;
+  private pendingSince: number | undefined;
+  constructor(private readonly delayMs: number) {}
+  fire(at: number): void {
+    this.calls++;
+    this.pendingSince ??= at;
+    if (!this.handle) this.render();
+    clearTimeout(this.handle);
+    this.handle = setTimeout(() => {
+      this.handle = undefined;
+      if (this.calls > 1) this.render();
+      this.calls = 0;
+    }, this.delayMs);
+  }
+  private render(): void {
+    if (this.pendingSince !== undefined) this.rendered.push(performance.now() - this.pendingSince);
+    this.pendingSince = undefined;
+  }
+  dispose(): void {
+    clearTimeout(this.handle);
+  }
+}
+
+describe('NodeChangeBatcher', () => {
+  it('sends the first change at once, with the groups whose children changed', async () => {
+    const watcher = watcherWithGroup();
+    const updates: NodeTreeUpdate[] = [];
+    const batcher = new NodeChangeBatcher(watcher, (update) => updates.push(update), 50);
+    try {
+      watcher.handleNotification('/n_go', [2000, GROUP, NONE, NONE, 0]);
+      watcher.handleNotification('/n_go', [2001, GROUP, 2000, NONE, 0]);
+      await sleep(5);
+      assert.equal(updates.length, 1, 'one update for the two notifications of one packet');
+      assert.equal(updates[0].full, false);
+      assert.deepEqual(updates[0].elements.map((node) => node.nodeId), [GROUP], 'only the group that changed');
+    } finally {
+      batcher.dispose();
+    }
+  });
+
+  it('keeps updates at least an interval apart and sends the last change within one interval', async () => {
+    const watcher = watcherWithGroup();
+    const times: number[] = [];
+    const interval = 60;
+    const batcher = new NodeChangeBatcher(watcher, () => times.push(performance.now()), interval);
+    try {
+      const start = performance.now();
+      let id = 3000;
+      while (performance.now() - start < 400) {
+        watcher.handleNotification('/n_go', [id++, GROUP, NONE, NONE, 0]);
+        await sleep(5);
+      }
+      const lastChange = performance.now();
+      await sleep(interval * 2);
+      assert.ok(times.length >= 5, `updates kept coming while changes did (${times.length})`);
+      for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= interval - 2, `updates ${i - 1} and ${i} are ${(times[i] - times[i - 1]).toFixed(1)} ms apart`);
+      assert.ok(times[times.length - 1] >= lastChange - 1, 'the last change was sent');
+      assert.ok(times[times.length - 1] - lastChange <= interval + 15, 'within one interval of the last change');
+    } finally {
+      batcher.dispose();
+    }
+  });
+
+  it('asks for a full refresh after a reset, a change at the top level, or too many groups', async () => {
+    const watcher = watcherWithGroup();
+    const updates: NodeTreeUpdate[] = [];
+    const batcher = new NodeChangeBatcher(watcher, (update) => updates.push(update), 20);
+    try {
+      watcher.handleNotification('/n_go', [GROUP + 2, 0, GROUP + 1, NONE, 1, NONE, NONE]);
+      await sleep(30);
+      assert.equal(updates.pop()?.full, true, 'a new top-level group');
+      for (let g = 0; g < 150; g++) watcher.handleNotification('/n_go', [5000 + g, GROUP, NONE, NONE, 1, NONE, NONE]);
+      await sleep(30);
+      updates.length = 0;
+      for (let g = 0; g < 150; g++) watcher.handleNotification('/n_go', [9000 + g, 5000 + g, NONE, NONE, 0]);
+      await sleep(30);
+      assert.equal(updates.length, 1);
+      assert.equal(updates[0].full, true, '150 changed groups: one full refresh');
+      watcher.reset({ kind: 'group', nodeId: 0, children: [] });
+      await sleep(30);
+      assert.equal(updates.pop()?.full, true, 'a resync');
+    } finally {
+      batcher.dispose();
+    }
+  });
+
+  it('leaves out groups that went away before the update', async () => {
+    const watcher = watcherWithGroup();
+    const updates: NodeTreeUpdate[] = [];
+    const batcher = new NodeChangeBatcher(watcher, (update) => updates.push(update), 20);
+    try {
+      watcher.handleNotification('/n_go', [7000, GROUP, NONE, NONE, 1, NONE, NONE]);
+      await sleep(30);
+      updates.length = 0;
+      watcher.handleNotification('/n_go', [7001, 7000, NONE, NONE, 0]);
+      watcher.handleNotification('/n_end', [7000, GROUP, NONE, NONE, 1, NONE, NONE]);
+      await sleep(30);
+      assert.deepEqual(updates.map((update) => update.elements.map((node) => node.nodeId)), [[GROUP]], 'the group that held it, not the freed group');
+    } finally {
+      batcher.dispose();
+    }
+  });
+
+  it('gets every update through the view\'s 200 ms debounce while a pattern plays (5 synths a second)', async function () {
+    this.timeout(10_000);
+    const watcher = watcherWithGroup();
+    const view = new ViewDebounceModel(VIEW_DEBOUNCE_MS);
+    const batcher = new NodeChangeBatcher(watcher, (update) => view.fire(update.since));
+    try {
+      // A pattern at \dur 0.2 (each synth lives 0.5 s) with a chord of 3 notes: 15 notifications a second.
+      let id = 20_000;
+      const live: number[] = [];
+      for (let step = 0; step < 12; step++) {
+        for (let note = 0; note < 3; note++) {
+          watcher.handleNotification('/n_go', [id, GROUP, NONE, NONE, 0]);
+          live.push(id++);
+        }
+        if (live.length > 6) for (const ended of live.splice(0, 3)) watcher.handleNotification('/n_end', [ended, GROUP, NONE, NONE, 0]);
+        await sleep(200);
+      }
+      await sleep(UPDATE_INTERVAL_MS + 50);
+      assert.ok(view.rendered.length >= 10, `the view rendered ${view.rendered.length} times in 2.4 s`);
+      const worst = Math.max(...view.rendered);
+      assert.ok(worst <= 250, `each change was on screen within 250 ms (worst ${worst.toFixed(0)} ms)`);
+    } finally {
+      batcher.dispose();
+      view.dispose();
+    }
+  });
+
+  it('the old batching (an update every 40 ms) starves the view\'s debounce: the reason for the interval', async function () {
+    this.timeout(10_000);
+    const watcher = watcherWithGroup();
+    const view = new ViewDebounceModel(VIEW_DEBOUNCE_MS);
+    const batcher = new NodeChangeBatcher(watcher, (update) => view.fire(update.since), 40);
+    try {
+      let id = 30_000;
+      const start = performance.now();
+      while (performance.now() - start < 1500) {
+        watcher.handleNotification('/n_go', [id++, GROUP, NONE, NONE, 0]);
+        await sleep(30);
+      }
+      assert.equal(view.rendered.length, 1, 'only the first change was rendered while changes kept coming');
+    } finally {
+      batcher.dispose();
+      view.dispose();
+    }
+  });
+});
