@@ -67,6 +67,14 @@ export class PortInUseError extends Error {
   }
 }
 
+/** quit() was called while the server was booting (or connecting): the boot stopped. */
+export class BootCancelledError extends Error {
+  constructor() {
+    super('The boot was cancelled: the server was quit while booting.');
+    this.name = 'BootCancelledError';
+  }
+}
+
 /** scsynth gave this client an id that sclang's conventions cannot use (above 31). */
 export class ClientIdError extends Error {
   constructor(readonly clientId: number) {
@@ -109,6 +117,9 @@ export class SCServer implements Disposable {
   private readonly runScope = new DisposableStore();
   private stateValue: ServerState = 'stopped';
   private lastBoot: BootOptions | undefined;
+  /** The boot or connection in flight, and whether quit() asked to cancel it. */
+  private starting: Promise<void> | undefined;
+  private startCancelled = false;
   private remoteAddress: { host: string; port: number } | undefined;
   private usableAt = 0;
   private bootTimingsValue: { readyAt: number; usableAt: number } | undefined;
@@ -301,11 +312,32 @@ export class SCServer implements Disposable {
 
   // ---- boot, attach, quit ------------------------------------------------------------
 
-  /** Starts a local scsynth and initialises the session. */
-  async boot(options: BootOptions = {}): Promise<void> {
+  /** Starts a local scsynth and initialises the session. `quit()` meanwhile cancels it. */
+  boot(options: BootOptions = {}): Promise<void> {
     if (this.stateValue === 'running' || this.stateValue === 'booting' || this.stateValue === 'quitting') {
-      throw new Error(`Cannot boot: the server is ${this.stateValue}.`);
+      return Promise.reject(new Error(`Cannot boot: the server is ${this.stateValue}.`));
     }
+    return this.startingRun(() => this.bootNow(options));
+  }
+
+  /** Runs a boot or a connection, so that quit() can cancel it (see throwIfCancelled). */
+  private async startingRun(start: () => Promise<void>): Promise<void> {
+    this.startCancelled = false;
+    const run = start();
+    this.starting = run;
+    try {
+      await run;
+    } finally {
+      if (this.starting === run) this.starting = undefined;
+    }
+  }
+
+  /** Called between the steps of a boot: a quit() since the last step ends it here. */
+  private throwIfCancelled(): void {
+    if (this.startCancelled) throw new BootCancelledError();
+  }
+
+  private async bootNow(options: BootOptions): Promise<void> {
     this.lastBoot = options;
     const executable = findScsynth({ explicitPath: options.scsynthPath, program: this.options.program });
     const port = this.options.udpPort;
@@ -336,6 +368,10 @@ export class SCServer implements Disposable {
     }
     const proc = this.process;
     const readyAt = performance.now();
+    if (this.startCancelled) {
+      await this.quitNow();
+      throw new BootCancelledError();
+    }
     this.runScope.add(proc.onLine((line) => {
       this.dumpCollector?.(line.text);
       this.onOutputEmitter.fire(line);
@@ -344,19 +380,24 @@ export class SCServer implements Disposable {
     this.logger.info(`scsynth ready after ${Date.now() - started} ms (pid ${proc.pid}).`);
     try {
       await this.connect(host, port);
+      this.throwIfCancelled();
       await this.init(options.withBlip ?? false);
       this.bootTimingsValue = { readyAt, usableAt: this.usableAt };
     } catch (error) {
-      this.logger.error(`Initialising the server failed: ${(error as Error).message}`);
-      await this.quit().catch(() => undefined);
+      if (!(error instanceof BootCancelledError)) this.logger.error(`Initialising the server failed: ${(error as Error).message}`);
+      await this.quitNow().catch(() => undefined);
       throw error;
     }
   }
 
   /** Connects to a running scsynth (this program did not start it, and will not stop it). */
-  async remote(host: string, port: number, options: { withBlip?: boolean } = {}): Promise<void> {
-    if (this.stateValue === 'running' || this.stateValue === 'booting') throw new Error(`Cannot connect: the server is ${this.stateValue}.`);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`port must be 1..65535, got ${port}`);
+  remote(host: string, port: number, options: { withBlip?: boolean } = {}): Promise<void> {
+    if (this.stateValue === 'running' || this.stateValue === 'booting' || this.stateValue === 'quitting') return Promise.reject(new Error(`Cannot connect: the server is ${this.stateValue}.`));
+    if (!Number.isInteger(port) || port < 1 || port > 65535) return Promise.reject(new RangeError(`port must be 1..65535, got ${port}`));
+    return this.startingRun(() => this.remoteNow(host, port, options));
+  }
+
+  private async remoteNow(host: string, port: number, options: { withBlip?: boolean }): Promise<void> {
     this.remoteAddress = { host, port };
     this.setState('booting');
     try {
@@ -413,6 +454,8 @@ export class SCServer implements Disposable {
         // the default groups for that many clients in the same packet as the tree query.
         const predicted = nextPowerOfTwo(this.options.maxLogins);
         const treeReply = readTree(this.sendAndExpect({ timeTag: IMMEDIATELY, packets: [...this.defaultGroupMessages(0, predicted), queryTree.message] }, '/g_queryTree', queryTree.reply));
+        // If /notify fails first, this wait fails later on its own: handled, not a crash.
+        treeReply.catch(() => undefined);
         await notified;
         // Any further clients' groups arrive in the model as notifications.
         if (this.maxLoginsValue > predicted) void this.sendMany(this.defaultGroupMessages(predicted, this.maxLoginsValue), { wait: false });
@@ -426,6 +469,7 @@ export class SCServer implements Disposable {
       this.nodeWatcher.finishResync(tree);
     }
     if (!connection.isOpen) throw new Error('the connection closed during initialisation');
+    this.throwIfCancelled();
     // Usable: registered, ids allocated, default groups and node model in place.
     this.setState('running');
     this.usableAt = performance.now();
@@ -539,6 +583,16 @@ export class SCServer implements Disposable {
    * killed, each after a timeout. A remote server is only disconnected from.
    */
   async quit(): Promise<void> {
+    if (this.starting) {
+      // A boot or connection in flight: it stops at its next step and cleans up after itself.
+      this.startCancelled = true;
+      await this.starting.catch(() => undefined);
+      return;
+    }
+    return this.quitNow();
+  }
+
+  private async quitNow(): Promise<void> {
     if (this.stateValue === 'stopped' || this.stateValue === 'crashed') {
       this.teardown();
       return;
@@ -912,7 +966,7 @@ export class SCServer implements Disposable {
         cmd.clearSched(),
         cmd.groupFreeAll(0),
         ...this.defaultGroupMessages(0, this.maxLoginsValue),
-        ...volumeSynthMessages(this.volumeNodeIds, this.options.numOutputBuses, amp),
+        ...(this.volumeNodeIds.length ? volumeSynthMessages(this.volumeNodeIds, this.options.numOutputBuses, amp) : []),
       ],
     });
     void this.executeInitHooks().catch((error: Error) => this.logger.warn(`An init hook failed after hush: ${error.message}`));

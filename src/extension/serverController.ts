@@ -1,7 +1,7 @@
 // Owns the server of this window: one SCServer per run, the user-facing errors, context keys.
 import * as vscode from 'vscode';
 import { DisposableStore, Emitter } from '../core/events';
-import { PortInUseError, SCServer, ServerState, StateChange } from '../core/scServer';
+import { BootCancelledError, PortInUseError, SCServer, ServerState, StateChange } from '../core/scServer';
 import { ScsynthNotFoundError } from '../core/scsynthLocator';
 import { BootError, ProcessLine } from '../core/scsynthProcess';
 import { InvalidSettingError, ExtensionSettings, readSettings } from './settings';
@@ -127,7 +127,9 @@ export class ServerController implements vscode.Disposable {
     if (this.externalOwner?.owns(server)) {
       await this.externalOwner.quit().catch((error: Error) => this.log.warn(`sclang could not quit its server: ${error.message}`));
     }
-    await this.exclusive(() => server.quit());
+    // A boot in flight is cancelled, not waited for.
+    if (server.state === 'booting') await server.quit();
+    else await this.exclusive(() => server.quit());
     void this.updateContext();
   }
 
@@ -258,6 +260,10 @@ export class ServerController implements vscode.Disposable {
   }
 
   private showBootError(error: Error): void {
+    if (error instanceof BootCancelledError) {
+      this.log.info(error.message);
+      return;
+    }
     this.log.error(`Boot failed: ${error.message}`);
     if (error instanceof BootError && error.lastLines.length) this.log.error(`scsynth's last lines:\n${error.lastLines.slice(-8).join('\n')}`);
     if (error instanceof ScsynthNotFoundError) {
