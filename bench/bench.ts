@@ -16,6 +16,7 @@ import { BareClient, decodeMessage, oscBundle, oscMessage } from './bareClient';
 import { defaultGroupIdOf } from '../src/core/idAllocators';
 import { median, p99 } from './stats';
 import { isAlive } from '../tools/processAlive';
+import { TreeLatency, summarise, treeLatency, treeThroughput } from './treeUpdates';
 
 // ---- configuration -------------------------------------------------------------------------
 
@@ -33,6 +34,10 @@ interface Config {
   querySizes: number[];
   queryRuns: number;
   decodeRuns: number;
+  treeNotifications: number;
+  treeRuns: number;
+  treeRates: number[];
+  treeSeconds: number;
 }
 
 const FLAGS: Record<string, [keyof Config, string]> = {
@@ -47,13 +52,15 @@ const FLAGS: Record<string, [keyof Config, string]> = {
   windows: ['windows', 'sendMany window sizes; -1 = the default window, 0 = unpaced (-1,0)'],
   'query-period': ['queryPeriod', 'JACK period for section 4 (64)'],
   'query-sizes': ['querySizes', 'synth counts for section 4 (2500,5000,20000)'],
+  'tree-rates': ['treeRates', 'node notifications per second for section 5 (25,200,1000)'],
+  'tree-seconds': ['treeSeconds', 'seconds per rate in section 5 (3)'],
   'query-runs': ['queryRuns', 'queries per size and variant (5)'],
   'decode-runs': ['decodeRuns', 'decodes of the captured reply per side (200)'],
 };
 
 function parseConfig(argv: string[]): Config {
   const config: Config = {
-    sections: new Set([1, 2, 3, 4]),
+    sections: new Set([1, 2, 3, 4, 5]),
     bootRuns: 7,
     bootPeriod: 1024,
     statusN: 2000,
@@ -66,6 +73,10 @@ function parseConfig(argv: string[]): Config {
     querySizes: [2500, 5000, 20_000],
     queryRuns: 5,
     decodeRuns: 200,
+    treeNotifications: 200_000,
+    treeRuns: 7,
+    treeRates: [25, 200, 1000],
+    treeSeconds: 3,
   };
   const raw = new Map<string, string>();
   for (const [flag] of Object.entries(FLAGS)) {
@@ -92,7 +103,7 @@ function parseConfig(argv: string[]): Config {
   if (quick) {
     Object.assign(config, {
       bootRuns: 3, statusN: 400, statusWarmup: 300, burstPairs: 2000, burstPeriods: [1024], windows: [-1, 0],
-      querySizes: [2500, 5000], queryRuns: 2, decodeRuns: 50,
+      querySizes: [2500, 5000], queryRuns: 2, decodeRuns: 50, treeNotifications: 20_000, treeRuns: 3, treeSeconds: 1,
     });
   }
   for (const [flag, value] of raw) {
@@ -100,7 +111,7 @@ function parseConfig(argv: string[]): Config {
     const numbers = value.split(',').filter((v) => v.trim() !== '').map((v) => Number(v));
     if (numbers.some((n) => !Number.isFinite(n) || (n < 0 && !(key === 'windows' && n === -1)))) throw new Error(`--${flag} wants numbers, got ${value}`);
     if (key === 'sections') config.sections = new Set(numbers);
-    else if (key === 'burstPeriods' || key === 'windows' || key === 'querySizes') (config[key] as number[]) = numbers;
+    else if (key === 'burstPeriods' || key === 'windows' || key === 'querySizes' || key === 'treeRates') (config[key] as number[]) = numbers;
     else (config[key] as number) = numbers[0];
   }
   return config;
@@ -878,6 +889,31 @@ async function benchQuery(config: Config): Promise<void> {
   results.queryAllNodes = { periodFrames: config.queryPeriod, rows, pausedGroupCheck: pausedCheck, decode: decode && captured ? { bytes: captured.bytes.length, withControls: captured.controls, synths: captured.synths, args: decode.args, oursMedianMs: median(decode.ours), baseMedianMs: median(decode.base) } : undefined };
 }
 
+// ---- 5. the Node Tree's updates ------------------------------------------------------------
+
+async function benchTreeUpdates(config: Config): Promise<void> {
+  const throughput = await treeThroughput(config.treeNotifications, config.treeRuns);
+  const latencies: TreeLatency[] = [];
+  for (const rate of config.treeRates) latencies.push(await treeLatency(rate, config.treeSeconds));
+  const rows: Cell[][] = [
+    [`notifications/s through the model and the view's batching (${int(throughput.notifications)}; median of ${config.treeRuns})`, int(throughput.oursPerSecond), int(throughput.basePerSecond), ''],
+  ];
+  for (const l of latencies) {
+    const toUpdate = summarise(l.oursToUpdateMs);
+    const ours = summarise(l.oursToRenderMs);
+    const base = summarise(l.baseToRenderMs);
+    rows.push([`${int(l.rate)}/s for ${l.seconds} s: notification -> update the view receives, ms (median / p99)`, `${fmt(toUpdate.median)} / ${fmt(toUpdate.p99)} (${int(l.oursUpdates)} updates)`, `0 (${int(l.baseUpdates)} updates)`, '']);
+    rows.push([`${int(l.rate)}/s for ${l.seconds} s: notification -> rendered, ms (median / max)`, `${fmt(ours.median)} / ${fmt(ours.max)} (${int(l.oursToRenderMs.length)} renders)`, `${fmt(base.median)} / ${fmt(base.max)} (${int(l.baseToRenderMs.length)} renders)`, '< 250']);
+  }
+  printTable(
+    '5. Node Tree updates (no scsynth): NodeWatcher + NodeChangeBatcher into a model of VS Code\'s tree-view debounce (200 ms, leading edge)',
+    ['metric', 'ours (batched, 220 ms apart)', 'baseline: one update per notification', 'target'],
+    rows,
+    ['Rendered = when the modelled view would refresh; the baseline\'s updates keep postponing it while notifications keep coming (the frozen tree).'],
+  );
+  results.treeUpdates = { throughput, latencies: latencies.map((l) => ({ rate: l.rate, seconds: l.seconds, oursToUpdate: summarise(l.oursToUpdateMs), oursToRender: summarise(l.oursToRenderMs), baseToRender: summarise(l.baseToRenderMs), oursUpdates: l.oursUpdates, baseUpdates: l.baseUpdates })) };
+}
+
 // ---- main ------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -894,6 +930,7 @@ async function main(): Promise<void> {
     }
     if (config.sections.has(3)) await benchBurst(config);
     if (config.sections.has(4)) await benchQuery(config);
+    if (config.sections.has(5)) await benchTreeUpdates(config);
   } finally {
     await cleanup();
   }

@@ -54,6 +54,12 @@ export class NodeChangeBatcher implements Disposable {
     } else if (!this.full) {
       if (change.kind === 'updated') this.mark(change.node);
       else this.markGroup(change.node.parentId);
+      // A group that just got its first child is re-rendered from its parent: VS Code keeps
+      // the row of a group first shown empty without children otherwise.
+      if (change.kind !== 'removed') {
+        const group = this.watcher.get(change.node.parentId);
+        if (group && group.headId === change.node.nodeId && group.tailId === change.node.nodeId) this.markGroup(group.parentId);
+      }
       if (change.kind === 'moved') this.markGroup(change.oldParentId);
       if (this.dirty.size > FULL_UPDATE_AFTER) {
         this.full = true;

@@ -393,7 +393,7 @@ export class SCServer implements Disposable {
   /** Connects to a running scsynth (this program did not start it, and will not stop it). */
   remote(host: string, port: number, options: { withBlip?: boolean } = {}): Promise<void> {
     if (this.stateValue === 'running' || this.stateValue === 'booting' || this.stateValue === 'quitting') return Promise.reject(new Error(`Cannot connect: the server is ${this.stateValue}.`));
-    if (!Number.isInteger(port) || port < 1 || port > 65535) return Promise.reject(new RangeError(`port must be 1..65535, got ${port}`));
+    if (!Number.isInteger(port) || port < 1 || port > 65535) return Promise.reject(new RangeError(`port must be a whole number from 1 to 65535, got ${JSON.stringify(port)} (${typeof port})`));
     return this.startingRun(() => this.remoteNow(host, port, options));
   }
 

@@ -31,6 +31,8 @@ export function activate(context: vscode.ExtensionContext): SuperColliderLiveApi
     const treeView = vscode.window.createTreeView('sclive.nodeTree', { treeDataProvider: nodeTree, showCollapseAll: true });
     const statusBar = new ServerStatusBar(controller);
     context.subscriptions.push(nodeTree, treeView, statusBar);
+    // Whatever changed while the view was hidden is read afresh when it shows.
+    context.subscriptions.push(treeView.onDidChangeVisibility((event) => event.visible && nodeTree.refresh()));
     context.subscriptions.push({ dispose: controller.onDidChangeServer((server) => (treeView.description = server ? server.addr.join(':') : undefined)).dispose });
     registerCommands(context, controller, nodeTree, log);
     const post = new PostWindow(vscode.workspace.getConfiguration('sclive').get<number>('post.maxLines', 5000));

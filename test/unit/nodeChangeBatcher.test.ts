@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { NodeChangeBatcher, NodeTreeUpdate, UPDATE_INTERVAL_MS, VIEW_DEBOUNCE_MS } from '../../src/core/nodeChangeBatcher';
 import { NodeWatcher } from '../../src/core/nodeWatcher';
+import { ViewDebounceModel } from '../../bench/viewDebounceModel';
 
 // The tree view's side of the live loop: node notifications become view updates that VS Code
 // renders at once. VS Code's tree debounces onDidChangeTreeData (200 ms, leading edge); the
@@ -18,36 +19,10 @@ function watcherWithGroup(): NodeWatcher {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** VS Code's Event.debounce(event, merge, 200, leading = true) as the tree view uses it: when each event is rendered. */
-class ViewDebounceModel {
-  readonly rendered: number[] = [];
-  private handle: NodeJS.Timeout | undefined;
-  private calls = 0;
-  private pendingSince: number | undefined;
-  constructor(private readonly delayMs: number) {}
-  fire(at: number): void {
-    this.calls++;
-    this.pendingSince ??= at;
-    if (!this.handle) this.render();
-    clearTimeout(this.handle);
-    this.handle = setTimeout(() => {
-      this.handle = undefined;
-      if (this.calls > 1) this.render();
-      this.calls = 0;
-    }, this.delayMs);
-  }
-  private render(): void {
-    if (this.pendingSince !== undefined) this.rendered.push(performance.now() - this.pendingSince);
-    this.pendingSince = undefined;
-  }
-  dispose(): void {
-    clearTimeout(this.handle);
-  }
-}
-
 describe('NodeChangeBatcher', () => {
   it('sends the first change at once, with the groups whose children changed', async () => {
     const watcher = watcherWithGroup();
+    watcher.handleNotification('/n_go', [1999, GROUP, NONE, NONE, 0]);
     const updates: NodeTreeUpdate[] = [];
     const batcher = new NodeChangeBatcher(watcher, (update) => updates.push(update), 50);
     try {
@@ -108,6 +83,26 @@ describe('NodeChangeBatcher', () => {
     }
   });
 
+  it('re-renders a group that gets its first child from its parent (its row, not only its children)', async () => {
+    const watcher = watcherWithGroup();
+    watcher.handleNotification('/n_go', [8000, GROUP, NONE, NONE, 1, NONE, NONE]);
+    const updates: NodeTreeUpdate[] = [];
+    const batcher = new NodeChangeBatcher(watcher, (update) => updates.push(update), 20);
+    try {
+      watcher.handleNotification('/n_go', [8001, 8000, NONE, NONE, 0]);
+      await sleep(30);
+      assert.deepEqual(updates.pop()?.elements.map((node) => node.nodeId).sort(), [GROUP, 8000]);
+      watcher.handleNotification('/n_go', [8002, 8000, 8001, NONE, 0]);
+      await sleep(30);
+      assert.deepEqual(updates.pop()?.elements.map((node) => node.nodeId), [8000], 'a second child: the group alone');
+      watcher.handleNotification('/n_go', [8003, GROUP + 1, NONE, NONE, 0]);
+      await sleep(30);
+      assert.equal(updates.pop()?.full, true, 'a top-level group\'s first child: the whole tree');
+    } finally {
+      batcher.dispose();
+    }
+  });
+
   it('leaves out groups that went away before the update', async () => {
     const watcher = watcherWithGroup();
     const updates: NodeTreeUpdate[] = [];
@@ -143,8 +138,8 @@ describe('NodeChangeBatcher', () => {
         await sleep(200);
       }
       await sleep(UPDATE_INTERVAL_MS + 50);
-      assert.ok(view.rendered.length >= 10, `the view rendered ${view.rendered.length} times in 2.4 s`);
-      const worst = Math.max(...view.rendered);
+      assert.ok(view.delays.length >= 10, `the view rendered ${view.delays.length} times in 2.4 s`);
+      const worst = Math.max(...view.delays);
       assert.ok(worst <= 250, `each change was on screen within 250 ms (worst ${worst.toFixed(0)} ms)`);
     } finally {
       batcher.dispose();
@@ -164,7 +159,7 @@ describe('NodeChangeBatcher', () => {
         watcher.handleNotification('/n_go', [id++, GROUP, NONE, NONE, 0]);
         await sleep(30);
       }
-      assert.equal(view.rendered.length, 1, 'only the first change was rendered while changes kept coming');
+      assert.equal(view.delays.length, 1, 'only the first change was rendered while changes kept coming');
     } finally {
       batcher.dispose();
       view.dispose();

@@ -192,6 +192,55 @@ describe('OscConnection (against a fake UDP server)', () => {
     assert.equal(conn.malformedPackets, 4);
   });
 
+  it('takes datagrams from the server only: another local socket\'s /n_go is counted and dropped', async () => {
+    const conn = open();
+    const seen: DecodedMessage[] = [];
+    conn.onMessage('/n_go', (message) => seen.push(message));
+    const intruder = dgram.createSocket('udp4');
+    try {
+      await new Promise<void>((resolve) => intruder.bind(0, '127.0.0.1', () => resolve()));
+      for (let i = 0; i < 3; i++) intruder.send(encodeMessage('/n_go', [31337, 1, -1, -1, 0]), conn.localPort!, '127.0.0.1');
+      server.handle = (message, reply) => {
+        if (message.address === '/sync') {
+          reply(encodeMessage('/n_go', [1000, 1, -1, -1, 0]));
+          reply(encodeMessage('/synced', message.args as number[]));
+        }
+      };
+      await delay(50);
+      await conn.request(sync(1));
+      assert.deepEqual(seen.map((message) => message.args[0]), [1000], 'only the server\'s /n_go');
+      assert.equal(conn.foreignPackets, 3);
+    } finally {
+      intruder.close();
+    }
+  });
+
+  it('logs a flood of malformed datagrams as one line per burst, not one per datagram', async () => {
+    const lines: string[] = [];
+    const log = (message: string) => lines.push(message);
+    const conn = new OscConnection({ host: '127.0.0.1', port: server.port, logger: { trace: log, debug: log, info: log, warn: log, error: log } });
+    await conn.open();
+    try {
+      server.handle = (message, reply) => {
+        if (message.address !== '/sync') return;
+        for (let i = 0; i < 2000; i++) reply(new Uint8Array([1, 2, 3, 4, 5]));
+        reply(encodeMessage('/synced', message.args as number[]));
+      };
+      await conn.request(sync(9));
+      await delay(50);
+      assert.ok(conn.malformedPackets > 100, `${conn.malformedPackets} malformed datagrams arrived`);
+      assert.equal(lines.length, 1, lines.slice(0, 3).join('\n'));
+      assert.match(lines[0], /^Dropped a datagram from 127\.0\.0\.1:\d+: /);
+    } finally {
+      conn.dispose();
+    }
+  });
+
+  it('names a host that does not resolve', async () => {
+    const conn = new OscConnection({ host: 'no-such-host.invalid', port: 57110 });
+    await assert.rejects(conn.open(), /The host name no-such-host\.invalid could not be resolved \((ENOTFOUND|EAI_AGAIN)\)/);
+  });
+
   it('passes every message to onMessage listeners and onAnyMessage', async () => {
     const conn = open();
     server.handle = (message, reply) => {

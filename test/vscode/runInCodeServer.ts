@@ -57,6 +57,9 @@ async function checkWorkbench(page: Page, expected: { synthDef: string; synthId:
 const USER_SETTINGS = {
   'sclive.bootBlip': false,
   'sclive.statusPollInterval': 250,
+  // Room for the 10,000 synths of the Hush test.
+  'sclive.server.maxNodes': 32768,
+  'sclive.server.memSize': 262144,
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
   'extensions.autoCheckUpdates': false,
@@ -112,21 +115,63 @@ async function checkLiveCoding(page: Page, expected: { result: string; synthId: 
   log(`screenshot: ${path.relative(ROOT, path.join(RESULTS, 'vscode-live-coding.png'))}`);
 }
 
+/** The Node Tree view's pane. */
+function nodeTreePane(page: Page) {
+  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: /node tree/i }) }).first();
+}
+
+/**
+ * While sclang plays a pattern of 25 synths (\\dur 0.2), samples the rows the Node Tree shows,
+ * until the suite writes when each synth lived on the server (from scsynth's notifications).
+ * The rows must show at least 80% of the synths while they live, and none of them 1.5 s after
+ * the pattern ended: what a musician sees, not what the provider returns.
+ */
+async function checkPatternInTree(page: Page, _ready: unknown, handshake: string): Promise<void> {
+  const view = nodeTreePane(page);
+  await view.waitFor({ timeout: 20_000 });
+  const dataFile = path.join(handshake, 'pattern.data.json');
+  const samples: Array<{ t: number; ids: Set<number> }> = [];
+  const deadline = Date.now() + 60_000;
+  while (!existsSync(dataFile)) {
+    if (Date.now() > deadline) throw new Error('the suite did not report the pattern\'s synths');
+    const texts = await view.locator('.monaco-list-row').allInnerTexts();
+    const t = Date.now();
+    // A row's label and description run together in innerText ("default1003").
+    samples.push({ t, ids: new Set(texts.flatMap((text) => [...text.matchAll(/(\d{4,})/g)].map((m) => Number(m[1])))) });
+    if (samples.length === 40) await page.screenshot({ path: path.join(RESULTS, 'vscode-pattern.png') }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+  const lives = JSON.parse(readFileSync(dataFile, 'utf8')) as Array<[number, { go: number; end: number }]>;
+  if (lives.length < 25) throw new Error(`the pattern made ${lives.length} synths, not 25`);
+  const seen = lives.filter(([id, { go, end }]) => samples.some((sample) => sample.t >= go && sample.t <= end && sample.ids.has(id)));
+  const lastEnd = Math.max(...lives.map(([, life]) => life.end));
+  const late = samples.filter((sample) => sample.t >= lastEnd + 1500);
+  const stale = late.filter((sample) => lives.some(([id]) => sample.ids.has(id)));
+  const gaps = samples.slice(1).map((sample, i) => sample.t - samples[i].t).sort((a, b) => a - b);
+  log(`pattern: ${seen.length}/${lives.length} synths shown while they lived; ${samples.length} samples (median ${gaps[gaps.length >> 1]} ms apart); ${late.length} samples 1.5 s after the end, ${stale.length} with a pattern synth`);
+  if (seen.length < 0.8 * lives.length) log(`lives ${JSON.stringify(lives.slice(0, 3))}; samples ${JSON.stringify(samples.filter((x) => x.ids.size).slice(0, 3).map((x) => [x.t, [...x.ids]]))}`);
+  if (seen.length < 0.8 * lives.length) throw new Error(`the node tree showed only ${seen.length} of the pattern's ${lives.length} synths while they lived`);
+  if (!late.length) throw new Error('no sample 1.5 s after the pattern ended');
+  if (stale.length) throw new Error(`the node tree still showed the pattern's synths 1.5 s after it ended: ${[...stale[0].ids].join(', ')}`);
+}
+
 /** The page checks, in the order the suite reaches them; the suite writes `<step>.ready.json`. */
-const PAGE_CHECKS: Array<[string, (page: Page, ready: never) => Promise<void>]> = [
+const PAGE_CHECKS: Array<[string, (page: Page, ready: never, handshake: string) => Promise<void>]> = [
   ['workbench', checkWorkbench],
   ['live-coding', checkLiveCoding],
+  ['pattern', checkPatternInTree],
 ];
 
 /**
  * One handshake with the suite: wait until it holds the state to look at, check the page, and
  * answer in `<step>.checked.json` (a failure keeps a screenshot). Returns the failure, if any.
  */
-async function pageCheck(page: Page, handshake: string, step: string, suiteEnded: () => boolean, check: (page: Page, ready: never) => Promise<void>): Promise<Error | undefined> {
+async function pageCheck(page: Page, handshake: string, step: string, suiteEnded: () => boolean, check: (page: Page, ready: never, handshake: string) => Promise<void>): Promise<Error | undefined> {
   const answer = path.join(handshake, `${step}.checked.json`);
   try {
     const ready = JSON.parse(await waitForFile(path.join(handshake, `${step}.ready.json`), 240_000, suiteEnded)) as never;
-    await check(page, ready);
+    mkdirSync(RESULTS, { recursive: true });
+    await check(page, ready, handshake);
     writeFileSync(answer, JSON.stringify({ ok: true }));
     return undefined;
   } catch (error) {

@@ -1,4 +1,6 @@
 import * as dgram from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { Disposable, Emitter, Event, Logger, silentLogger } from '../events';
 import {
   DecodedMessage,
@@ -99,6 +101,12 @@ export class OscConnection implements Disposable {
 
   /** Count of datagrams that could not be decoded and were dropped. */
   malformedPackets = 0;
+  /** Count of datagrams from any address but the server's, dropped unread. */
+  foreignPackets = 0;
+  /** The server's IP address (host resolved at open), the only source replies are taken from. */
+  private serverAddress: string | undefined;
+  /** One log line per burst of dropped datagrams, not one per datagram. */
+  private readonly dropLog: DropLog;
 
   constructor(options: OscConnectionOptions) {
     this.host = options.host;
@@ -107,6 +115,7 @@ export class OscConnection implements Disposable {
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.receiveBufferBytes = options.receiveBufferBytes ?? 8 * 1024 * 1024;
     this.logger = options.logger ?? silentLogger;
+    this.dropLog = new DropLog(this.logger);
   }
 
   get target(): string {
@@ -124,8 +133,9 @@ export class OscConnection implements Disposable {
 
   async open(): Promise<void> {
     if (this.socket) return;
+    this.serverAddress = await resolveHost(this.host);
     const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: this.receiveBufferBytes });
-    socket.on('message', (data) => this.receive(data));
+    socket.on('message', (data, from) => this.receive(data, from));
     socket.on('error', (error) => {
       this.logger.warn(`OSC socket error (${this.target}): ${error.message}`);
       this.onErrorEmitter.fire(error);
@@ -218,6 +228,7 @@ export class OscConnection implements Disposable {
     this.pendingFailures.clear();
     const socket = this.socket;
     this.socket = undefined;
+    this.dropLog.dispose();
     socket?.close();
   }
 
@@ -229,15 +240,21 @@ export class OscConnection implements Disposable {
     this.listeners.clear();
   }
 
-  /** Feeds one datagram through decoding and dispatch. */
-  private receive(data: Uint8Array): void {
+  /** Feeds one datagram through decoding and dispatch; only the server's are read. */
+  private receive(data: Uint8Array, from?: dgram.RemoteInfo): void {
+    if (from && (from.port !== this.port || from.address !== this.serverAddress)) {
+      // Any local program could otherwise add nodes to the model or fake a status.
+      this.foreignPackets++;
+      this.dropLog.drop(`from ${from.address}:${from.port}, which is not the server ${this.target}`);
+      return;
+    }
     let packet: DecodedPacket;
     try {
       packet = decodePacket(data);
     } catch (error) {
       // A malformed packet is logged and dropped; the receive loop goes on.
       this.malformedPackets++;
-      this.logger.warn(`Dropped a packet from ${this.target}: ${(error as Error).message}`);
+      this.dropLog.drop(`from ${this.target}: ${(error as Error).message}`);
       return;
     }
     forEachMessage(packet, (message) => this.dispatch(message));
@@ -323,6 +340,60 @@ function removeFrom<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 function describe(packet: OscMessage | OscBundle): string {
   return 'address' in packet ? packet.address : 'bundle';
+}
+
+/** Thrown when the server's host name does not resolve. */
+export class HostResolutionError extends Error {
+  constructor(readonly host: string, cause: string) {
+    super(`The host name ${host} could not be resolved (${cause}). Check the address, or use an IP address.`);
+    this.name = 'HostResolutionError';
+  }
+}
+
+/** The IPv4 address of `host` (an IP address stays as it is). */
+async function resolveHost(host: string): Promise<string> {
+  if (isIP(host) === 4) return host;
+  try {
+    return (await lookup(host, { family: 4 })).address;
+  } catch (error) {
+    throw new HostResolutionError(host, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
+  }
+}
+
+/**
+ * Logs dropped datagrams a burst at a time: the first one of a burst at once, then how many
+ * more followed, once a second while they keep coming (a flood writes a few lines, not one each).
+ */
+class DropLog {
+  private timer: NodeJS.Timeout | undefined;
+  private since = 0;
+
+  constructor(private readonly logger: Logger) {}
+
+  drop(detail: string): void {
+    if (this.timer) {
+      this.since++;
+      return;
+    }
+    this.logger.warn(`Dropped a datagram ${detail}.`);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.since === 0) return;
+      this.logger.warn(`Dropped ${this.since} more datagram${this.since === 1 ? '' : 's'} in the last second.`);
+      this.since = 0;
+      this.schedule();
+    }, 1000);
+    this.timer.unref();
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
 }
 
 export function isLoopback(host: string): boolean {

@@ -7,6 +7,7 @@ import type { SuperColliderLiveApi } from '../../../src/extension/extension';
 import type { LiveNode } from '../../../src/core/nodeWatcher';
 import type { NodeTreeElement } from '../../../src/extension/nodeTreeView';
 import * as cmd from '../../../src/core/scsynthCommands';
+import { clientIdOfNode } from '../../../src/core/idAllocators';
 import { isAlive } from '../../../tools/processAlive';
 
 const EXTENSION_ID = 'supercollider-live.supercollider-live';
@@ -33,7 +34,7 @@ function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T
  * Records what the extension shows through `vscode.window[kind]` (message and buttons) while
  * still showing it: a spy on the real API, not a replacement.
  */
-function spyOnMessages(kind: 'showErrorMessage' | 'showInformationMessage'): { shown: string[]; restore(): void } {
+function spyOnMessages(kind: 'showErrorMessage' | 'showInformationMessage' | 'showWarningMessage'): { shown: string[]; restore(): void } {
   const shown: string[] = [];
   const window = vscode.window as unknown as Record<string, (...args: unknown[]) => unknown>;
   const original = window[kind];
@@ -48,11 +49,13 @@ function spyOnMessages(kind: 'showErrorMessage' | 'showInformationMessage'): { s
  * Under the code-server runner: says the window now shows `step` (with what to look for) and
  * waits for the runner's verdict on the rendered page. Elsewhere there is no page to check.
  */
-async function pageCheckedByRunner(step: string, ready: object): Promise<void> {
+async function pageCheckedByRunner(step: string, ready: object, whileChecking?: (dir: string) => Promise<void>): Promise<void> {
   const dir = process.env.SCLIVE_E2E_DIR;
   if (!dir) return;
   await vscode.commands.executeCommand('notifications.clearAll');
   writeFileSync(path.join(dir, `${step}.ready.json`), JSON.stringify(ready));
+  // What the runner watches happen (it looks at the page meanwhile).
+  await whileChecking?.(dir);
   const checked = path.join(dir, `${step}.checked.json`);
   await waitFor('the runner\'s page checks', () => existsSync(checked), 50_000);
   const verdict = JSON.parse(readFileSync(checked, 'utf8'));
@@ -221,6 +224,118 @@ describe('SuperCollider Live in VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  it('the rendered node tree follows a playing pattern: its synths while they live, none after (checked by the runner)', async function () {
+    if (!process.env.SCLIVE_E2E_DIR) this.skip();
+    this.timeout(90_000);
+    const server = api.controller.server!;
+    await vscode.commands.executeCommand('workbench.view.extension.sclive');
+    // The server's truth, from its notifications: when each of the pattern's synths lived.
+    const lives = new Map<number, { go: number; end?: number }>();
+    const watching = server.nodeWatcher.onDidChange((change) => {
+      if (change.kind === 'reset' || change.node.isGroup || clientIdOfNode(change.node.nodeId) === server.clientId) return;
+      if (change.kind === 'added') lives.set(change.node.nodeId, { go: Date.now() });
+      if (change.kind === 'removed') {
+        const life = lives.get(change.node.nodeId);
+        if (life) life.end = Date.now();
+      }
+    });
+    try {
+      await pageCheckedByRunner('pattern', {}, async (dir) => {
+        await new Promise((resolve) => setTimeout(resolve, 1000)); // the runner is sampling
+        const played = await api.sclang.evaluate('Pbind(\\dur, 0.2, \\amp, 0.001, \\degree, Pseries(0, 1, 25)).play');
+        assert.equal(played.status, 'ok', played.output.join('\n'));
+        await waitFor('the pattern\'s 25 synths to come and go', () => lives.size >= 25 && [...lives.values()].every((life) => life.end), 20_000);
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        writeFileSync(path.join(dir, 'pattern.data.json'), JSON.stringify([...lives.entries()]));
+      });
+    } finally {
+      watching.dispose();
+    }
+  });
+
+  it('Ctrl+Enter inside a block below an unfinished line evaluates the block', async () => {
+    const document = await vscode.workspace.openTextDocument({ language: 'supercollider', content: '~lead = { SinOsc.ar(\n\n(\n~below = 6 * 7;\n)\n' });
+    const editor = await vscode.window.showTextDocument(document);
+    const inBlock = document.positionAt(document.getText().indexOf('6 * 7'));
+    editor.selection = new vscode.Selection(inBlock, inBlock);
+    const result = await vscode.commands.executeCommand<{ status: string; result?: string }>('sclive.eval.block');
+    assert.equal(result?.status, 'ok');
+    assert.equal(result?.result, '42', 'the block ran, not the line');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('a SynthDef the server does not have is named in the post window (scsynth\'s own message)', async () => {
+    const result = await api.sclang.evaluate('Synth(\\no_such_def)');
+    assert.equal(result.status, 'ok');
+    await waitFor('scsynth\'s failure in the post window', () => /FAILURE IN SERVER \/s_new SynthDef not found/.test(api.sclang.post.text));
+  });
+
+  it('the trash button cannot free a default group; it offers freeing its children', async () => {
+    const server = api.controller.server!;
+    const group = server.nodeWatcher.get(server.defaultGroup)!;
+    assert.equal(api.nodeTree.getTreeItem(group).contextValue, 'defaultGroup.running', 'no Free Node button (menus match ^(synth|group)\\.)');
+    const { shown, restore } = spyOnMessages('showWarningMessage');
+    try {
+      void vscode.commands.executeCommand('sclive.node.free', group);
+      await waitFor('the warning', () => shown.length > 0, 5000);
+      assert.match(shown[0], /default group of client \d+: freeing it breaks that client.*\[Free Children\]/);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.ok(server.nodeWatcher.get(server.defaultGroup), 'the group is still there');
+    } finally {
+      restore();
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
+  });
+
+  it('Hush silences a loaded server at once, even one that answers nothing', async function () {
+    this.timeout(60_000);
+    const server = api.controller.server!;
+    for (let batch = 0; batch < 10; batch++) {
+      const messages = Array.from({ length: 1000 }, (_, i) => cmd.synthNew('sclive_sine', server.allocateNodeId(), cmd.AddAction.tail, server.defaultGroup, { freq: 200 + i, amp: 0 }));
+      await server.sendMany(messages, { timeoutMs: 10_000 });
+    }
+    assert.ok((await server.status()).numSynths >= 10_000);
+    process.kill(server.pid!, 'SIGSTOP');
+    let tookMs: number;
+    try {
+      const started = Date.now();
+      await vscode.commands.executeCommand('sclive.hush');
+      tookMs = Date.now() - started;
+    } finally {
+      process.kill(server.pid!, 'SIGCONT');
+    }
+    assert.ok(tookMs < 200, `Hush returned in ${tookMs} ms`);
+    const resumed = Date.now();
+    await waitFor('no synths on the server', async () => (await server.status(1000)).numSynths === server.volumeSynthIds.length, 1000);
+    assert.ok(Date.now() - resumed <= 1000);
+    await waitFor('an empty tree', async () => (await allTreeNodes(api)).every((node) => node.isGroup || server.volumeSynthIds.includes(node.nodeId)), 5000);
+  });
+
+  it('after Reboot Server, a pattern from sclang plays on the new server with the default SynthDef', async function () {
+    this.timeout(60_000);
+    const before = api.controller.server;
+    assert.equal(await vscode.commands.executeCommand<boolean>('sclive.server.reboot'), true);
+    const server = api.controller.server!;
+    assert.notEqual(server, before, 'a new server run');
+    const defaults = new Set<number>();
+    const watching = server.nodeWatcher.onDidChange((change) => {
+      if (change.kind !== 'reset' && change.node.defName === 'default') defaults.add(change.node.nodeId);
+    });
+    const postedBefore = api.sclang.post.text.length;
+    const document = await vscode.workspace.openTextDocument({ language: 'supercollider', content: '~afterReboot = Pbind(\\dur, 0.1, \\amp, 0.001).play;\n' });
+    await vscode.window.showTextDocument(document);
+    try {
+      const result = await vscode.commands.executeCommand<{ status: string }>('sclive.eval.line');
+      assert.equal(result?.status, 'ok');
+      await waitFor('synths of the default SynthDef on the new server', () => defaults.size >= 3, 10_000);
+      assert.doesNotMatch(api.sclang.post.text.slice(postedBefore), /SynthDef default not found|FAILURE IN SERVER/);
+    } finally {
+      watching.dispose();
+      await api.sclang.evaluate('~afterReboot.stop');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
   it('Free All Nodes leaves only the default groups', async () => {
     await vscode.commands.executeCommand('sclive.nodes.freeAll');
     const server = api.controller.server!;
@@ -240,6 +355,20 @@ describe('SuperCollider Live in VS Code', function () {
     await waitFor('scsynth to exit', () => !isAlive(pid!), 5000);
     assert.deepEqual(await api.nodeTree.getChildren(), []);
     assert.match(api.statusBar.item.text, /stopped/);
+  });
+
+  it('evaluating code that plays with no server running offers to boot it', async () => {
+    assert.equal(api.controller.state, 'stopped');
+    const { shown, restore } = spyOnMessages('showInformationMessage');
+    try {
+      const result = await api.sclang.evaluate('{ SinOsc.ar(440, 0, 0.01) }.play');
+      assert.equal(result.status, 'ok');
+      await waitFor('the offer to boot', () => shown.some((message) => /server is not running.*\[Boot Server\|Always Boot\|Never Ask\]/.test(message)), 5000);
+      assert.equal(api.controller.state, 'stopped', 'nothing boots without the musician\'s word');
+    } finally {
+      restore();
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
   });
 
   it('booting with a wrong scsynth path shows an error notification instead of hanging', async () => {
