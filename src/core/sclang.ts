@@ -94,9 +94,14 @@ export function sclangStringLiteral(code: string): string {
   return `"${code.replace(/[\x0c\x1b]/g, '').replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
+/** What one evaluation keeps of its output (the post window shows it all, within its scrollback). */
+export const MAX_EVALUATION_OUTPUT_LINES = 10_000;
+
 interface PendingEvaluation {
   id: number;
   output: string[];
+  /** Lines posted past MAX_EVALUATION_OUTPUT_LINES, not kept. */
+  dropped: number;
   result?: string;
   resolve(result: EvaluationResult): void;
   reject(error: Error): void;
@@ -201,6 +206,7 @@ export class SCLang {
       this.pending.set(id, {
         id,
         output: [],
+        dropped: 0,
         resolve: (result) => {
           clearTimeout(timer);
           resolve(result);
@@ -275,7 +281,8 @@ export class SCLang {
     if (!match) {
       this.onPostEmitter.fire(line.text);
       for (const evaluation of this.pending.values()) {
-        evaluation.output.push(line.text);
+        if (evaluation.output.length < MAX_EVALUATION_OUTPUT_LINES) evaluation.output.push(line.text);
+        else evaluation.dropped++;
         if (line.text.startsWith('-> ')) evaluation.result = line.text.slice(3);
       }
       return;
@@ -301,6 +308,7 @@ export class SCLang {
       this.pending.delete(evaluation.id);
       this.updateBusy();
       const output = before ? [...evaluation.output, before] : evaluation.output;
+      if (evaluation.dropped) output.push(`… [${evaluation.dropped.toLocaleString('en-US')} more lines posted; see the post window]`);
       evaluation.resolve({ status: status as EvaluationResult['status'], result: status === 'ok' ? evaluation.result : undefined, output });
     }
   }

@@ -27,9 +27,15 @@ export class PostWindow implements vscode.Disposable {
     return this.lines.join('\n');
   }
 
+  /** How many lines the channel holds now (at most twice the maximum scrollback). */
+  get lineCount(): number {
+    this.flush();
+    return this.lines.length;
+  }
+
   setMaxLines(maxLines: number): void {
     this.maxLines = maxLines;
-    this.trim();
+    this.trim(true);
   }
 
   post(line: string): void {
@@ -59,9 +65,14 @@ export class PostWindow implements vscode.Disposable {
     if (!this.trim()) this.channel.append(`${batch.join('\n')}\n`);
   }
 
-  /** Drops the oldest lines past the maximum; true when the channel was rewritten. */
-  private trim(): boolean {
-    if (this.lines.length <= this.maxLines) return false;
+  /**
+   * Drops the oldest lines once there are twice the maximum; true when the channel was
+   * rewritten. Rewriting at every flush past the maximum would send the whole scrollback to
+   * the window 30 times a second while sclang floods it; this way a rewrite comes once per
+   * `maxLines` new lines.
+   */
+  private trim(force = false): boolean {
+    if (this.lines.length <= this.maxLines * (force ? 1 : 2)) return false;
     this.lines = this.lines.slice(-this.maxLines);
     this.channel.replace(`${this.lines.join('\n')}\n`);
     return true;

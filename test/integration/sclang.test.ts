@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { SCLang } from '../../src/core/sclang';
+import { MAX_EVALUATION_OUTPUT_LINES, SCLang } from '../../src/core/sclang';
 import { SCServer } from '../../src/core/scServer';
 import { jackEnv } from './jackHooks';
 import { MemoryLogger, bootServer, freshPort, isAlive, quitAll, track, waitFor } from './serverHarness';
@@ -63,6 +63,18 @@ describe('SCLang with a real sclang and scsynth', function () {
     await server.freeAll();
     await waitFor('the synth to be gone', () => !server.nodeWatcher.get(nodeId));
     assert.equal(server.nodeWatcher.numSynths, 0);
+  });
+
+  it('keeps at most 10,000 lines of one evaluation\'s output, with a mark, and posts all of it', async () => {
+    const lang = await startLang();
+    let posted = 0;
+    lang.onPost(() => posted++);
+    const flood = await lang.evaluate('30000.do { |i| ("line " ++ i ++ " " ++ String.fill(100, $x)).postln }; "done"');
+    assert.equal(flood.status, 'ok');
+    assert.equal(flood.result, 'done');
+    assert.equal(flood.output.length, MAX_EVALUATION_OUTPUT_LINES + 1);
+    assert.match(flood.output[flood.output.length - 1], /^… \[20,001 more lines posted; see the post window\]$/);
+    assert.ok(posted >= 30_000, `every line was posted (${posted})`);
   });
 
   it('still evaluates after a restart', async () => {

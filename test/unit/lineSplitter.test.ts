@@ -49,3 +49,29 @@ describe('LineSplitter', () => {
     assert.deepEqual(lines, ['Périphérique']);
   });
 });
+
+describe('LineSplitter with output that grows without bound', () => {
+  it('splits a 20 MB line arriving in 64 KB chunks in linear time, and cuts it with a mark', () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter((line) => lines.push(line));
+    const chunk = 'x'.repeat(64 * 1024);
+    const chunks = Math.ceil((20 * 1024 * 1024) / chunk.length);
+    const started = performance.now();
+    for (let i = 0; i < chunks; i++) splitter.push(chunk);
+    splitter.push('\nnext line\n');
+    const ms = performance.now() - started;
+    assert.ok(ms < 500, `took ${ms.toFixed(0)} ms`);
+    assert.equal(lines.length, 2);
+    assert.ok(lines[0].startsWith('x'.repeat(1000)));
+    assert.match(lines[0], new RegExp(`… \\[${(chunks * chunk.length - 100_000).toLocaleString('en-US')} more characters of this line not shown\\]$`));
+    assert.equal(lines[1], 'next line');
+  });
+
+  it('keeps lines up to the limit whole', () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter((line) => lines.push(line), 10);
+    splitter.push('0123456789\r\n01234');
+    splitter.push('567890\n');
+    assert.deepEqual(lines, ['0123456789', '0123456789 … [1 more characters of this line not shown]']);
+  });
+});
