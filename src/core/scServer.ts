@@ -26,7 +26,12 @@ export interface StateChange {
   exit?: ProcessExit;
   /** Human-readable reason for the change (shown in logs and notifications). */
   reason?: string;
+  /** What made a crash, where known: the audio driver (JACK) stopping under scsynth. */
+  cause?: 'audioDriver';
 }
+
+/** What scsynth prints when its audio driver goes away under it (it then exits with code 0). */
+const AUDIO_DRIVER_DIED = /killed by jack|jack server (is )?not running|zombified|JackAudioDriver.*(shut ?down|quit)|jack_client_thread.*(exit|zombie)/i;
 
 export interface SCServerSettings {
   /** Proposed client id (sc3nb proposes 1 and leaves 0 to sclang). */
@@ -624,6 +629,14 @@ export class SCServer implements Disposable {
 
   private processExited(proc: ScsynthProcess, exit: ProcessExit): void {
     if (proc !== this.process || this.stateValue === 'quitting' || this.stateValue === 'stopped') return;
+    const driverLine = exit.lastLines.find((line) => AUDIO_DRIVER_DIED.test(line));
+    if (driverLine) {
+      // scsynth exits cleanly (code 0) when JACK goes away under it: that is no quit.
+      this.logger.error(`scsynth stopped because its audio driver stopped ("${driverLine.trim()}"). Last output:\n${exit.lastLines.slice(-10).join('\n')}`);
+      this.teardown();
+      this.setState('crashed', { exit, reason: `the audio driver (JACK) stopped under scsynth ("${driverLine.trim()}")`, cause: 'audioDriver' });
+      return;
+    }
     if (exit.code === 0 && !exit.signal) {
       // Another client (e.g. sclang's s.quit) sent /quit: a clean stop, not a crash.
       this.logger.info('scsynth quit (asked by another client).');
@@ -1246,7 +1259,12 @@ export async function isUdpPortTaken(port: number, address: string): Promise<boo
     });
     return false;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRNOTAVAIL') {
+      // Refused before scsynth is started: it could not listen there either.
+      throw new BootError(`scsynth cannot listen on the bind address ${address}: the system said "Cannot assign requested address" (no interface of this machine has it). Use 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or an IPv4 address of this machine.`, [], 'address');
+    }
+    return code === 'EADDRINUSE';
   } finally {
     socket.close();
   }

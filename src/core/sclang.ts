@@ -114,6 +114,7 @@ export class SCLang {
   private readonly pending = new Map<number, PendingEvaluation>();
   private readonly logger: Logger;
   private stopping = false;
+  private busySinceValue: number | undefined;
 
   private readonly onPostEmitter = new Emitter<string>();
   /** What sclang posts, line by line (our markers removed). */
@@ -139,6 +140,11 @@ export class SCLang {
 
   get pid(): number | undefined {
     return this.process?.pid;
+  }
+
+  /** When sclang became busy (performance.now()), while it is. */
+  get busySince(): number | undefined {
+    return this.busySinceValue;
   }
 
   get isRunning(): boolean {
@@ -196,11 +202,11 @@ export class SCLang {
     const id = this.nextId++;
     const print = options.print ?? true;
     return new Promise<EvaluationResult>((resolve, reject) => {
+      // On a timeout the evaluation stays pending: sclang is still running it, so its state
+      // stays busy until the code ends (or sclang is restarted; Hush cannot stop it).
       const timer = options.timeoutMs
         ? setTimeout(() => {
-            this.pending.delete(id);
-            this.updateBusy();
-            reject(new SclangError(`sclang did not finish evaluating within ${options.timeoutMs} ms (it may still be running; Hush stops it).`));
+            reject(new SclangError(`sclang did not finish evaluating within ${options.timeoutMs} ms and is still running that code (an endless loop?). Restarting sclang stops it; its interpreter variables are lost.`));
           }, options.timeoutMs)
         : undefined;
       this.pending.set(id, {
@@ -334,6 +340,7 @@ export class SCLang {
   private setState(state: SclangState): void {
     if (state === this.stateValue) return;
     this.stateValue = state;
+    this.busySinceValue = state === 'busy' ? performance.now() : undefined;
     this.onDidChangeStateEmitter.fire(state);
   }
 }

@@ -6,7 +6,7 @@ export type ScsynthProcess = ManagedProcess;
 
 /** Why a boot failed; `lastLines` holds what scsynth printed. */
 export class BootError extends Error {
-  constructor(message: string, readonly lastLines: string[] = [], readonly reason: 'port-in-use' | 'audio' | 'exited' | 'timeout' | 'spawn' = 'exited') {
+  constructor(message: string, readonly lastLines: string[] = [], readonly reason: 'port-in-use' | 'address' | 'audio' | 'exited' | 'timeout' | 'spawn' = 'exited') {
     super(message);
     this.name = 'BootError';
   }
@@ -23,6 +23,14 @@ function rules(udpPort: number | undefined): ReadinessRules<BootError> {
   return {
     ready: /SuperCollider 3 server ready|Supernova ready|PublishPortToRendezvous/,
     failures: [
+      {
+        // Before the port-in-use rule: the same "failed to open UDP socket" line, another cause.
+        pattern: /Cannot assign requested address|Address family not supported/i,
+        error: (lines) => {
+          const said = lines.find((line) => /Cannot assign requested address|Address family not supported/i.test(line))?.replace(/^\W*ERROR:\s*/, '').trim();
+          return new BootError(`scsynth cannot listen on the bind address: it said "${said}". Use 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or an IPv4 address of this machine.`, lines, 'address');
+        },
+      },
       {
         pattern: /failed to open UDP socket|Exception in World_OpenUDP|address (already )?in use/i,
         error: (lines) => new BootError(`UDP port ${udpPort ?? ''} is already in use (another scsynth?). Quit that server, choose another port, or connect to the running server instead.`, lines, 'port-in-use'),

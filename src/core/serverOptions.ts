@@ -96,6 +96,10 @@ export class ServerOptions {
     if (isIP(this.bindAddress) === 0) {
       throw new InvalidServerOptionError('bindAddress', `"${this.bindAddress}" is not an IP address; use 127.0.0.1 for this machine only or 0.0.0.0 for every interface`);
     }
+    if (isIP(this.bindAddress) === 6) {
+      // The client talks to scsynth over IPv4 (as sclang does).
+      throw new InvalidServerOptionError('bindAddress', `"${this.bindAddress}" is an IPv6 address, and SuperCollider Live talks to scsynth over IPv4; use 127.0.0.1 for this machine only or 0.0.0.0 for every interface`);
+    }
     const program = init.program ?? 'scsynth';
     if (program !== 'scsynth' && program !== 'supernova') {
       throw new InvalidServerOptionError('program', `"${String(program)}" is neither "scsynth" nor "supernova"`);

@@ -189,17 +189,46 @@ export class SclangController implements vscode.Disposable {
     }
   }
 
+  private busyTimer: NodeJS.Timeout | undefined;
+  private offeredRestart = false;
+
+  /** While sclang is busy: how long, in the status item; past a set time, the offer to restart it. */
+  private tickBusy(): void {
+    const since = this.lang?.busySince;
+    if (since === undefined) return;
+    const seconds = Math.floor((performance.now() - since) / 1000);
+    if (seconds >= 1) this.statusItem.text = `$(sync~spin) sclang busy ${seconds} s`;
+    const limit = vscode.workspace.getConfiguration('sclive').get<number>('sclang.busyWarningSeconds', 10);
+    if (limit > 0 && seconds >= limit && !this.offeredRestart) {
+      this.offeredRestart = true;
+      void vscode.window.showWarningMessage(
+        `sclang has been busy for ${seconds} s: the code it runs may never end (an endless loop?). Hush cannot stop it. Restart sclang? Its interpreter variables (a-z, ~names) are lost; the server and its sounds stay.`,
+        'Restart sclang',
+        'Keep Waiting',
+      ).then((choice) => {
+        if (choice === 'Restart sclang') void this.restart();
+      });
+    }
+  }
+
   private updateStatus(state: SclangState): void {
     const labels: Record<SclangState, string> = { stopped: 'sclang stopped', compiling: 'sclang compiling', idle: 'sclang idle', busy: 'sclang busy' };
     const icons: Record<SclangState, string> = { stopped: 'circle-slash', compiling: 'loading~spin', idle: 'terminal', busy: 'sync~spin' };
     this.statusItem.text = `$(${icons[state]}) ${labels[state]}`;
     this.statusItem.tooltip = 'SuperCollider language (sclang). Click to show the post window.';
+    clearInterval(this.busyTimer);
+    this.busyTimer = undefined;
+    if (state === 'busy') {
+      this.offeredRestart = false;
+      this.busyTimer = setInterval(() => this.tickBusy(), 1000);
+    }
     void vscode.commands.executeCommand('setContext', 'sclive.sclangState', state);
     if (state === 'stopped') this.statusItem.hide();
     else this.statusItem.show();
   }
 
   async dispose(): Promise<void> {
+    clearInterval(this.busyTimer);
     await this.lang?.stop().catch(() => undefined);
     this.lang?.dispose();
     this.langScope.dispose();

@@ -239,7 +239,10 @@ export class ServerController implements vscode.Disposable {
     this.onDidChangeStateEmitter.fire(change.state);
     if (change.state === 'crashed') {
       const how = change.exit?.signal ? `was killed (${change.exit.signal})` : `exited with code ${change.exit?.code}`;
-      void vscode.window.showErrorMessage(`The SuperCollider server ${how}. Its last output is in the server log.`, 'Reboot', 'Show Log').then((choice) => {
+      const message = change.cause === 'audioDriver'
+        ? 'The SuperCollider server stopped because its audio driver (JACK) stopped. Start JACK again (or check the audio device), then reboot.'
+        : `The SuperCollider server ${how}. Its last output is in the server log.`;
+      void vscode.window.showErrorMessage(message, 'Reboot', 'Show Log').then((choice) => {
         if (choice === 'Reboot') void this.boot();
         if (choice === 'Show Log') this.log.show();
       });

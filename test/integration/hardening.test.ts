@@ -1,7 +1,8 @@
 // Faults a musician can cause, against a real scsynth: each is reported as what it is, and
 // nothing is left running or unhandled.
 import { strict as assert } from 'node:assert';
-import { SCServer } from '../../src/core/scServer';
+import { SCServer, StateChange } from '../../src/core/scServer';
+import { startDummyJack } from '../../tools/dummyJack';
 import { jackEnv } from './jackHooks';
 import { MemoryLogger, freshPort, isAlive, quitAll, track } from './serverHarness';
 
@@ -28,6 +29,18 @@ describe('Hardening with a real scsynth', function () {
     }
   });
 
+  it('a bind address of no interface here is refused before scsynth starts, in the system\'s words, not as a port in use', async () => {
+    const logger = new MemoryLogger();
+    const server = track(new SCServer({ udpPort: freshPort(), bindAddress: '10.255.255.254' }, { logger }));
+    await assert.rejects(server.boot({ env: jackEnv(), timeoutMs: 15_000 }), (error: Error) => {
+      assert.match(error.message, /cannot listen on the bind address 10\.255\.255\.254: the system said "Cannot assign requested address"/);
+      assert.doesNotMatch(error.message, /in use/);
+      return true;
+    });
+    assert.equal(server.state, 'stopped');
+    assert.ok(!logger.lines.some((line) => line.includes('Booting:')), 'scsynth was not started');
+  });
+
   it('quit() during boot() cancels the boot and leaves no process', async () => {
     const server = track(new SCServer({ udpPort: freshPort() }, { logger: new MemoryLogger() }));
     const states: string[] = [];
@@ -45,5 +58,28 @@ describe('Hardening with a real scsynth', function () {
     assert.equal(server.pid, undefined);
     if (pid) assert.equal(isAlive(pid), false, 'its scsynth was stopped');
     assert.ok(!states.includes('running'), `never running: ${states.join(' > ')}`);
+  });
+});
+
+describe('Hardening: the audio driver dies under scsynth', function () {
+  this.timeout(60_000);
+  afterEach(quitAll);
+
+  it('a killed JACK server is reported as a crash of the audio driver, not a clean quit', async () => {
+    const jack = await startDummyJack({ name: `sclive-dies-${process.pid}` });
+    try {
+      const server = track(new SCServer({ udpPort: freshPort() }, { logger: new MemoryLogger() }));
+      await server.boot({ env: jack.env, timeoutMs: 15_000 });
+      const changed = new Promise<StateChange>((resolve) => server.onDidChangeState((change) => change.state !== 'running' && resolve(change)));
+      const killedAt = performance.now();
+      process.kill(jack.pid, 'SIGKILL');
+      const change = await changed;
+      const reportedMs = performance.now() - killedAt;
+      assert.equal(change.state, 'crashed', `${change.state}: ${change.reason}`);
+      assert.match(change.reason ?? '', /audio driver \(JACK\) stopped/);
+      assert.ok(reportedMs < 2000, `reported after ${reportedMs.toFixed(0)} ms`);
+    } finally {
+      await jack.stop();
+    }
   });
 });

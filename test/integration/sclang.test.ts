@@ -77,6 +77,16 @@ describe('SCLang with a real sclang and scsynth', function () {
     assert.ok(posted >= 30_000, `every line was posted (${posted})`);
   });
 
+  it('stays busy while code that never ends runs, and says what stops it', async () => {
+    const lang = await startLang();
+    await assert.rejects(lang.evaluate('loop { 1 + 1 }', { timeoutMs: 500 }), /still running that code.*Restarting sclang stops it; its interpreter variables are lost/);
+    assert.equal(lang.state, 'busy', 'not idle: sclang is still stuck');
+    assert.ok(lang.busySince !== undefined && performance.now() - lang.busySince >= 500);
+    await lang.recompile();
+    assert.equal((await lang.evaluate('1 + 1')).result, '2');
+    assert.equal(lang.state, 'idle');
+  });
+
   it('still evaluates after a restart', async () => {
     const lang = await startLang();
     const firstPid = lang.pid!;

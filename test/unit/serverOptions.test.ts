@@ -122,7 +122,10 @@ describe('ServerOptions', () => {
       assertInvalid({ bindAddress: '127.0.0.1; rm -rf /' }, 'bindAddress', /not an IP address/);
       assertInvalid({ bindAddress: '' }, 'bindAddress', /not a non-empty string/);
       assert.equal(new ServerOptions({ bindAddress: '0.0.0.0' }).bindAddress, '0.0.0.0');
-      assert.equal(new ServerOptions({ bindAddress: '::1' }).bindAddress, '::1');
+    });
+
+    it('refuses an IPv6 bindAddress before scsynth is started (the client speaks IPv4), saying what to use', () => {
+      assertInvalid({ bindAddress: '::1' }, 'bindAddress', /IPv6 address.*over IPv4; use 127\.0\.0\.1/);
     });
 
     it('rejects bindAddress values made only of hex digits, dots and colons that are not IP addresses', () => {

@@ -336,6 +336,29 @@ describe('SuperCollider Live in VS Code', function () {
     }
   });
 
+  it('sclang stuck in an endless loop: the status item counts the seconds, and a restart is offered', async function () {
+    this.timeout(60_000);
+    const config = vscode.workspace.getConfiguration('sclive');
+    await config.update('sclang.busyWarningSeconds', 2, vscode.ConfigurationTarget.Global);
+    const { shown, restore } = spyOnMessages('showWarningMessage');
+    const document = await vscode.workspace.openTextDocument({ language: 'supercollider', content: 'loop { 1 + 1 };\n' });
+    await vscode.window.showTextDocument(document);
+    try {
+      void vscode.commands.executeCommand('sclive.eval.line');
+      await waitFor('the seconds in the status item', () => /sclang busy [1-9]\d* s/.test(api.sclang.statusItem.text), 10_000);
+      await waitFor('the offer to restart', () => shown.some((message) => /busy for \d+ s.*Hush cannot stop it.*interpreter variables .* are lost.*\[Restart sclang\|Keep Waiting\]/.test(message)), 10_000);
+      await vscode.commands.executeCommand('sclive.sclang.restart');
+      const after = await api.sclang.evaluate('1 + 1');
+      assert.equal(after.result, '2', 'sclang answers again');
+      assert.match(api.sclang.statusItem.text, /sclang idle/);
+    } finally {
+      restore();
+      await config.update('sclang.busyWarningSeconds', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
   it('Free All Nodes leaves only the default groups', async () => {
     await vscode.commands.executeCommand('sclive.nodes.freeAll');
     const server = api.controller.server!;
