@@ -62,11 +62,13 @@ export interface BootOptions {
 }
 
 export class PortInUseError extends Error {
+  /** The option to change (the extension names its setting). */
+  readonly option = 'udpPort';
   constructor(readonly port: number, readonly byScsynth: boolean) {
     super(
       byScsynth
-        ? `UDP port ${port} is already used by a running scsynth. Connect to it (Connect to Remote Server, 127.0.0.1:${port}), quit it, or choose another port (sclive.udpPort).`
-        : `UDP port ${port} is already in use by another program. Choose another port (sclive.udpPort) or stop that program.`,
+        ? `UDP port ${port} is already used by a running scsynth. Connect to it (Connect to Remote Server, 127.0.0.1:${port}), quit it, or choose another port.`
+        : `UDP port ${port} is already in use by another program. Choose another port or stop that program.`,
     );
     this.name = 'PortInUseError';
   }

@@ -3,11 +3,13 @@ import { isExecutableFile, searchExecutable, windowsInstallPlaces } from './exec
 import * as path from 'node:path';
 
 export class SclangNotFoundError extends Error {
+  /** The option to change (the extension names its setting). */
+  readonly option = 'sclangPath';
   constructor(readonly searched: string[], detail?: string) {
     super(
       `${detail ?? 'sclang was not found.'} Looked in: ${searched.join(', ')}. ` +
         'Install the SuperCollider language (Debian/Ubuntu: sudo apt-get install supercollider-language; ' +
-        'macOS and Windows: the installer from https://supercollider.github.io/downloads) or set its path in the settings (sclive.sclangPath).',
+        'macOS and Windows: the installer from https://supercollider.github.io/downloads) or set the path to sclang.',
     );
     this.name = 'SclangNotFoundError';
   }

@@ -4,12 +4,14 @@ import type { ServerProgram } from './serverOptions';
 import { isExecutableFile, searchExecutable, windowsInstallPlaces } from './executableSearch';
 
 export class ScsynthNotFoundError extends Error {
+  /** The option to change (the extension names its setting). */
+  readonly option = 'scsynthPath';
   constructor(readonly program: string, readonly searched: string[], detail?: string) {
     super(
       `${detail ?? `${program} was not found.`} Looked in: ${searched.join(', ')}. ` +
         `Install SuperCollider (Debian/Ubuntu: sudo apt-get install supercollider-server jackd2; ` +
         `macOS and Windows: the installer from https://supercollider.github.io/downloads) ` +
-        `or set the path to ${program} in the settings (sclive.scsynthPath).`,
+        `or set the path to ${program}.`,
     );
     this.name = 'ScsynthNotFoundError';
   }

@@ -10,6 +10,11 @@ export class BootError extends Error {
     super(message);
     this.name = 'BootError';
   }
+
+  /** The option to change, where one is to blame (the extension names its setting). */
+  get option(): string | undefined {
+    return this.reason === 'port-in-use' ? 'udpPort' : this.reason === 'address' ? 'bindAddress' : undefined;
+  }
 }
 
 export interface StartScsynthOptions {

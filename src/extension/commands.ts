@@ -11,6 +11,7 @@ import type { ServerController } from './serverController';
 import type { ServerLog } from './serverLog';
 import { readSettings } from './settings';
 import { formatDb } from './statusBar';
+import { registerCommand } from './userErrors';
 
 const DUMP_OSC_LEVELS = [
   { level: 0, label: 'Off' },
@@ -22,7 +23,7 @@ const DUMP_OSC_LEVELS = [
 
 export function registerCommands(context: vscode.ExtensionContext, controller: ServerController, tree: NodeTreeProvider, log: ServerLog): void {
   let dumpOscLevel = 0;
-  const register = (id: string, handler: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  const register = (id: string, handler: (...args: any[]) => unknown) => registerCommand(context, log, id, handler);
 
   register('sclive.server.boot', () => controller.boot());
   register('sclive.server.quit', () => controller.quit());

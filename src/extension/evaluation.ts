@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { findEnclosingBlock, lineAt, TextRange } from '../core/codeBlocks';
 import type { EvaluationResult } from '../core/sclang';
 import type { SclangController } from './sclangController';
+import type { ServerLog } from './serverLog';
+import { registerCommand, showUserError } from './userErrors';
 
 const FLASH_MS = 300;
 
@@ -23,7 +25,7 @@ export function evaluationRange(document: vscode.TextDocument, selection: vscode
   return { range: toRange(block ?? lineAt(text, offset)), lineInsteadOfBlock: scope === 'block' && !block };
 }
 
-export function registerEvaluation(context: vscode.ExtensionContext, sclang: SclangController): void {
+export function registerEvaluation(context: vscode.ExtensionContext, sclang: SclangController, log: ServerLog): void {
   const flash = vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor('sclive.evaluationFlash') });
   const errorFlash = vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor('sclive.evaluationErrorFlash') });
   context.subscriptions.push(flash, errorFlash);
@@ -44,6 +46,9 @@ export function registerEvaluation(context: vscode.ExtensionContext, sclang: Scl
     const { range, lineInsteadOfBlock } = evaluationRange(editor.document, editor.selection, scope);
     const code = editor.document.getText(range);
     if (!code.trim()) return undefined;
+    // The evaluation keys evaluate the code as written; a suggestion popup left open would
+    // take the next Enter.
+    void vscode.commands.executeCommand('hideSuggestWidget');
     // The flash shows what runs; the status bar says why it is only the line.
     if (lineInsteadOfBlock) vscode.window.setStatusBarMessage('$(info) No ( ... ) block around the cursor: evaluated the line', 4000);
     let result: EvaluationResult;
@@ -52,7 +57,7 @@ export function registerEvaluation(context: vscode.ExtensionContext, sclang: Scl
     } catch (error) {
       showFlash(editor, range, true);
       sclang.post.post(`[sclive] ${(error as Error).message}`);
-      void vscode.window.showErrorMessage(`Could not evaluate: ${(error as Error).message}`, 'Show Post Window').then((choice) => choice && sclang.post.show());
+      void showUserError(log, error, 'Could not evaluate', 'Show Post Window').then((choice) => choice === 'Show Post Window' && sclang.post.show());
       return undefined;
     }
     const failed = result.status !== 'ok';
@@ -61,7 +66,7 @@ export function registerEvaluation(context: vscode.ExtensionContext, sclang: Scl
     return result;
   };
 
-  const register = (id: string, handler: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  const register = (id: string, handler: (...args: any[]) => unknown) => registerCommand(context, log, id, handler);
   register('sclive.eval.line', evaluate('line'));
   register('sclive.eval.block', evaluate('block'));
   register('sclive.eval.file', evaluate('file'));

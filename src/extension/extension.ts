@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): SuperColliderLiveApi
     const post = new PostWindow(vscode.workspace.getConfiguration('sclive').get<number>('post.maxLines', 5000));
     sclang = new SclangController(controller, post, log);
     context.subscriptions.push(post);
-    registerEvaluation(context, sclang);
+    registerEvaluation(context, sclang, log);
     // scsynth's output in the post window too, as in SuperCollider's IDE: a failed /s_new is
     // why the music is silent, and the musician looks here, not in the server log.
     context.subscriptions.push(controller.onServerOutput((line) => {

@@ -2,9 +2,9 @@
 import * as vscode from 'vscode';
 import { DisposableStore, Emitter } from '../core/events';
 import { BootCancelledError, PortInUseError, SCServer, ServerState, StateChange } from '../core/scServer';
-import { ScsynthNotFoundError } from '../core/scsynthLocator';
 import { BootError, ProcessLine } from '../core/scsynthProcess';
-import { InvalidSettingError, ExtensionSettings, readSettings } from './settings';
+import { ExtensionSettings, readSettings } from './settings';
+import { showUserError } from './userErrors';
 import { ServerLog } from './serverLog';
 
 /** Who owns a server the extension joined but did not start (sclang, when it booted it). */
@@ -95,8 +95,7 @@ export class ServerController implements vscode.Disposable {
         this.log.info(`Connected to scsynth at ${host}:${port} as client ${server.clientId}.`);
         return true;
       } catch (error) {
-        this.log.error((error as Error).message);
-        void this.showError(`Could not connect to scsynth at ${host}:${port}: ${(error as Error).message}`);
+        void showUserError(this.log, error, `Could not connect to scsynth at ${host}:${port}`);
         return false;
       } finally {
         void this.updateContext();
@@ -253,11 +252,7 @@ export class ServerController implements vscode.Disposable {
     try {
       return readSettings();
     } catch (error) {
-      const setting = error instanceof InvalidSettingError ? error.setting : 'sclive.';
-      this.log.error((error as Error).message);
-      void vscode.window.showErrorMessage(`${(error as Error).message}. Fix it in the settings, then boot again.`, 'Open Settings').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', setting);
-      });
+      void showUserError(this.log, error, 'Cannot boot');
       return undefined;
     }
   }
@@ -267,26 +262,11 @@ export class ServerController implements vscode.Disposable {
       this.log.info(error.message);
       return;
     }
-    this.log.error(`Boot failed: ${error.message}`);
     if (error instanceof BootError && error.lastLines.length) this.log.error(`scsynth's last lines:\n${error.lastLines.slice(-8).join('\n')}`);
-    if (error instanceof ScsynthNotFoundError) {
-      void vscode.window.showErrorMessage(error.message, 'Open Settings', 'Show Log').then((choice) => {
-        if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'sclive.scsynthPath');
-        if (choice === 'Show Log') this.log.show();
-      });
-    } else if (error instanceof PortInUseError && error.byScsynth) {
-      void vscode.window.showErrorMessage(error.message, 'Connect to It', 'Show Log').then((choice) => {
-        if (choice === 'Connect to It') void this.connect('127.0.0.1', error.port);
-        if (choice === 'Show Log') this.log.show();
-      });
-    } else {
-      void this.showError(`Booting the SuperCollider server failed: ${error.message}`);
-    }
-  }
-
-  private async showError(message: string): Promise<void> {
-    const choice = await vscode.window.showErrorMessage(message, 'Show Log');
-    if (choice) this.log.show();
+    const port = error instanceof PortInUseError && error.byScsynth ? error.port : undefined;
+    void showUserError(this.log, error, 'Booting the SuperCollider server failed', ...(port ? ['Connect to It'] : [])).then((choice) => {
+      if (choice === 'Connect to It' && port) void this.connect('127.0.0.1', port);
+    });
   }
 
   /** Runs one boot/quit/connect at a time. */

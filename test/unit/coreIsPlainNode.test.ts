@@ -20,6 +20,11 @@ describe('src/core', () => {
     assert.deepEqual(offenders.map((file) => path.relative(CORE, file)), []);
   });
 
+  it('names no VS Code setting in its messages (errors carry the option; the extension names the setting)', () => {
+    const offenders = sources(CORE).filter((file) => /sclive\.[a-zA-Z]/.test(readFileSync(file, 'utf8')));
+    assert.deepEqual(offenders.map((file) => path.relative(CORE, file)), []);
+  });
+
   it('loads in plain Node without vscode', () => {
     // Requiring the compiled core would throw "Cannot find module 'vscode'" if it needed it.
     const core = require('../../src/core/scServer') as typeof import('../../src/core/scServer');

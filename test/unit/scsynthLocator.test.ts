@@ -30,7 +30,8 @@ describe('scsynthLocator', () => {
       assert.ok(error.message.includes(missing));
       assert.match(error.message, /Install SuperCollider/);
       assert.match(error.message, /apt-get install supercollider-server/);
-      assert.match(error.message, /sclive\.scsynthPath/);
+      assert.match(error.message, /or set the path to scsynth\./);
+      assert.equal((error as ScsynthNotFoundError).option, 'scsynthPath', 'names the option to change; the extension names its setting');
       return true;
     });
   });

@@ -311,6 +311,24 @@ describe('SuperCollider Live in VS Code', function () {
     await waitFor('an empty tree', async () => (await allTreeNodes(api)).every((node) => node.isGroup || server.volumeSynthIds.includes(node.nodeId)), 5000);
   });
 
+  it('a command whose server does not answer says so in the musician\'s words, with the log a click away', async function () {
+    this.timeout(30_000);
+    const server = api.controller.server!;
+    const { shown, restore } = spyOnMessages('showErrorMessage');
+    process.kill(server.pid!, 'SIGSTOP');
+    try {
+      await vscode.commands.executeCommand('sclive.nodes.freeAll');
+      assert.equal(shown.length, 1, shown.join('\n'));
+      assert.match(shown[0], /^Free All Nodes failed: scsynth did not answer \/sync within \d+ ms: it may be overloaded or gone\. Hush still works.*\[Show Log\]$/);
+      assert.doesNotMatch(shown[0], /No reply to|OscTimeoutError/);
+    } finally {
+      process.kill(server.pid!, 'SIGCONT');
+      restore();
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
+    await server.sync();
+  });
+
   it('after Reboot Server, a pattern from sclang plays on the new server with the default SynthDef', async function () {
     this.timeout(60_000);
     const before = api.controller.server;
