@@ -13,6 +13,11 @@ export interface LiveNode {
   headId: number;
   tailId: number;
   running: boolean;
+  /**
+   * False for a node first learnt from a tree query during a resync: scsynth's replies do not
+   * say whether a node is paused, and no /n_off was seen for it (it may be paused).
+   */
+  runStateKnown?: false;
   /** Increases with each node the model learns of: larger is newer. */
   order: number;
   /** Known when the synth was created by this client or seen in a tree query. */
@@ -144,12 +149,25 @@ export class NodeWatcher {
     for (const [address, args] of buffered) this.apply(address, args, true);
   }
 
-  /** Replaces the model with a queried tree and fires one `reset` change. */
+  /**
+   * Replaces the model with a queried tree and fires one `reset` change. A query does not tell
+   * paused from running, so nodes the model knew keep their run state; nodes new to a model that
+   * was live are marked as of unknown run state.
+   */
   reset(tree: GroupNode): void {
+    const previous = this.nodes;
+    const wasLive = previous.size > 1;
     this.clear();
     const root = this.nodes.get(ROOT_ID)!;
     const add = (node: TreeNode, parent: LiveNode): void => {
       const live = this.makeNode(node.nodeId, node.kind === 'group', parent.nodeId, parent.tailId, NONE);
+      const known = previous.get(node.nodeId);
+      if (known && known.isGroup === live.isGroup) {
+        live.running = known.running;
+        if (known.runStateKnown === false) live.runStateKnown = false;
+      } else if (wasLive) {
+        live.runStateKnown = false;
+      }
       if (node.kind === 'synth') live.defName = node.defName;
       this.link(live);
       if (node.kind === 'group') for (const child of node.children) add(child, live);
@@ -260,8 +278,9 @@ export class NodeWatcher {
           return;
         }
         const running = address === '/n_on';
-        if (existing.running === running) return;
+        if (existing.running === running && existing.runStateKnown !== false) return;
         existing.running = running;
+        delete existing.runStateKnown;
         this.onDidChangeEmitter.fire({ kind: 'updated', node: existing });
         return;
       }

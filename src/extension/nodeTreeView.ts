@@ -132,7 +132,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     const label = isFunction ? '{ } function' : node.defName ?? 'synth';
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = String(node.nodeId);
-    item.description = `${isFunction ? `${node.defName} · ` : ''}${node.nodeId}${node.running ? '' : ' · paused'}`;
+    item.description = `${isFunction ? `${node.defName} · ` : ''}${node.nodeId}${node.runStateKnown === false ? ' · running or paused?' : node.running ? '' : ' · paused'}`;
     item.contextValue = `synth.${state}`;
     item.iconPath = new vscode.ThemeIcon(node.running ? 'pulse' : 'debug-pause');
     const tooltip = new vscode.MarkdownString(`**${label}** ${node.nodeId}${isFunction ? ` (SynthDef ${node.defName}, made by \\{ \\}.play)` : ''}${node.running ? '' : ' (paused)'}  \nin group ${node.parentId}`);

@@ -4,7 +4,8 @@ import { strict as assert } from 'node:assert';
 import { SCServer, StateChange } from '../../src/core/scServer';
 import { startDummyJack } from '../../tools/dummyJack';
 import { jackEnv } from './jackHooks';
-import { MemoryLogger, freshPort, isAlive, quitAll, track } from './serverHarness';
+import { MemoryLogger, freshPort, isAlive, quitAll, track, waitFor } from './serverHarness';
+import * as cmd from '../../src/core/scsynthCommands';
 
 describe('Hardening with a real scsynth', function () {
   this.timeout(60_000);
@@ -58,6 +59,24 @@ describe('Hardening with a real scsynth', function () {
     assert.equal(server.pid, undefined);
     if (pid) assert.equal(isAlive(pid), false, 'its scsynth was stopped');
     assert.ok(!states.includes('running'), `never running: ${states.join(' > ')}`);
+  });
+});
+
+describe('Hardening: resynchronising the node model', function () {
+  this.timeout(60_000);
+  afterEach(quitAll);
+
+  it('paused synths are still paused after a resync', async () => {
+    const server = track(new SCServer({ udpPort: freshPort() }, { logger: new MemoryLogger(), statusIntervalMs: 200 }));
+    await server.boot({ env: jackEnv(), timeoutMs: 15_000 });
+    const ids = Array.from({ length: 10 }, () => server.allocateNodeId());
+    await server.sendMany([
+      ...ids.map((id) => cmd.synthNew('sclive_sine', id, cmd.AddAction.tail, server.defaultGroup, { amp: 0 })),
+      ...ids.map((id) => cmd.nodeRun(id, false)),
+    ]);
+    await waitFor('ten paused synths in the model', () => ids.every((id) => server.nodeWatcher.get(id)?.running === false));
+    await server.resyncNodeTree();
+    assert.deepEqual(ids.map((id) => server.nodeWatcher.get(id)?.running), ids.map(() => false), '10 of 10 still paused');
   });
 });
 

@@ -261,6 +261,24 @@ describe('NodeWatcher', () => {
     assert.deepEqual(gaps, []);
   });
 
+  it('a resync keeps the run state of the nodes it knew, and marks new ones as unknown', () => {
+    const { watcher } = setup();
+    watcher.handleNotification('/n_go', groupArgs(1, 0));
+    for (let id = 1000; id < 1010; id++) watcher.handleNotification('/n_go', synthArgs(id, 1, id === 1000 ? NONE : id - 1));
+    for (let id = 1000; id < 1010; id++) if (id % 2 === 0) watcher.handleNotification('/n_off', synthArgs(id, 1));
+    const children: Array<number | string> = [];
+    for (let id = 1000; id < 1011; id++) children.push(id, -1, 'sclive_sine');
+    watcher.reset(parseQueryTreeReply([0, 0, 1, 1, 11, ...children]));
+    for (let id = 1000; id < 1010; id++) {
+      assert.equal(watcher.get(id)?.running, id % 2 !== 0, `synth ${id} is ${id % 2 === 0 ? 'paused' : 'running'} as before`);
+      assert.equal(watcher.get(id)?.runStateKnown, undefined);
+    }
+    assert.equal(watcher.get(1010)?.runStateKnown, false, 'a synth first seen in the query: its run state is not known');
+    watcher.handleNotification('/n_off', synthArgs(1010, 1));
+    assert.equal(watcher.get(1010)?.running, false);
+    assert.equal(watcher.get(1010)?.runStateKnown, undefined, 'known from its /n_off');
+  });
+
   it('beginResync buffers notifications and finishResync replays them on the queried tree', () => {
     const { watcher, take, gaps } = setup();
     watcher.beginResync();
