@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     dataDir,
     env: jack?.env ?? {},
     userSettings: { 'workbench.startupEditor': 'none', 'git.openRepositoryInParentFolders': 'never', 'telemetry.telemetryLevel': 'off' },
+    // Workspace trust stays on: a folder's settings cannot boot or expose a server until trusted.
+    trustWorkspace: false,
   });
   const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${ROOT}`]]);
   const url = `${codeServer.url}/?folder=${encodeURIComponent(WORKSPACE)}&payload=${encodeURIComponent(payload)}`;
