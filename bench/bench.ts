@@ -17,6 +17,7 @@ import { defaultGroupIdOf } from '../src/core/idAllocators';
 import { median, p99 } from './stats';
 import { isAlive } from '../tools/processAlive';
 import { TreeLatency, summarise, treeLatency, treeThroughput } from './treeUpdates';
+import { bootQuitCycles, crashReportTimes, fuzzDecoder, strayFlood } from './audit';
 
 // ---- configuration -------------------------------------------------------------------------
 
@@ -38,10 +39,14 @@ interface Config {
   treeRuns: number;
   treeRates: number[];
   treeSeconds: number;
+  auditFuzz: number;
+  auditCycles: number;
+  auditCrashRuns: number;
+  auditFlood: number;
 }
 
 const FLAGS: Record<string, [keyof Config, string]> = {
-  sections: ['sections', 'sections to run, e.g. 1,2,3,4'],
+  sections: ['sections', 'sections to run, e.g. 1,2,3,4,5,6'],
   'boot-runs': ['bootRuns', 'boots per side in section 1 (7)'],
   'boot-period': ['bootPeriod', 'JACK period in frames for section 1 (1024)'],
   'status-n': ['statusN', '/status round trips per side in section 2 (2000)'],
@@ -54,13 +59,17 @@ const FLAGS: Record<string, [keyof Config, string]> = {
   'query-sizes': ['querySizes', 'synth counts for section 4 (2500,5000,20000)'],
   'tree-rates': ['treeRates', 'node notifications per second for section 5 (25,200,1000)'],
   'tree-seconds': ['treeSeconds', 'seconds per rate in section 5 (3)'],
+  'audit-fuzz': ['auditFuzz', 'fuzzed packets in section 6 (1000000)'],
+  'audit-cycles': ['auditCycles', 'boot/quit cycles in section 6 (100)'],
+  'audit-crash-runs': ['auditCrashRuns', 'killed scsynth / JACK runs in section 6 (5)'],
+  'audit-flood': ['auditFlood', 'stray datagrams in section 6 (40000)'],
   'query-runs': ['queryRuns', 'queries per size and variant (5)'],
   'decode-runs': ['decodeRuns', 'decodes of the captured reply per side (200)'],
 };
 
 function parseConfig(argv: string[]): Config {
   const config: Config = {
-    sections: new Set([1, 2, 3, 4, 5]),
+    sections: new Set([1, 2, 3, 4, 5, 6]),
     bootRuns: 7,
     bootPeriod: 1024,
     statusN: 2000,
@@ -77,6 +86,10 @@ function parseConfig(argv: string[]): Config {
     treeRuns: 7,
     treeRates: [25, 200, 1000],
     treeSeconds: 3,
+    auditFuzz: 1_000_000,
+    auditCycles: 100,
+    auditCrashRuns: 5,
+    auditFlood: 40_000,
   };
   const raw = new Map<string, string>();
   for (const [flag] of Object.entries(FLAGS)) {
@@ -104,6 +117,7 @@ function parseConfig(argv: string[]): Config {
     Object.assign(config, {
       bootRuns: 3, statusN: 400, statusWarmup: 300, burstPairs: 2000, burstPeriods: [1024], windows: [-1, 0],
       querySizes: [2500, 5000], queryRuns: 2, decodeRuns: 50, treeNotifications: 20_000, treeRuns: 3, treeSeconds: 1,
+      auditFuzz: 100_000, auditCycles: 10, auditCrashRuns: 2, auditFlood: 5_000,
     });
   }
   for (const [flag, value] of raw) {
@@ -914,6 +928,29 @@ async function benchTreeUpdates(config: Config): Promise<void> {
   results.treeUpdates = { throughput, latencies: latencies.map((l) => ({ rate: l.rate, seconds: l.seconds, oursToUpdate: summarise(l.oursToUpdateMs), oursToRender: summarise(l.oursToRenderMs), baseToRender: summarise(l.baseToRenderMs), oursUpdates: l.oursUpdates, baseUpdates: l.baseUpdates })) };
 }
 
+// ---- 6. the hardening audit ------------------------------------------------------------------
+
+async function benchAudit(config: Config): Promise<void> {
+  const fuzz = fuzzDecoder(config.auditFuzz);
+  const j = await useJack(1024);
+  const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+  const cycles = await bootQuitCycles(config.auditCycles, j.env, freePort, quiet);
+  const crashes = await crashReportTimes(config.auditCrashRuns, j.env, freePort, quiet);
+  const flood = await strayFlood(config.auditFlood, j.env, freePort);
+  printTable(
+    '6. Hardening audit (real scsynth, dummy JACK at 1,024 frames)',
+    ['check', 'result', 'note'],
+    [
+      [`fuzzed packets through the decoder (${int(fuzz.packets)})`, `${int(fuzz.crashes)} crashes`, `${int(fuzz.rejected)} rejected as malformed, ${int(fuzz.decoded)} decoded; ${fmt(fuzz.seconds, 2)} s`],
+      [`boot/quit cycles (${int(cycles.cycles)})`, `${int(cycles.failures)} failed, ${int(cycles.scsynthLeft)} scsynth left`, `open descriptors ${int(cycles.fdsBefore)} before, ${int(cycles.fdsAfter)} after`],
+      [`SIGKILLed scsynth reported as crashed, ms (median of ${crashes.sigkillMs.length})`, fmt(median(crashes.sigkillMs)), `max ${fmt(Math.max(...crashes.sigkillMs))}`],
+      [`killed JACK reported, ms (median of ${crashes.jackMs.length})`, fmt(median(crashes.jackMs)), crashes.jackReasons[0] ?? ''],
+      [`${int(flood.datagrams)} stray malformed datagrams while polling /status every 100 ms`, `${int(flood.missedPolls)} polls missed${flood.becameUnresponsive ? ', became unresponsive' : ''}`, `${int(flood.foreignDropped)} dropped unread, ${int(flood.logLines)} log lines, ${fmt(flood.seconds, 1)} s`],
+    ],
+  );
+  results.audit = { fuzz, cycles, crashes: { sigkillMedianMs: median(crashes.sigkillMs), jackMedianMs: median(crashes.jackMs), ...crashes }, flood };
+}
+
 // ---- main ------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -931,6 +968,7 @@ async function main(): Promise<void> {
     if (config.sections.has(3)) await benchBurst(config);
     if (config.sections.has(4)) await benchQuery(config);
     if (config.sections.has(5)) await benchTreeUpdates(config);
+    if (config.sections.has(6)) await benchAudit(config);
   } finally {
     await cleanup();
   }

@@ -47,7 +47,7 @@ export class NodeChangeBatcher implements Disposable {
 
   /** Records one change of the model. */
   add(change: NodeChange): void {
-    if (!this.timer) this.since = this.now();
+    this.begin();
     if (change.kind === 'reset') {
       this.full = true;
       this.dirty.clear();
@@ -66,6 +66,23 @@ export class NodeChangeBatcher implements Disposable {
         this.dirty.clear();
       }
     }
+    this.schedule();
+  }
+
+  /** Marks a node's own row as changed (its controls, say), sent with the next update. */
+  touch(node: LiveNode): void {
+    this.begin();
+    this.mark(node);
+    this.schedule();
+  }
+
+  /** The first change since the last update starts the clock of this one. */
+  private begin(): void {
+    if (!this.timer) this.since = this.now();
+  }
+
+  /** At once after a quiet interval, else when the interval since the last update has passed. */
+  private schedule(): void {
     this.timer ??= setTimeout(() => this.flush(), Math.max(0, this.lastUpdate + this.intervalMs - this.now()));
   }
 

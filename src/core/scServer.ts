@@ -13,7 +13,7 @@ import { findScsynth } from './scsynthLocator';
 import { BootError, ProcessExit, ProcessLine, ScsynthProcess, startScsynth } from './scsynthProcess';
 import { IDBlockAllocator, MAX_CLIENTS, NodeIdAllocator, clientBlock, defaultGroupIdOf } from './idAllocators';
 import { NODE_NOTIFICATIONS, NodeWatcher } from './nodeWatcher';
-import { GroupNode, TreeNode, countNodes, formatTree, parseDumpTree, parseQueryTreeReply } from './nodeTree';
+import { ControlValue, GroupNode, TreeNode, countNodes, formatTree, parseDumpTree, parseQueryTreeReply, walkTree } from './nodeTree';
 import { ServerStatus, ServerVersion, parseStatusReply, parseVersionReply } from './serverStatus';
 import { clipVolume, volumeAmp, volumeReleaseMessages, volumeSetMessages, volumeSynthLayout, volumeSynthMessages } from './volume';
 
@@ -964,6 +964,52 @@ export class SCServer implements Disposable {
     await this.executeInitHooks();
     if (root) await this.applyVolume();
     await this.sync();
+  }
+
+  /** Frees a node (a synth, or a group with everything in it). */
+  async freeNode(nodeId: number): Promise<void> {
+    this.send(cmd.nodeFree(nodeId));
+    await this.sync();
+  }
+
+  /** Frees everything inside a group, keeping the group. */
+  async freeGroupChildren(groupId: number): Promise<void> {
+    this.send(cmd.groupFreeAll(groupId));
+    await this.sync();
+  }
+
+  /** Pauses (false) or resumes (true) a node. */
+  async runNode(nodeId: number, running: boolean): Promise<void> {
+    this.send(cmd.nodeRun(nodeId, running));
+    await this.sync();
+  }
+
+  /** Sets controls of a node: numbers, or bus mappings such as "c12" and "a3". */
+  async setNodeControls(nodeId: number, controls: Record<string, ControlValue>): Promise<void> {
+    this.send(cmd.nodeSet(nodeId, controls));
+    await this.sync();
+  }
+
+  /**
+   * A synth's controls with their current values. Without `names`, they come from a query of
+   * its group (names and values; undefined when the group is too large for one reply or the
+   * synth has ended); with the names known, from /s_get of the synth alone, which always fits.
+   */
+  async synthControls(synthId: number, parentId: number, names?: readonly string[]): Promise<Array<[string, ControlValue]> | undefined> {
+    try {
+      if (names?.length) {
+        const reply = await this.request(cmd.synthGet(synthId, [...names]));
+        const controls: Array<[string, ControlValue]> = [];
+        for (let i = 1; i + 1 < reply.args.length; i += 2) controls.push([String(reply.args[i]), reply.args[i + 1] as ControlValue]);
+        return controls;
+      }
+      const tree = parseQueryTreeReply((await this.request(cmd.groupQueryTree(parentId, true))).args);
+      for (const { node } of walkTree(tree)) if (node.kind === 'synth' && node.nodeId === synthId) return node.controls ?? [];
+      return undefined;
+    } catch (error) {
+      if (error instanceof ServerFailError || isOverflow(error)) return undefined; // ended meanwhile, or too large a group
+      throw error;
+    }
   }
 
   /**

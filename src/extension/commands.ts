@@ -1,7 +1,6 @@
 // The Command Palette commands, the tree's inline actions and the status bar's quick pick.
 import * as vscode from 'vscode';
 import { formatTree } from '../core/nodeTree';
-import * as cmd from '../core/scsynthCommands';
 import { MAX_VOLUME_DB, MIN_VOLUME_DB } from '../core/volume';
 import { parseHostPort, validateHostPort } from '../core/hostPort';
 import { NodeTreeElement, NodeTreeProvider, isControl, isSummary } from './nodeTreeView';
@@ -140,24 +139,30 @@ export function registerCommands(context: vscode.ExtensionContext, controller: S
       if (choice === 'Free Children') await vscode.commands.executeCommand('sclive.node.freeChildren', node);
       return;
     }
-    server.send(cmd.nodeFree(node.nodeId));
-    await server.sync();
+    await server.freeNode(node.nodeId);
+  });
+
+  register('sclive.node.revealSource', async (element?: NodeTreeElement) => {
+    const origin = element && tree.originOf(element);
+    if (!origin) return;
+    const editor = await vscode.window.showTextDocument(origin.uri, { preserveFocus: false });
+    const line = editor.document.lineAt(Math.min(origin.line, editor.document.lineCount - 1)).range;
+    editor.selection = new vscode.Selection(line.start, line.start);
+    editor.revealRange(line, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   });
 
   register('sclive.node.freeChildren', async (element?: NodeTreeElement) => {
     const node = nodeOf(element);
     const server = controller.requireRunning('free the children of a group');
     if (!server || !node?.isGroup) return;
-    server.send(cmd.groupFreeAll(node.nodeId));
-    await server.sync();
+    await server.freeGroupChildren(node.nodeId);
   });
 
   const run = (running: boolean) => async (element?: NodeTreeElement) => {
     const node = nodeOf(element);
     const server = controller.requireRunning(running ? 'resume a node' : 'pause a node');
     if (!server || !node) return;
-    server.send(cmd.nodeRun(node.nodeId, running));
-    await server.sync();
+    await server.runNode(node.nodeId, running);
   };
   register('sclive.node.pause', run(false));
   register('sclive.node.resume', run(true));
@@ -188,8 +193,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: S
       if (text === undefined) return;
       value = /^\s*[ca]\d+\s*$/.test(text) ? text.trim() : Number(text);
     }
-    server.send(cmd.nodeSet(synth.nodeId, { [name]: value }));
-    await server.sync();
+    await server.setNodeControls(synth.nodeId, { [name]: value });
     tree.controlChanged(synth, name, value);
   });
 

@@ -5,6 +5,7 @@ import { findEnclosingBlock, lineAt, TextRange } from '../core/codeBlocks';
 import type { EvaluationResult } from '../core/sclang';
 import type { SclangController } from './sclangController';
 import type { ServerLog } from './serverLog';
+import type { NodeTreeProvider } from './nodeTreeView';
 import { registerCommand, showUserError } from './userErrors';
 
 const FLASH_MS = 300;
@@ -25,7 +26,7 @@ export function evaluationRange(document: vscode.TextDocument, selection: vscode
   return { range: toRange(block ?? lineAt(text, offset)), lineInsteadOfBlock: scope === 'block' && !block };
 }
 
-export function registerEvaluation(context: vscode.ExtensionContext, sclang: SclangController, log: ServerLog): void {
+export function registerEvaluation(context: vscode.ExtensionContext, sclang: SclangController, log: ServerLog, nodeTree: NodeTreeProvider): void {
   const flash = vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor('sclive.evaluationFlash') });
   const errorFlash = vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor('sclive.evaluationErrorFlash') });
   context.subscriptions.push(flash, errorFlash);
@@ -62,6 +63,7 @@ export function registerEvaluation(context: vscode.ExtensionContext, sclang: Scl
     }
     const failed = result.status !== 'ok';
     showFlash(editor, range, failed);
+    if (result.result) nodeTree.evaluated(result.result, { uri: editor.document.uri, line: range.start.line });
     if (failed && vscode.workspace.getConfiguration('sclive').get<boolean>('post.openOnError', true)) sclang.post.show();
     return result;
   };

@@ -1,7 +1,7 @@
 // Activation: one controller for the window's server, the views on it, and the commands.
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
-import { NodeTreeProvider } from './nodeTreeView';
+import { NodeTreeElement, NodeTreeProvider } from './nodeTreeView';
 import { ServerController } from './serverController';
 import { ServerLog, isHarmlessServerLine } from './serverLog';
 import { REBOOT_SETTINGS, readSettings } from './settings';
@@ -14,6 +14,7 @@ import { registerEvaluation } from './evaluation';
 export interface SuperColliderLiveApi {
   controller: ServerController;
   nodeTree: NodeTreeProvider;
+  nodeTreeView: vscode.TreeView<NodeTreeElement>;
   statusBar: ServerStatusBar;
   log: ServerLog;
   sclang: SclangController;
@@ -33,12 +34,14 @@ export function activate(context: vscode.ExtensionContext): SuperColliderLiveApi
     context.subscriptions.push(nodeTree, treeView, statusBar);
     // Whatever changed while the view was hidden is read afresh when it shows.
     context.subscriptions.push(treeView.onDidChangeVisibility((event) => event.visible && nodeTree.refresh()));
+    context.subscriptions.push(treeView.onDidExpandElement((event) => nodeTree.expanded(event.element)));
+    context.subscriptions.push(treeView.onDidCollapseElement((event) => nodeTree.collapsed(event.element)));
     context.subscriptions.push({ dispose: controller.onDidChangeServer((server) => (treeView.description = server ? server.addr.join(':') : undefined)).dispose });
     registerCommands(context, controller, nodeTree, log);
     const post = new PostWindow(vscode.workspace.getConfiguration('sclive').get<number>('post.maxLines', 5000));
     sclang = new SclangController(controller, post, log);
     context.subscriptions.push(post);
-    registerEvaluation(context, sclang, log);
+    registerEvaluation(context, sclang, log, nodeTree);
     // scsynth's output in the post window too, as in SuperCollider's IDE: a failed /s_new is
     // why the music is silent, and the musician looks here, not in the server log.
     context.subscriptions.push(controller.onServerOutput((line) => {
@@ -50,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): SuperColliderLiveApi
     context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('sclive.post.maxLines')) post.setMaxLines(vscode.workspace.getConfiguration('sclive').get<number>('post.maxLines', 5000));
     }));
-    return { controller, nodeTree, statusBar, log, sclang };
+    return { controller, nodeTree, nodeTreeView: treeView, statusBar, log, sclang };
   } catch (error) {
     log.error(`Activation failed: ${(error as Error).stack ?? error}`);
     void vscode.window.showErrorMessage(`SuperCollider Live could not start: ${(error as Error).message}`, 'Show Log').then((choice) => choice && log.show());

@@ -4,8 +4,7 @@ import { DisposableStore } from '../core/events';
 import type { LiveNode } from '../core/nodeWatcher';
 import { NodeChangeBatcher, NodeTreeUpdate } from '../core/nodeChangeBatcher';
 import { clientIdOfNode, defaultGroupIdOf } from '../core/idAllocators';
-import { ControlValue, formatControlValue, parseQueryTreeReply, walkTree } from '../core/nodeTree';
-import * as cmd from '../core/scsynthCommands';
+import { ControlValue, formatControlValue } from '../core/nodeTree';
 import type { SCServer } from '../core/scServer';
 import type { ServerController } from './serverController';
 
@@ -35,8 +34,18 @@ export function isSummary(element: NodeTreeElement): element is SummaryElement {
   return (element as SummaryElement).kind === 'summary';
 }
 
+/** The editor place of the evaluation that made a node. */
+export interface NodeOrigin {
+  uri: vscode.Uri;
+  line: number;
+}
+
 /** A group with more children shows its newest this many, and a count of the rest. */
 export const MAX_CHILDREN_SHOWN = 200;
+
+/** How often the controls of synths shown expanded are read again, and of how many at most. */
+const CONTROLS_REFRESH_MS = 500;
+const MAX_SYNTHS_READ = 20;
 
 /** SynthDef names sclang gives the synths of `{ ... }.play`. */
 const FUNCTION_SYNTH = /^temp__\d+/;
@@ -49,6 +58,13 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   private server: SCServer | undefined;
   private readonly controls = new Map<number, ControlElement[]>();
   private readonly summaries = new Map<string, SummaryElement>();
+  private batcher: NodeChangeBatcher | undefined;
+  /** Where the code that made a node was evaluated (from the result sclang printed). */
+  private readonly origins = new Map<number, NodeOrigin>();
+  /** Synths whose controls are on screen: their values are read again while they are. */
+  private readonly expandedSynths = new Set<LiveNode>();
+  private controlsTimer: NodeJS.Timeout | undefined;
+  private readingControls = false;
   /** Updates sent to the view (for tests and the log): when, and what. */
   readonly onDidUpdate = this.updateEmitter().event;
 
@@ -62,7 +78,8 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     this.runScope.dispose();
     this.controls.clear();
     this.server = server;
-    if (server) this.runScope.add(new NodeChangeBatcher(server.nodeWatcher, (update) => this.applyUpdate(update)));
+    this.expandedSynths.clear();
+    this.batcher = server ? this.runScope.add(new NodeChangeBatcher(server.nodeWatcher, (update) => this.applyUpdate(update))) : undefined;
     this.refresh();
   }
 
@@ -133,9 +150,11 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = String(node.nodeId);
     item.description = `${isFunction ? `${node.defName} · ` : ''}${node.nodeId}${node.runStateKnown === false ? ' · running or paused?' : node.running ? '' : ' · paused'}`;
-    item.contextValue = `synth.${state}`;
+    const origin = this.origins.get(node.nodeId);
+    item.contextValue = `synth.${state}${origin ? '.origin' : ''}`;
     item.iconPath = new vscode.ThemeIcon(node.running ? 'pulse' : 'debug-pause');
-    const tooltip = new vscode.MarkdownString(`**${label}** ${node.nodeId}${isFunction ? ` (SynthDef ${node.defName}, made by \\{ \\}.play)` : ''}${node.running ? '' : ' (paused)'}  \nin group ${node.parentId}`);
+    const where = origin ? `  \nmade by ${vscode.workspace.asRelativePath(origin.uri)}, line ${origin.line + 1}` : '';
+    const tooltip = new vscode.MarkdownString(`**${label}** ${node.nodeId}${isFunction ? ` (SynthDef ${node.defName}, made by \\{ \\}.play)` : ''}${node.running ? '' : ' (paused)'}  \nin group ${node.parentId}${where}`);
     const controls = this.controls.get(node.nodeId);
     if (controls?.length) tooltip.appendMarkdown(`\n\n${controls.map((c) => `\`${c.name}\` ${formatControlValue(c.value)}`).join('  \n')}`);
     item.tooltip = tooltip;
@@ -196,7 +215,24 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   getParent(element: NodeTreeElement): NodeTreeElement | undefined {
     if (isSummary(element)) return element.id.startsWith('more-') ? this.server?.nodeWatcher.get(Number(element.id.slice(5))) : undefined;
     if (isControl(element)) return element.synth;
+    const idle = this.summaries.get('idle-clients');
+    if (idle?.nodes.includes(element)) return idle;
     return element.parentId > 0 ? this.server?.nodeWatcher.get(element.parentId) : undefined;
+  }
+
+  /** Nodes named in an evaluation's result (`Synth('x' : 1001)`, `Group(1002)`) came from that code. */
+  evaluated(result: string, origin: NodeOrigin): void {
+    for (const match of result.matchAll(/\bSynth\('[^']*' : (\d+)\)|\bGroup\((\d+)\)/g)) {
+      const nodeId = Number(match[1] ?? match[2]);
+      this.origins.set(nodeId, origin);
+      const node = this.server?.nodeWatcher.get(nodeId);
+      if (node) this.batcher?.touch(node);
+    }
+    if (this.origins.size > 10_000) this.origins.delete(this.origins.keys().next().value as number);
+  }
+
+  originOf(element: NodeTreeElement): NodeOrigin | undefined {
+    return isControl(element) || isSummary(element) ? undefined : this.origins.get(element.nodeId);
   }
 
   /** A synth's controls, read from scsynth when first shown. */
@@ -205,28 +241,70 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     if (cached) return cached;
     const server = this.server;
     if (!server) return [];
-    try {
-      const reply = await server.request(cmd.groupQueryTree(synth.parentId, true));
-      const tree = parseQueryTreeReply(reply.args);
-      for (const { node } of walkTree(tree)) {
-        if (node.kind === 'synth' && node.nodeId === synth.nodeId) {
-          const controls = (node.controls ?? []).map(([name, value]) => ({ kind: 'control' as const, synth, name, value }));
-          this.controls.set(synth.nodeId, controls);
-          return controls;
-        }
-      }
-    } catch {
-      // Too many nodes in its group for one reply, or the synth ended meanwhile.
-    }
-    return [];
+    const read = await server.synthControls(synth.nodeId, synth.parentId).catch(() => undefined);
+    if (!read) return []; // too many nodes in its group for one reply, or it ended meanwhile
+    const controls = read.map(([name, value]) => ({ kind: 'control' as const, synth, name, value }));
+    this.controls.set(synth.nodeId, controls);
+    return controls;
   }
 
   /** After Set Control: the new value, shown without re-querying. */
   controlChanged(synth: LiveNode, name: string, value: ControlValue): void {
-    const controls = this.controls.get(synth.nodeId);
-    const control = controls?.find((c) => c.name === name);
+    const control = this.controls.get(synth.nodeId)?.find((c) => c.name === name);
     if (control) control.value = value;
-    this.changeEmitter.fire(synth);
+    this.batcher?.touch(synth);
+  }
+
+  /** The view shows this element's children now (from TreeView.onDidExpandElement). */
+  expanded(element: NodeTreeElement): void {
+    if (isControl(element) || isSummary(element) || element.isGroup) return;
+    this.expandedSynths.add(element);
+    this.controlsTimer ??= setInterval(() => void this.readExpandedControls(), CONTROLS_REFRESH_MS);
+  }
+
+  collapsed(element: NodeTreeElement): void {
+    if (isControl(element) || isSummary(element)) return;
+    this.expandedSynths.delete(element);
+    if (!this.expandedSynths.size) this.stopReadingControls();
+  }
+
+  private stopReadingControls(): void {
+    clearInterval(this.controlsTimer);
+    this.controlsTimer = undefined;
+  }
+
+  /**
+   * Reads the controls of the synths whose controls are on screen again (x.set(\\freq, 330) in
+   * sclang sends no notification), each with /s_get of its known names, and updates the rows
+   * whose values changed.
+   */
+  private async readExpandedControls(): Promise<void> {
+    const server = this.server;
+    if (this.readingControls || server?.state !== 'running' || server.unresponsive) return;
+    this.readingControls = true;
+    try {
+      for (const synth of [...this.expandedSynths].slice(0, MAX_SYNTHS_READ)) {
+        if (server.nodeWatcher.get(synth.nodeId) !== synth) {
+          this.expandedSynths.delete(synth);
+          continue;
+        }
+        const controls = this.controls.get(synth.nodeId);
+        if (!controls?.length) continue;
+        const read = await server.synthControls(synth.nodeId, synth.parentId, controls.map((c) => c.name)).catch(() => undefined);
+        let changed = false;
+        for (const [name, value] of read ?? []) {
+          const control = controls.find((c) => c.name === name);
+          if (control && control.value !== value) {
+            control.value = value;
+            changed = true;
+          }
+        }
+        if (changed) this.batcher?.touch(synth);
+      }
+      if (!this.expandedSynths.size) this.stopReadingControls();
+    } finally {
+      this.readingControls = false;
+    }
   }
 
   /** One batch of model changes, sent to the view as one event (see NodeChangeBatcher). */
@@ -235,7 +313,9 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       this.controls.clear();
       this.changeEmitter.fire(undefined);
     } else {
-      for (const node of update.elements) if (!node.isGroup) this.controls.delete(node.nodeId);
+      // Controls are kept only for synths still on the server (only those shown were read).
+      const watcher = this.server?.nodeWatcher;
+      for (const [nodeId, controls] of this.controls) if (watcher?.get(nodeId) !== controls[0]?.synth) this.controls.delete(nodeId);
       // A top-level group's row may move in or out of the "empty groups" summary.
       this.changeEmitter.fire(update.elements.some((node) => node.parentId === 0) ? undefined : update.elements);
     }
@@ -243,6 +323,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   }
 
   dispose(): void {
+    this.stopReadingControls();
     this.runScope.dispose();
     this.updateEmitterValue?.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();

@@ -155,11 +155,19 @@ async function checkPatternInTree(page: Page, _ready: unknown, handshake: string
   if (stale.length) throw new Error(`the node tree still showed the pattern's synths 1.5 s after it ended: ${[...stale[0].ids].join(', ')}`);
 }
 
+/** A control row of an expanded synth shows the value sclang just set. */
+async function checkControls(page: Page, ready: { row: string; value: string }): Promise<void> {
+  const row = nodeTreePane(page).locator('.monaco-list-row', { hasText: new RegExp(`^\\s*${ready.row}\\s*${ready.value}\\s*$`) }).first();
+  await row.waitFor({ timeout: 10_000 });
+  log(`control row: "${(await row.innerText()).replace(/\s+/g, ' ')}"`);
+}
+
 /** The page checks, in the order the suite reaches them; the suite writes `<step>.ready.json`. */
 const PAGE_CHECKS: Array<[string, (page: Page, ready: never, handshake: string) => Promise<void>]> = [
   ['workbench', checkWorkbench],
   ['live-coding', checkLiveCoding],
   ['pattern', checkPatternInTree],
+  ['controls', checkControls],
 ];
 
 /**

@@ -197,6 +197,17 @@ describe('SuperCollider Live in VS Code', function () {
     const nodeId = Number(/: (\d+)\)$/.exec(result!.result!)![1]);
     const node = await waitFor('sclang\'s synth in the tree', async () => (await allTreeNodes(api)).find((n) => n.nodeId === nodeId));
     assert.equal(node.parentId, 1, 'in sclang\'s default group (client 0)');
+    // The row says what it is and where it came from; its button goes back to the code.
+    await waitFor('the def name from the query', () => node.defName?.startsWith('temp__'));
+    const item = api.nodeTree.getTreeItem(node);
+    assert.equal(item.label, '{ } function');
+    assert.match(String(item.description), /^temp__\d+ · \d+$/);
+    assert.match((item.tooltip as vscode.MarkdownString).value, /made by demo\.scd, line 3/);
+    assert.match(String(item.contextValue), /^synth\.running\.origin$/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('sclive.node.revealSource', node);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, document.uri.fsPath);
+    assert.equal(vscode.window.activeTextEditor?.selection.active.line, 2, 'at the block that made it');
     await waitFor('the result in the post window', () => api.sclang.post.text.includes(`-> ${result!.result}`));
     let seen = '';
     await waitFor('the status bar to count sclang\'s synth too', async () => {
@@ -251,6 +262,21 @@ describe('SuperCollider Live in VS Code', function () {
     } finally {
       watching.dispose();
     }
+  });
+
+  it('the controls of a synth shown expanded follow x.set from sclang (checked by the runner)', async function () {
+    this.timeout(30_000);
+    const played = await api.sclang.evaluate('~withControls = Synth(\\sclive_sine, [\\freq, 220, \\amp, 0])');
+    const nodeId = Number(/: (\d+)\)$/.exec(played.result ?? '')?.[1]);
+    const synth = await waitFor('sclang\'s synth in the tree', async () => (await allTreeNodes(api)).find((n) => n.nodeId === nodeId));
+    await vscode.commands.executeCommand('workbench.view.extension.sclive');
+    await api.nodeTreeView.reveal(synth, { expand: true, select: false, focus: false });
+    const freqOf = async () => ((await api.nodeTree.getChildren(synth)) as Array<{ kind?: string; name?: string; value?: unknown }>).find((c) => c.kind === 'control' && c.name === 'freq')?.value;
+    await waitFor('freq 220', async () => (await freqOf()) === 220, 5000);
+    await api.sclang.evaluate('~withControls.set(\\freq, 330)');
+    await waitFor('freq 330 without a refresh', async () => (await freqOf()) === 330, 3000);
+    await pageCheckedByRunner('controls', { row: 'freq', value: '330' });
+    await api.sclang.evaluate('~withControls.free');
   });
 
   it('Ctrl+Enter inside a block below an unfinished line evaluates the block', async () => {
@@ -412,6 +438,22 @@ describe('SuperCollider Live in VS Code', function () {
     }
   });
 
+  it('a server sclang booted is joined by the extension, and Quit Server stops it through sclang', async function () {
+    this.timeout(60_000);
+    assert.equal(api.controller.state, 'stopped');
+    const booted = await api.sclang.evaluate('s.options.maxLogins = 8; s.boot');
+    assert.equal(booted.status, 'ok');
+    await waitFor('the extension to join sclang\'s server', () => api.controller.state === 'running', 20_000);
+    const server = api.controller.server!;
+    assert.equal(server.ownsProcess, false, 'sclang started it, not the extension');
+    const pid = Number((await api.sclang.evaluate('s.pid')).result);
+    assert.ok(pid > 0 && isAlive(pid));
+    await vscode.commands.executeCommand('sclive.server.quit');
+    await waitFor('sclang\'s scsynth to exit', () => !isAlive(pid), 10_000);
+    assert.equal(api.controller.state, 'stopped', 'the state shown is the truth');
+    await waitFor('sclang to see it gone', async () => (await api.sclang.evaluate('s.serverRunning')).result === 'false', 5000);
+  });
+
   it('booting with a wrong scsynth path shows an error notification instead of hanging', async () => {
     const config = vscode.workspace.getConfiguration('sclive');
     await config.update('scsynthPath', '/nonexistent/scsynth', vscode.ConfigurationTarget.Global);
@@ -438,7 +480,7 @@ describe('SuperCollider Live in VS Code', function () {
     try {
       assert.equal(await vscode.commands.executeCommand<boolean>('sclive.server.boot'), false);
       assert.equal(shown.length, 1);
-      assert.match(shown[0], /Setting sclive\.server\.numAudioBuses: 3 is not allowed; use an integer at least numInputBuses \+ numOutputBuses \(4\).*\[Open Settings\]/);
+      assert.match(shown[0], /Setting sclive\.server\.numAudioBuses: 3 is not allowed; use an integer at least numInputBuses \+ numOutputBuses \(4\)\. \[Open Settings\|Show Log\]$/);
       assert.equal(api.controller.state, 'stopped', 'nothing was started');
     } finally {
       restore();
