@@ -120,7 +120,8 @@ export async function crashReportTimes(runs: number, env: NodeJS.ProcessEnv, por
     let jack: DummyJack | undefined;
     const own = new SCServer({ udpPort: await port() }, { logger });
     try {
-      jack = await startDummyJack({ name: `sclive-audit-${process.pid}-${i}` });
+      // One name for every run: the next start reclaims the slot a killed JACK keeps.
+      jack = await startDummyJack({ name: 'sclive-killed-by-audit' });
       await own.boot({ env: jack.env, timeoutMs: 15_000 });
       const { ms, change } = await timeToCrash(own, () => process.kill(jack!.pid, 'SIGKILL'));
       jackMs.push(ms);

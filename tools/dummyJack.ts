@@ -1,6 +1,7 @@
 // A JACK server with the dummy backend, for machines without a sound card (tests, demo, bench).
 // Runs under its own name so it never meets a JACK server the user runs; stopped by its pid.
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 
 export interface DummyJack {
   name: string;
@@ -12,7 +13,41 @@ export interface DummyJack {
   stop(): Promise<void>;
 }
 
-export async function startDummyJack(options: { periodFrames?: number; sampleRate?: number; name?: string } = {}): Promise<DummyJack> {
+type DummyJackOptions = { periodFrames?: number; sampleRate?: number; name?: string };
+
+export async function startDummyJack(options: DummyJackOptions = {}): Promise<DummyJack> {
+  try {
+    return await start(options);
+  } catch (error) {
+    if (!/Too many servers/.test((error as Error).message)) throw error;
+    await reclaimStaleServers();
+    return start(options);
+  }
+}
+
+/**
+ * JACK keeps one of its 8 server slots for every server that was killed without cleaning up;
+ * a server started under the same name reclaims it. Ours (named sclive-*) whose jackd is gone
+ * are started and stopped once, so their slots are free again. Other servers are left alone.
+ */
+async function reclaimStaleServers(): Promise<void> {
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/dev/shm');
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const name = /^jack_(sclive-[\w.-]+)_0_0$/.exec(entry)?.[1];
+    if (!name || spawnSync('pgrep', ['-f', `jackd -n ${name} `]).status === 0) continue;
+    const child = spawn('jackd', ['-n', name, '-r', '-d', 'dummy', '-r', '48000', '-p', '1024'], { stdio: 'ignore' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+async function start(options: DummyJackOptions): Promise<DummyJack> {
   const periodFrames = options.periodFrames ?? 1024;
   const sampleRate = options.sampleRate ?? 48000;
   const name = options.name ?? `sclive-${process.pid}-${Date.now() % 100000}`;
@@ -27,8 +62,9 @@ export async function startDummyJack(options: { periodFrames?: number; sampleRat
   }
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  // If this process dies without stopping it, the JACK server it started goes with it.
-  const killOnExit = () => child.kill('SIGKILL');
+  // If this process dies without stopping it, the JACK server it started goes with it
+  // (SIGTERM: jackd then frees its slot among JACK's 8; a SIGKILLed one keeps it).
+  const killOnExit = () => child.kill('SIGTERM');
   process.once('exit', killOnExit);
   const exited = new Promise<void>((resolve) =>
     child.once('exit', () => {

@@ -2,7 +2,7 @@
 import * as dgram from 'node:dgram';
 import * as path from 'node:path';
 import { readFile, readdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { Disposable, DisposableStore, Emitter, Event, Logger, silentLogger } from './events';
 import { OscArgument, OscBundle, OscMessage, encodePacket, encodedMessageSize, isBundle, timeTagFromUnixMs, IMMEDIATELY, TimeTag } from './osc/oscCodec';
 import type { DecodedMessage } from './osc/oscCodec';
@@ -149,6 +149,9 @@ export class SCServer implements Disposable {
   private resyncing: Promise<void> | undefined;
   private defNameTimer: NodeJS.Timeout | undefined;
   private readonly groupsMissingDefNames = new Set<number>();
+  private lastDefNameDump = -Infinity;
+  /** Groups whose /g_queryTree reply overflowed, with how many children they had then. */
+  private readonly oversizedGroups = new Map<number, number>();
 
   private volumeDb = 0;
   private mutedValue = false;
@@ -172,7 +175,8 @@ export class SCServer implements Disposable {
   private readonly onDidChangeVolumeEmitter = new Emitter<{ volume: number; muted: boolean }>();
   readonly onDidChangeVolume: Event<{ volume: number; muted: boolean }> = this.onDidChangeVolumeEmitter.event;
   /** Lines that dumpTree is collecting from stdout. */
-  private dumpCollector: ((line: string) => void) | undefined;
+  /** Reads a tree dump from scsynth's output; true for the lines it took (they are not shown). */
+  private dumpCollector: ((line: string) => boolean) | undefined;
 
   constructor(options: ServerOptions | ServerOptionsInit = {}, settings: SCServerSettings = {}) {
     this.options = options instanceof ServerOptions ? options : new ServerOptions(options);
@@ -380,7 +384,8 @@ export class SCServer implements Disposable {
       throw new BootCancelledError();
     }
     this.runScope.add(proc.onLine((line) => {
-      this.dumpCollector?.(line.text);
+      // A tree the core asked scsynth to print is the core's, not the musician's output.
+      if (this.dumpCollector?.(line.text)) return;
       this.onOutputEmitter.fire(line);
     }));
     this.runScope.add(proc.onExit((exit) => this.processExited(proc, exit)));
@@ -613,6 +618,7 @@ export class SCServer implements Disposable {
         await connection.request(cmd.quit(), 1000).catch((error: Error) => this.logger.warn(`/quit was not confirmed: ${error.message}`));
       }
       const exit = await proc.stop(2000, 2000);
+      removeSharedMemoryOf(this.options.udpPort);
       this.logger.info(`scsynth exited (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}).`);
     } else if (connection?.isOpen) {
       await connection.request(cmd.notify(false), 1000).catch(() => undefined);
@@ -630,6 +636,7 @@ export class SCServer implements Disposable {
   }
 
   private processExited(proc: ScsynthProcess, exit: ProcessExit): void {
+    removeSharedMemoryOf(this.options.udpPort);
     if (proc !== this.process || this.stateValue === 'quitting' || this.stateValue === 'stopped') return;
     const driverLine = exit.lastLines.find((line) => AUDIO_DRIVER_DIED.test(line));
     if (driverLine) {
@@ -657,6 +664,7 @@ export class SCServer implements Disposable {
     clearTimeout(this.resyncTimer);
     clearTimeout(this.defNameTimer);
     this.groupsMissingDefNames.clear();
+    this.oversizedGroups.clear();
     this.runScope.dispose();
     this.connection = undefined;
     this.process = undefined;
@@ -1098,14 +1106,21 @@ export class SCServer implements Disposable {
     let collecting = false;
     let resolveDone!: () => void;
     const done = new Promise<void>((resolve) => (resolveDone = resolve));
+    let finished = false;
     this.dumpCollector = (line) => {
+      if (finished) return false;
       const trimmed = line.trim();
-      if (trimmed === `NODE TREE Group ${marker}`) resolveDone();
-      else if (collecting) lines.push(line);
+      if (trimmed === `NODE TREE Group ${marker}`) {
+        finished = true;
+        resolveDone();
+        return true;
+      }
+      if (collecting) lines.push(line);
       else if (trimmed === 'NODE TREE Group 0') {
         collecting = true;
         lines.push(line);
       }
+      return collecting;
     };
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -1191,14 +1206,41 @@ export class SCServer implements Disposable {
     this.groupsMissingDefNames.clear();
     for (const groupId of groups) {
       if (!this.connection?.isOpen) return;
+      // A group that overflowed a reply is not queried again while it is about as large.
+      const overflowedAt = this.oversizedGroups.get(groupId);
+      if (overflowedAt !== undefined && this.nodeWatcher.children(groupId).length >= overflowedAt * 0.9) {
+        await this.lookUpDefNamesInDump();
+        continue;
+      }
       try {
         const tree = parseQueryTreeReply((await this.request(cmd.groupQueryTree(groupId, false))).args);
+        this.oversizedGroups.delete(groupId);
         for (const child of tree.children) {
           if (child.kind === 'synth') this.nodeWatcher.setDefName(child.nodeId, child.defName);
         }
       } catch (error) {
-        this.logger.debug(`Def names of group ${groupId} unknown: ${(error as Error).message}`);
+        if (isOverflow(error)) {
+          this.oversizedGroups.set(groupId, this.nodeWatcher.children(groupId).length);
+          await this.lookUpDefNamesInDump();
+        } else this.logger.debug(`Def names of group ${groupId} unknown: ${(error as Error).message}`);
       }
+    }
+  }
+
+  /**
+   * A group too large for one /g_queryTree reply (about 3,000 synths): the def names come from
+   * the tree scsynth prints (a server this program started), at most once every 2 s, so a
+   * large pattern does not fill the log with "buffer overflow" ten times a second.
+   */
+  private async lookUpDefNamesInDump(): Promise<void> {
+    if (!this.process || performance.now() - this.lastDefNameDump < DEF_NAME_DUMP_INTERVAL_MS) return;
+    this.lastDefNameDump = performance.now();
+    try {
+      for (const { node } of walkTree(await this.dumpTreeFromStdout())) {
+        if (node.kind === 'synth') this.nodeWatcher.setDefName(node.nodeId, node.defName);
+      }
+    } catch (error) {
+      this.logger.debug(`Def names from the printed tree unknown: ${(error as Error).message}`);
     }
   }
 
@@ -1286,6 +1328,22 @@ export class Bundler {
 
 function nextPowerOfTwo(n: number): number {
   return 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+}
+
+const DEF_NAME_DUMP_INTERVAL_MS = 2000;
+
+/**
+ * scsynth keeps an 8 MB shared memory segment per server (named after its port, for sclang's
+ * scope) and removes it when it quits; one killed by a signal, or whose JACK died, leaves it
+ * behind in /dev/shm. Removed once a process this program started has exited (it is garbage then).
+ */
+function removeSharedMemoryOf(port: number): void {
+  if (process.platform !== 'linux') return;
+  try {
+    rmSync(`/dev/shm/SuperColliderServer_${port}`, { force: true });
+  } catch {
+    // not ours to worry about further
+  }
 }
 
 function isOverflow(error: unknown): boolean {

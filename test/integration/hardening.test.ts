@@ -1,6 +1,7 @@
 // Faults a musician can cause, against a real scsynth: each is reported as what it is, and
 // nothing is left running or unhandled.
 import { strict as assert } from 'node:assert';
+import { existsSync, rmSync } from 'node:fs';
 import { SCServer, StateChange } from '../../src/core/scServer';
 import { startDummyJack } from '../../tools/dummyJack';
 import { jackEnv } from './jackHooks';
@@ -27,6 +28,8 @@ describe('Hardening with a real scsynth', function () {
       assert.deepEqual(rejections, []);
     } finally {
       process.off('unhandledRejection', onRejection);
+      // scsynth named its shared memory after the port it really used, which the core never knew.
+      rmSync(`/dev/shm/SuperColliderServer_${elsewhere}`, { force: true });
     }
   });
 
@@ -62,6 +65,23 @@ describe('Hardening with a real scsynth', function () {
   });
 });
 
+describe('Hardening: what a killed scsynth leaves behind', function () {
+  this.timeout(60_000);
+  afterEach(quitAll);
+
+  it('its 8 MB shared memory segment is removed once the core sees it die', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const port = freshPort();
+    const server = track(new SCServer({ udpPort: port }, { logger: new MemoryLogger() }));
+    await server.boot({ env: jackEnv(), timeoutMs: 15_000 });
+    const segment = `/dev/shm/SuperColliderServer_${port}`;
+    assert.ok(existsSync(segment), 'scsynth made it');
+    process.kill(server.pid!, 'SIGKILL');
+    await waitFor('the crash', () => server.state === 'crashed', 3000);
+    assert.equal(existsSync(segment), false);
+  });
+});
+
 describe('Hardening: resynchronising the node model', function () {
   this.timeout(60_000);
   afterEach(quitAll);
@@ -85,7 +105,8 @@ describe('Hardening: the audio driver dies under scsynth', function () {
   afterEach(quitAll);
 
   it('a killed JACK server is reported as a crash of the audio driver, not a clean quit', async () => {
-    const jack = await startDummyJack({ name: `sclive-dies-${process.pid}` });
+    // One name every run: the slot this killed JACK keeps is reclaimed by the next run.
+    const jack = await startDummyJack({ name: 'sclive-killed-by-test' });
     try {
       const server = track(new SCServer({ udpPort: freshPort() }, { logger: new MemoryLogger() }));
       await server.boot({ env: jack.env, timeoutMs: 15_000 });

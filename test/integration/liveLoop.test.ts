@@ -74,6 +74,27 @@ describe('The live loop with a real scsynth and sclang', function () {
     assert.equal([...posted, ...scsynthSaid].some((line) => /SynthDef .* not found|FAILURE/.test(line)), false, [...posted, ...scsynthSaid].join('\n'));
   });
 
+  it('every synth sclang makes gets its def name, also in a group too large for one reply (5,000 synths)', async () => {
+    const logger = new MemoryLogger();
+    const server = await bootServer({ maxNodes: 16384, memSize: 262_144 }, { logger });
+    const lang = new SCLang({ env: jackEnv(), logger: new MemoryLogger() });
+    langs.push(lang);
+    await lang.start();
+    await lang.attachToServer(server.addr[1], server.maxLogins, 'big');
+    const overflowLines: string[] = [];
+    server.onOutput((line) => /overflow/i.test(line.text) && overflowLines.push(line.text));
+    const dumped: string[] = [];
+    server.onOutput((line) => /NODE TREE/.test(line.text) && dumped.push(line.text));
+    const made = await lang.evaluate('5000.do { Synth(\\sclive_sine, [\\amp, 0]) }; "made"');
+    assert.equal(made.status, 'ok');
+    const named = () => server.nodeWatcher.children(1).filter((node) => node.defName === 'sclive_sine').length;
+    await waitFor('5,000 synths with their def name in the model', () => server.nodeWatcher.children(1).length === 5000 && named() === 5000, 15_000).catch((error: Error) => {
+      throw new Error(`${error.message}: ${server.nodeWatcher.children(1).length} synths, ${named()} named; gaps ${server.nodeWatcher.gapsDetected}; status ${JSON.stringify(server.lastStatus)}; log ${(logger.lines).slice(-8).join(' | ')}`);
+    });
+    assert.ok(overflowLines.length <= 10, `scsynth's overflow complaints: ${overflowLines.length} (it was about ten a second)`);
+    assert.deepEqual(dumped, [], 'the tree scsynth printed for the core is not passed on as its output');
+  });
+
   it('hush stops a loaded server within a second and waits for no reply, even from a server that cannot answer', async () => {
     const server = await bootServer({ maxNodes: 32768, memSize: 262_144 });
     for (let batch = 0; batch < 10; batch++) {
