@@ -62,6 +62,12 @@ export class NodeWatcher {
   private readonly expectedDefNames = new Map<number, string>();
   /** Nodes removed with their group, whose own /n_end may still come. */
   private readonly endedWithParent = new Set<number>();
+  /**
+   * Nodes learnt from a tree query whose /n_go may still come: scsynth answers a query at once
+   * but sends the notifications of the same period after it, so the groups created in the
+   * query's own packet (at boot) announce themselves after the model already has them.
+   */
+  private awaitingGo = new Set<number>();
   private nextOrder = 0;
 
   constructor() {
@@ -158,9 +164,11 @@ export class NodeWatcher {
     const previous = this.nodes;
     const wasLive = previous.size > 1;
     this.clear();
+    this.awaitingGo = new Set();
     const root = this.nodes.get(ROOT_ID)!;
     const add = (node: TreeNode, parent: LiveNode): void => {
       const live = this.makeNode(node.nodeId, node.kind === 'group', parent.nodeId, parent.tailId, NONE);
+      this.awaitingGo.add(node.nodeId);
       const known = previous.get(node.nodeId);
       if (known && known.isGroup === live.isGroup) {
         live.running = known.running;
@@ -227,11 +235,16 @@ export class NodeWatcher {
     switch (address) {
       case '/n_go': {
         this.endedWithParent.delete(nodeId);
-        if (existing) {
-          if (replaying) {
-            this.relink(existing, parentId, prevId, nextId);
-            return;
+        if (existing && ((this.awaitingGo.delete(nodeId) && existing.parentId === parentId) || replaying)) {
+          // The query already had it: it was created just now, so it runs (an /n_off, if any, follows).
+          this.relink(existing, parentId, prevId, nextId);
+          if (existing.runStateKnown === false) {
+            delete existing.runStateKnown;
+            existing.running = true;
           }
+          return;
+        }
+        if (existing) {
           this.reportGap(`/n_go for node ${nodeId}, which the model already holds (an /n_end was missed)`);
           this.remove(existing);
         }
@@ -250,6 +263,7 @@ export class NodeWatcher {
       }
       case '/n_end': {
         this.expectedDefNames.delete(nodeId);
+        this.awaitingGo.delete(nodeId);
         if (!existing) {
           // Children of a freed group may end after the group itself, which removed them.
           if (this.endedWithParent.delete(nodeId)) return;

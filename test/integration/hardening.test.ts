@@ -45,6 +45,15 @@ describe('Hardening with a real scsynth', function () {
     assert.ok(!logger.lines.some((line) => line.includes('Booting:')), 'scsynth was not started');
   });
 
+  it('remote() to a host that does not resolve, or with a port given as text, says so at once', async () => {
+    const server = track(new SCServer({}, { logger: new MemoryLogger() }));
+    const started = performance.now();
+    await assert.rejects(server.remote('no-such-host.invalid', 57110), /The host name no-such-host\.invalid could not be resolved \((ENOTFOUND|EAI_AGAIN)\)/);
+    assert.ok(performance.now() - started < 1500, 'no 2 s wait for an answer that cannot come');
+    assert.equal(server.state, 'stopped');
+    await assert.rejects(server.remote('127.0.0.1', '57110' as unknown as number), /port must be a whole number from 1 to 65535, got "57110" \(string\)/);
+  });
+
   it('quit() during boot() cancels the boot and leaves no process', async () => {
     const server = track(new SCServer({ udpPort: freshPort() }, { logger: new MemoryLogger() }));
     const states: string[] = [];

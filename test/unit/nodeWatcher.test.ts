@@ -279,6 +279,27 @@ describe('NodeWatcher', () => {
     assert.equal(watcher.get(1010)?.runStateKnown, undefined, 'known from its /n_off');
   });
 
+  it('the /n_go of a node the query already reported is no gap (scsynth sends it after the reply)', () => {
+    const { watcher, gaps } = setup();
+    watcher.reset(parseQueryTreeReply([0, 0, 2, 1, 0, 67108865, 0]));
+    watcher.handleNotification('/n_go', groupArgs(1, 0, NONE, 67108865));
+    watcher.handleNotification('/n_go', groupArgs(67108865, 0, 1, NONE));
+    assert.deepEqual(gaps, []);
+    assert.deepEqual(ids(watcher, 0), [1, 67108865]);
+    watcher.handleNotification('/n_go', groupArgs(1, 0, NONE, 67108865));
+    assert.equal(gaps.length, 1, 'a second /n_go for it is a gap again');
+  });
+
+  it('a node created while the resync query ran is known to run (its /n_go is replayed)', () => {
+    const { watcher } = setup();
+    watcher.handleNotification('/n_go', groupArgs(1, 0));
+    watcher.beginResync();
+    watcher.handleNotification('/n_go', synthArgs(1000, 1));
+    watcher.finishResync(parseQueryTreeReply([0, 0, 1, 1, 1, 1000, -1, 'temp__0']));
+    assert.equal(watcher.get(1000)?.running, true);
+    assert.equal(watcher.get(1000)?.runStateKnown, undefined);
+  });
+
   it('beginResync buffers notifications and finishResync replays them on the queried tree', () => {
     const { watcher, take, gaps } = setup();
     watcher.beginResync();

@@ -162,12 +162,23 @@ async function checkControls(page: Page, ready: { row: string; value: string }):
   log(`control row: "${(await row.innerText()).replace(/\s+/g, ' ')}"`);
 }
 
+/** Keys as a musician presses them: the suggestion popup open, then Shift+Enter (the suite checks the result). */
+async function pressEvaluationKeys(page: Page, ready: { line: string }): Promise<void> {
+  await page.locator('.monaco-editor .view-line', { hasText: ready.line }).first().click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Control+Space');
+  await page.locator('.suggest-widget.visible').first().waitFor({ timeout: 10_000 });
+  log(`suggestion popup open: "${(await page.locator('.suggest-widget.visible .monaco-list-row').first().innerText().catch(() => '')).replace(/\s+/g, ' ')}"`);
+  await page.keyboard.press('Shift+Enter');
+}
+
 /** The page checks, in the order the suite reaches them; the suite writes `<step>.ready.json`. */
 const PAGE_CHECKS: Array<[string, (page: Page, ready: never, handshake: string) => Promise<void>]> = [
   ['workbench', checkWorkbench],
   ['live-coding', checkLiveCoding],
   ['pattern', checkPatternInTree],
   ['controls', checkControls],
+  ['keys', pressEvaluationKeys],
 ];
 
 /**

@@ -290,6 +290,27 @@ describe('SuperCollider Live in VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  it('word guesses are off in SuperCollider editors, and Shift+Enter evaluates even with a suggestion open (keys pressed by the runner)', async function () {
+    this.timeout(60_000);
+    const editorConfig = vscode.workspace.getConfiguration('editor', { languageId: 'supercollider' });
+    assert.equal(editorConfig.get('wordBasedSuggestions'), 'off', 'no word guesses by default');
+    if (!process.env.SCLIVE_E2E_DIR) return;
+    // With word guesses on again (as a user may have them), the popup offers "summary" for "sum".
+    await editorConfig.update('wordBasedSuggestions', 'matchingDocuments', vscode.ConfigurationTarget.Global, true);
+    const content = '~summary = 1;\n(1..10).sum\n';
+    const document = await vscode.workspace.openTextDocument({ language: 'supercollider', content });
+    await vscode.window.showTextDocument(document);
+    const postedBefore = api.sclang.post.text.length;
+    try {
+      await pageCheckedByRunner('keys', { line: '(1..10).sum' });
+      await waitFor('the line\'s result in the post window', () => api.sclang.post.text.slice(postedBefore).includes('-> 55'), 10_000);
+      assert.equal(document.getText(), content, 'the code was not rewritten by the popup');
+    } finally {
+      await editorConfig.update('wordBasedSuggestions', undefined, vscode.ConfigurationTarget.Global, true);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
   it('a SynthDef the server does not have is named in the post window (scsynth\'s own message)', async () => {
     const result = await api.sclang.evaluate('Synth(\\no_such_def)');
     assert.equal(result.status, 'ok');
