@@ -167,8 +167,9 @@ async function pressEvaluationKeys(page: Page, ready: { line: string }): Promise
   await page.locator('.monaco-editor .view-line', { hasText: ready.line }).first().click();
   await page.keyboard.press('End');
   await page.keyboard.press('Control+Space');
-  await page.locator('.suggest-widget.visible').first().waitFor({ timeout: 10_000 });
-  log(`suggestion popup open: "${(await page.locator('.suggest-widget.visible .monaco-list-row').first().innerText().catch(() => '')).replace(/\s+/g, ' ')}"`);
+  const suggestion = page.locator('.suggest-widget.visible .monaco-list-row').first();
+  await suggestion.waitFor({ timeout: 10_000 });
+  log(`suggestion popup open, offering "${(await suggestion.innerText()).replace(/\s+/g, ' ')}"`);
   await page.keyboard.press('Shift+Enter');
 }
 

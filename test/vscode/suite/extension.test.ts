@@ -297,7 +297,8 @@ describe('SuperCollider Live in VS Code', function () {
     if (!process.env.SCLIVE_E2E_DIR) return;
     // With word guesses on again (as a user may have them), the popup offers "summary" for "sum".
     await editorConfig.update('wordBasedSuggestions', 'matchingDocuments', vscode.ConfigurationTarget.Global, true);
-    const content = '~summary = 1;\n(1..10).sum\n';
+    // A plain word ("~summary" would be one word with its ~, which "sum" does not start).
+    const content = 'summary = 1;\n(1..10).sum\n';
     const document = await vscode.workspace.openTextDocument({ language: 'supercollider', content });
     await vscode.window.showTextDocument(document);
     const postedBefore = api.sclang.post.text.length;
