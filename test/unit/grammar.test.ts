@@ -28,25 +28,43 @@ interface TokenizedFile {
   endState: vsctm.StateStack;
 }
 
+const POST_GRAMMAR_FILE = path.join(ROOT, 'syntaxes/sclive-post.tmLanguage.json');
+const POST_SCOPE = 'text.sclive-post';
+
+let registryPromise: Promise<vsctm.Registry> | undefined;
 let grammarPromise: Promise<vsctm.IGrammar> | undefined;
 
-function loadGrammar(): Promise<vsctm.IGrammar> {
-  grammarPromise ??= (async () => {
+/** One registry for both grammars (oniguruma's WASM loads once per process). */
+function registry(): Promise<vsctm.Registry> {
+  registryPromise ??= (async () => {
     const wasm = readFileSync(path.join(ROOT, 'node_modules/vscode-oniguruma/release/onig.wasm'));
     await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
-    const registry = new vsctm.Registry({
+    const files: Record<string, string> = { [SCOPE]: GRAMMAR_FILE, [POST_SCOPE]: POST_GRAMMAR_FILE };
+    return new vsctm.Registry({
       onigLib: Promise.resolve({
         createOnigScanner: (patterns: string[]) => oniguruma.createOnigScanner(patterns),
         createOnigString: (text: string) => oniguruma.createOnigString(text),
       }),
-      loadGrammar: async (scopeName: string) =>
-        scopeName === SCOPE ? vsctm.parseRawGrammar(readFileSync(GRAMMAR_FILE, 'utf8'), GRAMMAR_FILE) : null,
+      loadGrammar: async (scopeName: string) => (files[scopeName] ? vsctm.parseRawGrammar(readFileSync(files[scopeName], 'utf8'), files[scopeName]) : null),
     });
-    const grammar = await registry.loadGrammar(SCOPE);
+  })();
+  return registryPromise;
+}
+
+function loadGrammar(): Promise<vsctm.IGrammar> {
+  grammarPromise ??= (async () => {
+    const grammar = await (await registry()).loadGrammar(SCOPE);
     if (!grammar) throw new Error(`no grammar for ${SCOPE}`);
     return grammar;
   })();
   return grammarPromise;
+}
+
+/** The scopes of a whole post-window line (its first token). */
+async function postLineScopes(line: string): Promise<string[]> {
+  const grammar = await (await registry()).loadGrammar(POST_SCOPE);
+  if (!grammar) throw new Error(`no grammar for ${POST_SCOPE}`);
+  return grammar.tokenizeLine(line, vsctm.INITIAL).tokens[0].scopes;
 }
 
 async function tokenize(text: string): Promise<TokenizedFile> {
@@ -618,5 +636,16 @@ describe('SuperCollider language configuration', () => {
     for (const line of ['{ 1 }', 'f(1);', '// (', 'x = "("', '~a = [1, 2];']) assert.ok(!increase.test(line), line);
     for (const line of [')', '}).add;', '  ].postln', ').play;']) assert.ok(decrease.test(line), line);
     assert.ok(!decrease.test('x = 1;'));
+  });
+});
+
+describe('the post window\'s grammar (what makes failures stand out)', () => {
+  it('marks scsynth\'s and sclang\'s failures as errors, warnings as changes, results as strings', async () => {
+    assert.ok((await postLineScopes('FAILURE IN SERVER /s_new SynthDef not found')).some((scope) => scope.startsWith('invalid.illegal')));
+    assert.ok((await postLineScopes('*** ERROR: failed to open UDP socket: bind: Address in use')).some((scope) => scope.startsWith('invalid.illegal')));
+    assert.ok((await postLineScopes('ERROR: syntax error, unexpected \';\'')).some((scope) => scope.startsWith('invalid.illegal')));
+    assert.ok((await postLineScopes("WARNING: server 'localhost' not running.")).some((scope) => scope.startsWith('markup.changed')));
+    assert.ok((await postLineScopes('-> Synth(\'temp__0\' : 1000)')).some((scope) => scope.startsWith('string')));
+    assert.deepEqual(await postLineScopes('SuperCollider 3 server ready.'), [POST_SCOPE], 'plain output stays plain');
   });
 });

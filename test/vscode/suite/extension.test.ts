@@ -343,6 +343,18 @@ describe('SuperCollider Live in VS Code', function () {
       await server.sendMany(messages, { timeoutMs: 10_000 });
     }
     assert.ok((await server.status()).numSynths >= 10_000);
+    // The view stays usable: the group shows its newest 200 synths and counts the rest.
+    const group = server.nodeWatcher.get(server.defaultGroup)!;
+    await waitFor('10,000 synths in the model', () => server.nodeWatcher.children(server.defaultGroup).length >= 10_000, 10_000);
+    const total = server.nodeWatcher.children(server.defaultGroup).length;
+    const rows = await api.nodeTree.getChildren(group);
+    assert.equal(rows.length, 201);
+    const more = rows[200];
+    assert.ok('kind' in more && more.kind === 'summary');
+    const count = (n: number) => n.toLocaleString('en-US');
+    assert.equal(api.nodeTree.getTreeItem(more).label, `… ${count(total - 200)} older synths not shown (${count(total)} in this group)`);
+    const newestShown = Math.max(...rows.slice(0, 200).map((row) => ('nodeId' in row ? row.nodeId : 0)));
+    assert.equal(newestShown, Math.max(...server.nodeWatcher.children(server.defaultGroup).map((node) => node.nodeId)), 'the newest are shown');
     process.kill(server.pid!, 'SIGSTOP');
     let tookMs: number;
     try {
