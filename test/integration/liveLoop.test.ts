@@ -58,7 +58,8 @@ describe('The live loop with a real scsynth and sclang', function () {
     await second.boot({ env: jackEnv(), timeoutMs: 15_000 });
     posted.length = 0;
     await lang.attachToServer(port, second.maxLogins, 'run-2');
-    assert.ok(posted.includes('<tree ran>'), 'ServerTree ran for the new server');
+    // sclang runs ServerTree in a routine of its own after the server counts as running.
+    await waitFor('ServerTree to run for the new server', () => posted.includes('<tree ran>'), 3000);
     const defNames = new Set<string>();
     const scsynthSaid: string[] = [];
     second.onOutput((line) => scsynthSaid.push(line.text));
@@ -88,7 +89,7 @@ describe('The live loop with a real scsynth and sclang', function () {
     const made = await lang.evaluate('5000.do { Synth(\\sclive_sine, [\\amp, 0]) }; "made"');
     assert.equal(made.status, 'ok');
     const named = () => server.nodeWatcher.children(1).filter((node) => node.defName === 'sclive_sine').length;
-    await waitFor('5,000 synths with their def name in the model', () => server.nodeWatcher.children(1).length === 5000 && named() === 5000, 15_000).catch((error: Error) => {
+    await waitFor('5,000 synths with their def name in the model', () => server.nodeWatcher.children(1).length === 5000 && named() === 5000, 25_000).catch((error: Error) => {
       throw new Error(`${error.message}: ${server.nodeWatcher.children(1).length} synths, ${named()} named; gaps ${server.nodeWatcher.gapsDetected}; status ${JSON.stringify(server.lastStatus)}; log ${(logger.lines).slice(-8).join(' | ')}`);
     });
     assert.ok(overflowLines.length <= 10, `scsynth's overflow complaints: ${overflowLines.length} (it was about ten a second)`);
