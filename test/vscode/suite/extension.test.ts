@@ -297,6 +297,7 @@ describe('SuperCollider Live in VS Code', function () {
     if (!process.env.SCLIVE_E2E_DIR) return;
     // With word guesses on again (as a user may have them), the popup offers "summary" for "sum".
     await editorConfig.update('wordBasedSuggestions', 'matchingDocuments', vscode.ConfigurationTarget.Global, true);
+    await editorConfig.update('suggest.showWords', true, vscode.ConfigurationTarget.Global, true);
     // A plain word ("~summary" would be one word with its ~, which "sum" does not start).
     const content = 'summary = 1;\n(1..10).sum\n';
     const document = await vscode.workspace.openTextDocument({ language: 'supercollider', content });
@@ -308,6 +309,7 @@ describe('SuperCollider Live in VS Code', function () {
       assert.equal(document.getText(), content, 'the code was not rewritten by the popup');
     } finally {
       await editorConfig.update('wordBasedSuggestions', undefined, vscode.ConfigurationTarget.Global, true);
+      await editorConfig.update('suggest.showWords', undefined, vscode.ConfigurationTarget.Global, true);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
   });
