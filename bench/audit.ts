@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { encodeBundle, encodeMessage, decodePacket, IMMEDIATELY } from '../src/core/osc/oscCodec';
 import { MalformedPacketError } from '../src/core/osc/oscDecoder';
 import { Logger } from '../src/core/events';
-import { SCServer, StateChange } from '../src/core/scServer';
+import { SCServer, StateChange } from '../src/core/server/scServer';
 import { DummyJack, startDummyJack } from '../tools/dummyJack';
 import { isAlive } from '../tools/processAlive';
 import { median } from './stats';

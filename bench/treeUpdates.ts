@@ -2,8 +2,8 @@
 // through the node model and the view's update batching (NodeChangeBatcher) into a model of
 // VS Code's tree-view debounce; the baseline fires one view update per notification, as a
 // plain TreeDataProvider does. Both run in the same process, same notifications.
-import { NodeChangeBatcher } from '../src/core/nodeChangeBatcher';
-import { NodeWatcher } from '../src/core/nodeWatcher';
+import { NodeChangeBatcher } from '../src/core/server/nodeChangeBatcher';
+import { NodeWatcher } from '../src/core/server/nodeWatcher';
 import { median, p99 } from './stats';
 import { ViewDebounceModel } from './viewDebounceModel';
 

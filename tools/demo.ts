@@ -2,10 +2,10 @@
 // the status, and quits. Without a running JACK server it starts a dummy one (no sound card
 // needed) and stops it afterwards.
 import { spawnSync } from 'node:child_process';
-import { SCServer } from '../src/core/scServer';
-import { formatTree } from '../src/core/nodeTree';
-import { formatVersion } from '../src/core/serverStatus';
-import * as cmd from '../src/core/scsynthCommands';
+import { SCServer } from '../src/core/server/scServer';
+import { formatTree } from '../src/core/server/nodeTree';
+import { formatVersion } from '../src/core/scsynth/serverStatus';
+import * as cmd from '../src/core/scsynth/scsynthCommands';
 import { DummyJack, startDummyJack } from './dummyJack';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

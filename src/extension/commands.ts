@@ -1,11 +1,11 @@
 // The Command Palette commands, the tree's inline actions and the status bar's quick pick.
 import * as vscode from 'vscode';
-import { formatTree } from '../core/nodeTree';
-import { MAX_VOLUME_DB, MIN_VOLUME_DB } from '../core/volume';
-import { parseHostPort, validateHostPort } from '../core/hostPort';
+import { formatTree } from '../core/server/nodeTree';
+import { MAX_VOLUME_DB, MIN_VOLUME_DB } from '../core/server/volume';
+import { parseHostPort, validateHostPort } from '../core/server/hostPort';
 import { NodeTreeElement, NodeTreeProvider, isControl, isSummary } from './nodeTreeView';
-import { clientIdOfNode, defaultGroupIdOf } from '../core/idAllocators';
-import type { LiveNode } from '../core/nodeWatcher';
+import { clientIdOfNode, defaultGroupIdOf } from '../core/server/idAllocators';
+import type { LiveNode } from '../core/server/nodeWatcher';
 import type { ServerController } from './serverController';
 import type { ServerLog } from './serverLog';
 import { readSettings } from './settings';

@@ -1,8 +1,8 @@
 // Evaluating SuperCollider code from the editor: line, block or selection, file; flashing
 // what was evaluated; Hush.
 import * as vscode from 'vscode';
-import { findEnclosingBlock, lineAt, TextRange } from '../core/codeBlocks';
-import type { EvaluationResult } from '../core/sclang';
+import { findEnclosingBlock, lineAt, TextRange } from '../core/editor/codeBlocks';
+import type { EvaluationResult } from '../core/sclang/sclang';
 import type { SclangController } from './sclangController';
 import type { ServerLog } from './serverLog';
 import type { NodeTreeProvider } from './nodeTreeView';

@@ -1,11 +1,11 @@
 // The Node Tree view: the server's groups and synths, kept live from node notifications.
 import * as vscode from 'vscode';
 import { DisposableStore } from '../core/events';
-import type { LiveNode } from '../core/nodeWatcher';
-import { NodeChangeBatcher, NodeTreeUpdate } from '../core/nodeChangeBatcher';
-import { clientIdOfNode, defaultGroupIdOf } from '../core/idAllocators';
-import { ControlValue, formatControlValue } from '../core/nodeTree';
-import type { SCServer } from '../core/scServer';
+import type { LiveNode } from '../core/server/nodeWatcher';
+import { NodeChangeBatcher, NodeTreeUpdate } from '../core/server/nodeChangeBatcher';
+import { clientIdOfNode, defaultGroupIdOf } from '../core/server/idAllocators';
+import { ControlValue, formatControlValue } from '../core/server/nodeTree';
+import type { SCServer } from '../core/server/scServer';
 import type { ServerController } from './serverController';
 
 export interface ControlElement {

@@ -1,9 +1,9 @@
 // sclang for this window: started on the first evaluation, sharing the extension's server.
 import * as vscode from 'vscode';
 import { DisposableStore } from '../core/events';
-import { EvaluationResult, SCLang, SclangState } from '../core/sclang';
+import { EvaluationResult, SCLang, SclangState } from '../core/sclang/sclang';
 import type { ServerController } from './serverController';
-import type { SCServer } from '../core/scServer';
+import type { SCServer } from '../core/server/scServer';
 import type { ServerLog } from './serverLog';
 import { PostWindow } from './postWindow';
 

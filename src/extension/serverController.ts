@@ -1,8 +1,8 @@
 // Owns the server of this window: one SCServer per run, the user-facing errors, context keys.
 import * as vscode from 'vscode';
 import { DisposableStore, Emitter } from '../core/events';
-import { BootCancelledError, PortInUseError, SCServer, ServerState, StateChange } from '../core/scServer';
-import { BootError, ProcessLine } from '../core/scsynthProcess';
+import { BootCancelledError, PortInUseError, SCServer, ServerState, StateChange } from '../core/server/scServer';
+import { BootError, ProcessLine } from '../core/scsynth/scsynthProcess';
 import { ExtensionSettings, readSettings } from './settings';
 import { showUserError } from './userErrors';
 import { ServerLog } from './serverLog';

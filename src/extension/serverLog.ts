@@ -1,7 +1,7 @@
 // The "SuperCollider Server" log: scsynth's output line by line, and the extension's messages.
 import * as vscode from 'vscode';
 import type { Logger } from '../core/events';
-import type { ProcessLine } from '../core/scsynthProcess';
+import type { ProcessLine } from '../core/scsynth/scsynthProcess';
 
 /** scsynth lines that look like errors but are not failures of the server. */
 const HARMLESS = [/open directory failed .*synthdefs/i];

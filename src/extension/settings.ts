@@ -1,6 +1,6 @@
 // Reads the `sclive.` settings into the core's ServerOptions and client settings.
 import * as vscode from 'vscode';
-import { InvalidServerOptionError, ServerOptions, ServerOptionsInit } from '../core/serverOptions';
+import { InvalidServerOptionError, ServerOptions, ServerOptionsInit } from '../core/scsynth/serverOptions';
 
 export interface ExtensionSettings {
   options: ServerOptions;

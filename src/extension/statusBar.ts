@@ -1,7 +1,7 @@
 // One status-bar item: server state, CPU, synths and volume; a click offers the common actions.
 import * as vscode from 'vscode';
 import { DisposableStore } from '../core/events';
-import type { SCServer } from '../core/scServer';
+import type { SCServer } from '../core/server/scServer';
 import type { ServerController } from './serverController';
 
 export class ServerStatusBar implements vscode.Disposable {

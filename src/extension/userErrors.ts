@@ -3,7 +3,7 @@
 // setting names live here, not in the core.
 import * as vscode from 'vscode';
 import { ConnectionClosedError, OscTimeoutError, ServerFailError } from '../core/osc/oscConnection';
-import { InvalidServerOptionError } from '../core/serverOptions';
+import { InvalidServerOptionError } from '../core/scsynth/serverOptions';
 import { InvalidSettingError } from './settings';
 import type { ServerLog } from './serverLog';
 

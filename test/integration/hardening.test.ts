@@ -2,11 +2,11 @@
 // nothing is left running or unhandled.
 import { strict as assert } from 'node:assert';
 import { existsSync, rmSync } from 'node:fs';
-import { SCServer, StateChange } from '../../src/core/scServer';
+import { SCServer, StateChange } from '../../src/core/server/scServer';
 import { startDummyJack } from '../../tools/dummyJack';
 import { jackEnv } from './jackHooks';
 import { MemoryLogger, freshPort, isAlive, quitAll, track, waitFor } from './serverHarness';
-import * as cmd from '../../src/core/scsynthCommands';
+import * as cmd from '../../src/core/scsynth/scsynthCommands';
 
 describe('Hardening with a real scsynth', function () {
   this.timeout(60_000);

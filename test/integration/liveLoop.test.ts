@@ -3,9 +3,9 @@
 import { strict as assert } from 'node:assert';
 import { ChildProcess, spawn } from 'node:child_process';
 import { OscConnection } from '../../src/core/osc/oscConnection';
-import { SCLang } from '../../src/core/sclang';
-import { ClientIdError, SCServer } from '../../src/core/scServer';
-import * as cmd from '../../src/core/scsynthCommands';
+import { SCLang } from '../../src/core/sclang/sclang';
+import { ClientIdError, SCServer } from '../../src/core/server/scServer';
+import * as cmd from '../../src/core/scsynth/scsynthCommands';
 import { jackEnv } from './jackHooks';
 import { MemoryLogger, bootServer, freshPort, isAlive, quitAll, track, waitFor } from './serverHarness';
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { MAX_EVALUATION_OUTPUT_LINES, SCLang } from '../../src/core/sclang';
-import { SCServer } from '../../src/core/scServer';
+import { MAX_EVALUATION_OUTPUT_LINES, SCLang } from '../../src/core/sclang/sclang';
+import { SCServer } from '../../src/core/server/scServer';
 import { jackEnv } from './jackHooks';
 import { MemoryLogger, bootServer, freshPort, isAlive, quitAll, track, waitFor } from './serverHarness';
 

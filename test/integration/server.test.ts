@@ -2,12 +2,12 @@ import { strict as assert } from 'node:assert';
 import * as dgram from 'node:dgram';
 import * as path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { PortInUseError, SCServer, StateChange } from '../../src/core/scServer';
-import { ScsynthNotFoundError } from '../../src/core/scsynthLocator';
-import * as cmd from '../../src/core/scsynthCommands';
-import { countNodes, walkTree, SynthNode, GroupNode } from '../../src/core/nodeTree';
-import { defaultGroupIdOf } from '../../src/core/idAllocators';
-import { ProcessLine } from '../../src/core/scsynthProcess';
+import { PortInUseError, SCServer, StateChange } from '../../src/core/server/scServer';
+import { ScsynthNotFoundError } from '../../src/core/scsynth/scsynthLocator';
+import * as cmd from '../../src/core/scsynth/scsynthCommands';
+import { countNodes, walkTree, SynthNode, GroupNode } from '../../src/core/server/nodeTree';
+import { defaultGroupIdOf } from '../../src/core/server/idAllocators';
+import { ProcessLine } from '../../src/core/scsynth/scsynthProcess';
 import { jackEnv } from './jackHooks';
 import { MemoryLogger, bootServer, freshPort, isAlive, quitAll, track, waitFor } from './serverHarness';
 

@@ -1,6 +1,6 @@
 // Boots real scsynth instances for tests and makes sure each one is stopped afterwards.
-import { SCServer, SCServerSettings } from '../../src/core/scServer';
-import { ServerOptionsInit } from '../../src/core/serverOptions';
+import { SCServer, SCServerSettings } from '../../src/core/server/scServer';
+import { ServerOptionsInit } from '../../src/core/scsynth/serverOptions';
 import { Logger } from '../../src/core/events';
 import { jackEnv } from './jackHooks';
 import { isAlive } from '../../tools/processAlive';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { findEnclosingBlock, lineAt, topLevelBlocks } from '../../src/core/codeBlocks';
+import { findEnclosingBlock, lineAt, topLevelBlocks } from '../../src/core/editor/codeBlocks';
 
 // Which code an evaluation sends: the top-level ( ... ) block around the cursor, else the line.
 // In the snippets, | marks the cursor (removed before the call). Snippets that contain

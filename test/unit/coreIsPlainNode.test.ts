@@ -27,7 +27,9 @@ describe('src/core', () => {
 
   it('loads in plain Node without vscode', () => {
     // Requiring the compiled core would throw "Cannot find module 'vscode'" if it needed it.
-    const core = require('../../src/core/scServer') as typeof import('../../src/core/scServer');
+    const core = require('../../src/core') as typeof import('../../src/core');
     assert.equal(typeof core.SCServer, 'function');
+    assert.equal(typeof core.SCLang, 'function');
+    assert.equal(typeof core.cmd.synthNew, 'function', 'the command builders are part of the surface');
   });
 });

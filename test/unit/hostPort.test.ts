@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseHostPort, validateHostPort } from '../../src/core/hostPort';
+import { parseHostPort, validateHostPort } from '../../src/core/server/hostPort';
 
 describe('host:port', () => {
   it('accepts IPv4, names and bracketed IPv6 with a port', () => {

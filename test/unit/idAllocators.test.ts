@@ -7,7 +7,7 @@ import {
   clientBlock,
   clientIdOfNode,
   defaultGroupIdOf,
-} from '../../src/core/idAllocators';
+} from '../../src/core/server/idAllocators';
 import { decodePacket, encodeMessage } from '../../src/core/osc/oscCodec';
 
 function range(start: number, length: number): number[] {

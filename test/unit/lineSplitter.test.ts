@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { LineSplitter } from '../../src/core/lineSplitter';
+import { LineSplitter } from '../../src/core/process/lineSplitter';
 
 function collect(): { lines: string[]; splitter: LineSplitter } {
   const lines: string[] = [];

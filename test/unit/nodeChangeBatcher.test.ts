@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { NodeChangeBatcher, NodeTreeUpdate, UPDATE_INTERVAL_MS, VIEW_DEBOUNCE_MS } from '../../src/core/nodeChangeBatcher';
-import { NodeWatcher } from '../../src/core/nodeWatcher';
+import { NodeChangeBatcher, NodeTreeUpdate, UPDATE_INTERVAL_MS, VIEW_DEBOUNCE_MS } from '../../src/core/server/nodeChangeBatcher';
+import { NodeWatcher } from '../../src/core/server/nodeWatcher';
 import { ViewDebounceModel } from '../../bench/viewDebounceModel';
 
 // The tree view's side of the live loop: node notifications become view updates that VS Code

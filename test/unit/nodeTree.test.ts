@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { GroupNode, TreeParseError, countNodes, formatControlValue, formatTree, parseDumpTree, parseQueryTreeReply } from '../../src/core/nodeTree';
+import { GroupNode, TreeParseError, countNodes, formatControlValue, formatTree, parseDumpTree, parseQueryTreeReply } from '../../src/core/server/nodeTree';
 import type { OscValue } from '../../src/core/osc/oscCodec';
 
 // Real scsynth 3.13 /g_dumpTree 0 1 output (sclang client 0, this client 1, 7 = maxLogins - 1).

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { NodeChange, NodeWatcher } from '../../src/core/nodeWatcher';
-import { parseQueryTreeReply } from '../../src/core/nodeTree';
+import { NodeChange, NodeWatcher } from '../../src/core/server/nodeWatcher';
+import { parseQueryTreeReply } from '../../src/core/server/nodeTree';
 import type { OscValue } from '../../src/core/osc/oscCodec';
 
 const NONE = -1;

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as dgram from 'node:dgram';
 import { DecodedMessage, IMMEDIATELY, decodePacket, encodeBundle, encodeMessage, forEachMessage } from '../../src/core/osc/oscCodec';
 import { ConnectionClosedError, OscConnection, OscTimeoutError, ServerFailError } from '../../src/core/osc/oscConnection';
-import { expectedReply, nodeFree, sync, synthNew } from '../../src/core/scsynthCommands';
+import { expectedReply, nodeFree, sync, synthNew } from '../../src/core/scsynth/scsynthCommands';
 
 type Reply = (data: Uint8Array) => void;
 

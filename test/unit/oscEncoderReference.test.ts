@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import osc from 'osc/src/osc.js';
 import { OscBundle, OscMessage, encodePacket, typed } from '../../src/core/osc/oscCodec';
-import * as cmd from '../../src/core/scsynthCommands';
+import * as cmd from '../../src/core/scsynth/scsynthCommands';
 
 // Our encoder must produce the bytes osc.js (the reference implementation) produces.
 function reference(packet: OscMessage | OscBundle): Uint8Array {

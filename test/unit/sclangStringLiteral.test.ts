@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { sclangStringLiteral } from '../../src/core/sclang';
+import { sclangStringLiteral } from '../../src/core/sclang/sclang';
 
 describe('sclangStringLiteral', () => {
   it('escapes backslashes and quotes so the code reaches sclang unchanged', () => {

@@ -17,7 +17,7 @@ import {
   synthNew,
   synthdefLoadDir,
   version,
-} from '../../src/core/scsynthCommands';
+} from '../../src/core/scsynth/scsynthCommands';
 
 const i = (value: number): OscArgument => ({ type: 'i', value });
 

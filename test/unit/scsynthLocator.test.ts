@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ScsynthNotFoundError, findScsynth, installPlaces } from '../../src/core/scsynthLocator';
+import { ScsynthNotFoundError, findScsynth, installPlaces } from '../../src/core/scsynth/scsynthLocator';
 
 describe('scsynthLocator', () => {
   let dir: string;

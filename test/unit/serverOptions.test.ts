@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { InvalidServerOptionError, ServerOptions, ServerOptionsInit } from '../../src/core/serverOptions';
+import { InvalidServerOptionError, ServerOptions, ServerOptionsInit } from '../../src/core/scsynth/serverOptions';
 
 const DEFAULT_ARGS = ['-u', '57110', '-l', '6', '-i', '2', '-o', '2', '-a', '1024', '-c', '4096', '-b', '1024', '-R', '0', '-B', '127.0.0.1'];
 

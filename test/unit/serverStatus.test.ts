@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { formatVersion, parseStatusReply, parseVersionReply } from '../../src/core/serverStatus';
+import { formatVersion, parseStatusReply, parseVersionReply } from '../../src/core/scsynth/serverStatus';
 
 describe('parseStatusReply', () => {
   it('maps /status.reply fields, avgCpu from the average (not the peak as sc3nb did)', () => {

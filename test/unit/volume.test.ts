@@ -7,7 +7,7 @@ import {
   volumeSetMessages,
   volumeSynthLayout,
   volumeSynthMessages,
-} from '../../src/core/volume';
+} from '../../src/core/server/volume';
 import { decodePacket, encodePacket } from '../../src/core/osc/oscCodec';
 
 describe('volume', () => {

@@ -4,10 +4,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SuperColliderLiveApi } from '../../../src/extension/extension';
-import type { LiveNode } from '../../../src/core/nodeWatcher';
+import type { LiveNode } from '../../../src/core/server/nodeWatcher';
 import type { NodeTreeElement } from '../../../src/extension/nodeTreeView';
-import * as cmd from '../../../src/core/scsynthCommands';
-import { clientIdOfNode } from '../../../src/core/idAllocators';
+import * as cmd from '../../../src/core/scsynth/scsynthCommands';
+import { clientIdOfNode } from '../../../src/core/server/idAllocators';
 import { isAlive } from '../../../tools/processAlive';
 
 const EXTENSION_ID = 'supercollider-live.supercollider-live';

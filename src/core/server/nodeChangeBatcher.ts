@@ -1,6 +1,6 @@
 // Turns the node model's changes into view updates a tree view can keep up with: the groups
 // whose children changed and the nodes whose own row changed, at most once per interval.
-import type { Disposable } from './events';
+import type { Disposable } from '../events';
 import type { LiveNode, NodeChange, NodeWatcher } from './nodeWatcher';
 
 export interface NodeTreeUpdate {

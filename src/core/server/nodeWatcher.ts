@@ -1,6 +1,6 @@
 // sc3nb's NodeWatcher: a live model of the server's node tree, kept from node notifications.
-import { Emitter, Event } from './events';
-import type { OscValue } from './osc/oscCodec';
+import { Emitter, Event } from '../events';
+import type { OscValue } from '../osc/oscCodec';
 import { GroupNode, TreeNode } from './nodeTree';
 
 export interface LiveNode {

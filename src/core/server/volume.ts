@@ -1,6 +1,6 @@
 // Volume and mute for everything the server outputs: a volume synth after all client groups.
-import { AddAction, nodeSet, synthNew } from './scsynthCommands';
-import type { OscMessage } from './osc/oscCodec';
+import { AddAction, nodeSet, synthNew } from '../scsynth/scsynthCommands';
+import type { OscMessage } from '../osc/oscCodec';
 
 export const MIN_VOLUME_DB = -90;
 export const MAX_VOLUME_DB = 6;

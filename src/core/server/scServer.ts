@@ -3,18 +3,18 @@ import * as dgram from 'node:dgram';
 import * as path from 'node:path';
 import { readFile, readdir } from 'node:fs/promises';
 import { existsSync, rmSync } from 'node:fs';
-import { Disposable, DisposableStore, Emitter, Event, Logger, silentLogger } from './events';
-import { OscArgument, OscBundle, OscMessage, encodePacket, encodedMessageSize, isBundle, timeTagFromUnixMs, IMMEDIATELY, TimeTag } from './osc/oscCodec';
-import type { DecodedMessage } from './osc/oscCodec';
-import { OscConnection, OscTimeoutError, ReplyExpectation, ServerFailError, isLoopback } from './osc/oscConnection';
-import * as cmd from './scsynthCommands';
-import { ServerOptions, ServerOptionsInit } from './serverOptions';
-import { findScsynth } from './scsynthLocator';
-import { BootError, ProcessExit, ProcessLine, ScsynthProcess, startScsynth } from './scsynthProcess';
+import { Disposable, DisposableStore, Emitter, Event, Logger, silentLogger } from '../events';
+import { OscArgument, OscBundle, OscMessage, encodePacket, encodedMessageSize, isBundle, timeTagFromUnixMs, IMMEDIATELY, TimeTag } from '../osc/oscCodec';
+import type { DecodedMessage } from '../osc/oscCodec';
+import { OscConnection, OscTimeoutError, ReplyExpectation, ServerFailError, isLoopback } from '../osc/oscConnection';
+import * as cmd from '../scsynth/scsynthCommands';
+import { ServerOptions, ServerOptionsInit } from '../scsynth/serverOptions';
+import { findScsynth } from '../scsynth/scsynthLocator';
+import { BootError, ProcessExit, ProcessLine, ScsynthProcess, startScsynth } from '../scsynth/scsynthProcess';
 import { IDBlockAllocator, MAX_CLIENTS, NodeIdAllocator, clientBlock, defaultGroupIdOf } from './idAllocators';
 import { NODE_NOTIFICATIONS, NodeWatcher } from './nodeWatcher';
 import { ControlValue, GroupNode, TreeNode, countNodes, formatTree, parseDumpTree, parseQueryTreeReply, walkTree } from './nodeTree';
-import { ServerStatus, ServerVersion, parseStatusReply, parseVersionReply } from './serverStatus';
+import { ServerStatus, ServerVersion, parseStatusReply, parseVersionReply } from '../scsynth/serverStatus';
 import { clipVolume, volumeAmp, volumeReleaseMessages, volumeSetMessages, volumeSynthLayout, volumeSynthMessages } from './volume';
 
 export type ServerState = 'stopped' | 'booting' | 'running' | 'quitting' | 'crashed';
@@ -99,7 +99,8 @@ export class ServerNotRunningError extends Error {
 
 /** The shipped synthdefs: beside dist/ in the extension, two or three levels up in the sources. */
 function shippedSynthdefsDir(): string {
-  const candidates = ['..', '../..', '../../..'].map((up) => path.resolve(__dirname, up, 'synthdefs'));
+  // Beside the bundle (dist/), or above the compiled core (out/src/core/server/).
+  const candidates = ['..', '../..', '../../..', '../../../..'].map((up) => path.resolve(__dirname, up, 'synthdefs'));
   return candidates.find((dir) => existsSync(path.join(dir, 'sclive_volume_1ch.scsyndef'))) ?? candidates[0];
 }
 /** Bundles stay below this size: well inside one UDP datagram and scsynth's buffers. */

@@ -1,5 +1,5 @@
 // Finding the sclang executable: explicit path, PATH, then the usual install places.
-import { isExecutableFile, searchExecutable, windowsInstallPlaces } from './executableSearch';
+import { isExecutableFile, searchExecutable, windowsInstallPlaces } from '../process/executableSearch';
 import * as path from 'node:path';
 
 export class SclangNotFoundError extends Error {

@@ -1,5 +1,5 @@
 // Starting scsynth: its ready line and the lines that mean it will not become ready.
-import { ManagedProcess, ProcessExit, ProcessLine, ReadinessRules } from './managedProcess';
+import { ManagedProcess, ProcessExit, ProcessLine, ReadinessRules } from '../process/managedProcess';
 
 export { ProcessExit, ProcessLine };
 export type ScsynthProcess = ManagedProcess;

@@ -1,7 +1,7 @@
 // A child process this program started: line events from its output, readiness from a line it
 // prints, and a stop that escalates (wait, then SIGTERM, then SIGKILL) on its own pid only.
 import type { ResultPromise } from 'execa' with { 'resolution-mode': 'import' };
-import { Emitter, Event } from './events';
+import { Emitter, Event } from '../events';
 import { LineSplitter } from './lineSplitter';
 
 export interface ProcessLine {

@@ -1,5 +1,5 @@
 // The node tree as scsynth reports it: parsing of /g_queryTree.reply and of /g_dumpTree output.
-import type { OscValue } from './osc/oscCodec';
+import type { OscValue } from '../osc/oscCodec';
 
 export type ControlValue = number | string;
 

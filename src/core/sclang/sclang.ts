@@ -1,6 +1,6 @@
 // sclang, the SuperCollider language, as a child process that evaluates code from the editor.
-import { Emitter, Event, Logger, silentLogger } from './events';
-import { ManagedProcess, ProcessExit, ProcessLine } from './managedProcess';
+import { Emitter, Event, Logger, silentLogger } from '../events';
+import { ManagedProcess, ProcessExit, ProcessLine } from '../process/managedProcess';
 import { findSclang } from './sclangLocator';
 
 export type SclangState = 'stopped' | 'compiling' | 'idle' | 'busy';

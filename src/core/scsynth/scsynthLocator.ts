@@ -1,7 +1,7 @@
 // Finding the scsynth (or supernova) executable.
 import * as path from 'node:path';
 import type { ServerProgram } from './serverOptions';
-import { isExecutableFile, searchExecutable, windowsInstallPlaces } from './executableSearch';
+import { isExecutableFile, searchExecutable, windowsInstallPlaces } from '../process/executableSearch';
 
 export class ScsynthNotFoundError extends Error {
   /** The option to change (the extension names its setting). */

@@ -1,4 +1,4 @@
-import type { OscValue } from './osc/oscCodec';
+import type { OscValue } from '../osc/oscCodec';
 
 /** sc3nb's ServerStatus, from `/status.reply`. */
 export interface ServerStatus {

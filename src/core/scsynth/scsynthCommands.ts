@@ -1,6 +1,6 @@
 // Each scsynth command as a small pure builder that also names its reply.
-import { OscArgument, OscMessage } from './osc/oscCodec';
-import { OscRequest, ReplyExpectation } from './osc/oscConnection';
+import { OscArgument, OscMessage } from '../osc/oscCodec';
+import { OscRequest, ReplyExpectation } from '../osc/oscConnection';
 
 export const enum AddAction {
   head = 0,

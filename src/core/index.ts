@@ -1,0 +1,29 @@
+// The server core's public surface, with sc3nb's names in camelCase. Plain Node: never vscode.
+//
+//   osc/       OSC types, encoder, strict decoder, time tags, the UDP connection and reply matching
+//   scsynth/   scsynth's command builders, ServerOptions -> argv, status parsing, its process, finding it
+//   process/   child processes (ready lines, stop by pid), line splitting, executable search
+//   server/    SCServer and its node model, id allocators, volume, tree parsing, view update batching
+//   sclang/    the SCLang process and finding it
+//   editor/    code blocks: what an evaluation sends
+
+export { SCServer, Bundler, BootCancelledError, ClientIdError, PortInUseError, ServerNotRunningError, BootError } from './server/scServer';
+export type { BootOptions, SCServerSettings, ServerState, StateChange } from './server/scServer';
+export { ServerOptions, InvalidServerOptionError } from './scsynth/serverOptions';
+export type { ServerOptionsInit, ServerProgram } from './scsynth/serverOptions';
+export type { ServerStatus, ServerVersion } from './scsynth/serverStatus';
+export * as cmd from './scsynth/scsynthCommands';
+export { ScsynthNotFoundError, findScsynth } from './scsynth/scsynthLocator';
+export { IDBlockAllocator, NodeIdAllocator, AllocationError, defaultGroupIdOf, clientIdOfNode } from './server/idAllocators';
+export { NodeWatcher } from './server/nodeWatcher';
+export type { LiveNode, NodeChange } from './server/nodeWatcher';
+export { NodeChangeBatcher } from './server/nodeChangeBatcher';
+export type { NodeTreeUpdate } from './server/nodeChangeBatcher';
+export { formatTree, parseQueryTreeReply } from './server/nodeTree';
+export type { ControlValue, GroupNode, TreeNode } from './server/nodeTree';
+export { OscConnection, OscTimeoutError, ServerFailError, ConnectionClosedError, HostResolutionError } from './osc/oscConnection';
+export { SCLang, SclangError } from './sclang/sclang';
+export type { EvaluationResult, SCLangOptions, SclangState } from './sclang/sclang';
+export { SclangNotFoundError, findSclang } from './sclang/sclangLocator';
+export { findEnclosingBlock, lineAt, topLevelBlocks } from './editor/codeBlocks';
+export type { Disposable, Event, Logger } from './events';
