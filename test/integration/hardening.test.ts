@@ -91,6 +91,26 @@ describe('Hardening: what a killed scsynth leaves behind', function () {
   });
 });
 
+describe('Status polling on a running server', function () {
+  this.timeout(60_000);
+  afterEach(quitAll);
+
+  it('changing the poll interval applies at once: 0 stops polling, a new interval starts it again', async () => {
+    const server = track(new SCServer({ udpPort: freshPort() }, { logger: new MemoryLogger(), statusIntervalMs: 100 }));
+    await server.boot({ env: jackEnv(), timeoutMs: 15_000 });
+    let polls = 0;
+    server.onDidChangeStatus(() => polls++);
+    await waitFor('polls every 100 ms', () => polls >= 3, 2000);
+    server.statusIntervalMs = 0;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const stoppedAt = polls;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(polls, stoppedAt, 'no polls at an interval of 0');
+    server.statusIntervalMs = 50;
+    await waitFor('polling again', () => polls >= stoppedAt + 5, 2000);
+  });
+});
+
 describe('Hardening: resynchronising the node model', function () {
   this.timeout(60_000);
   afterEach(quitAll);

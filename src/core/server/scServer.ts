@@ -6,13 +6,14 @@ import { existsSync, rmSync } from 'node:fs';
 import { Disposable, DisposableStore, Emitter, Event, Logger, silentLogger } from '../events';
 import { OscArgument, OscBundle, OscMessage, encodePacket, encodedMessageSize, isBundle, timeTagFromUnixMs, IMMEDIATELY, TimeTag } from '../osc/oscCodec';
 import type { DecodedMessage } from '../osc/oscCodec';
-import { OscConnection, OscTimeoutError, ReplyExpectation, ServerFailError, isLoopback } from '../osc/oscConnection';
+import { OscConnection, ReplyExpectation, ServerFailError, isLoopback } from '../osc/oscConnection';
 import * as cmd from '../scsynth/scsynthCommands';
 import { ServerOptions, ServerOptionsInit } from '../scsynth/serverOptions';
 import { findScsynth } from '../scsynth/scsynthLocator';
 import { BootError, ProcessExit, ProcessLine, ScsynthProcess, startScsynth } from '../scsynth/scsynthProcess';
 import { IDBlockAllocator, MAX_CLIENTS, NodeIdAllocator, clientBlock, defaultGroupIdOf } from './idAllocators';
 import { NODE_NOTIFICATIONS, NodeWatcher } from './nodeWatcher';
+import { StatusPoller } from './statusPoller';
 import { ControlValue, GroupNode, TreeNode, countNodes, formatTree, parseDumpTree, parseQueryTreeReply, walkTree } from './nodeTree';
 import { ServerStatus, ServerVersion, parseStatusReply, parseVersionReply } from '../scsynth/serverStatus';
 import { clipVolume, volumeAmp, volumeReleaseMessages, volumeSetMessages, volumeSynthLayout, volumeSynthMessages } from './volume';
@@ -143,9 +144,7 @@ export class SCServer implements Disposable {
 
   private statusValue: ServerStatus | undefined;
   private versionValue: ServerVersion | undefined;
-  private pollTimer: NodeJS.Timeout | undefined;
-  private missedStatus = 0;
-  private unresponsiveValue = false;
+  private readonly poller: StatusPoller;
   private resyncTimer: NodeJS.Timeout | undefined;
   private resyncing: Promise<void> | undefined;
   private defNameTimer: NodeJS.Timeout | undefined;
@@ -193,6 +192,16 @@ export class SCServer implements Disposable {
     this.clientIdValue = this.settings.clientId;
     this.maxLoginsValue = this.options.maxLogins;
     this.nodeIds = new NodeIdAllocator(this.clientIdValue);
+    this.poller = new StatusPoller((timeoutMs) => this.status(timeoutMs), {
+      intervalMs: this.settings.statusIntervalMs,
+      maxMissed: this.settings.maxMissedStatus,
+      logger: this.logger,
+    });
+    this.poller.onStatus((status) => {
+      if (!this.resyncing) this.nodeWatcher.checkAgainstStatus(status.numSynths, status.numGroups);
+      this.onDidChangeStatusEmitter.fire(status);
+    });
+    this.poller.onUnresponsive((value) => this.onDidChangeResponsivenessEmitter.fire(value));
     this.nodeWatcher.onGap((reason) => this.scheduleResync(reason));
     this.nodeWatcher.onDidChange((change) => {
       if (change.kind === 'added' && !change.node.isGroup && change.node.defName === undefined) {
@@ -219,11 +228,11 @@ export class SCServer implements Disposable {
 
   /** True while the server is running and answers. */
   get isRunning(): boolean {
-    return this.stateValue === 'running' && !this.unresponsiveValue;
+    return this.stateValue === 'running' && !this.poller.unresponsive;
   }
 
   get unresponsive(): boolean {
-    return this.unresponsiveValue;
+    return this.poller.unresponsive;
   }
 
   get isLocal(): boolean {
@@ -275,14 +284,15 @@ export class SCServer implements Disposable {
   }
 
   get statusIntervalMs(): number {
-    return this.settings.statusIntervalMs;
+    return this.poller.intervalMs;
   }
 
   /** Changes the poll interval; takes effect at once while running (0 stops polling). */
   set statusIntervalMs(ms: number) {
     if (!(ms >= 0)) throw new RangeError('status interval must be >= 0 ms');
-    this.settings.statusIntervalMs = ms;
-    if (this.pollTimer) this.startPolling();
+    this.poller.intervalMs = ms;
+    // From 0 (no polling) to an interval while running: polling starts.
+    if (this.stateValue === 'running' && !this.poller.running && ms > 0) this.poller.start();
   }
 
   /** The last polled status, undefined before the first reply. */
@@ -486,7 +496,7 @@ export class SCServer implements Disposable {
     // Usable: registered, ids allocated, default groups and node model in place.
     this.setState('running');
     this.usableAt = performance.now();
-    this.startPolling();
+    this.poller.start();
     if (!tree) await this.resyncNodeTree();
     await loaded;
     await this.executeInitHooks();
@@ -612,7 +622,7 @@ export class SCServer implements Disposable {
     }
     const proc = this.process;
     this.setState('quitting');
-    this.stopPolling();
+    this.poller.stop();
     const connection = this.connection;
     if (proc && !proc.hasExited) {
       if (connection?.isOpen) {
@@ -661,7 +671,7 @@ export class SCServer implements Disposable {
   }
 
   private teardown(): void {
-    this.stopPolling();
+    this.poller.stop();
     clearTimeout(this.resyncTimer);
     clearTimeout(this.defNameTimer);
     this.groupsMissingDefNames.clear();
@@ -671,13 +681,14 @@ export class SCServer implements Disposable {
     this.process = undefined;
     this.volumeNodeIds = [];
     this.statusValue = undefined;
-    this.setUnresponsive(false);
+    this.poller.reset();
     this.nodeWatcher.clear();
   }
 
   dispose(): void {
     if (this.ownsProcess) this.process!.signal('SIGTERM');
     this.teardown();
+    this.poller.dispose();
     this.onDidChangeStateEmitter.dispose();
     this.onDidChangeStatusEmitter.dispose();
     this.onDidChangeResponsivenessEmitter.dispose();
@@ -846,44 +857,6 @@ export class SCServer implements Disposable {
   dumpOsc(level = 1): void {
     if (![0, 1, 2, 3, 4].includes(level)) throw new RangeError('dumpOsc level is 0 (off), 1 (parsed), 2 (hex), 3 (both) or 4 (parsed, without /status)');
     this.send(cmd.dumpOsc(level));
-  }
-
-  // ---- polling -------------------------------------------------------------------------
-
-  private startPolling(): void {
-    this.stopPolling();
-    if (this.settings.statusIntervalMs <= 0) return;
-    const poll = () => void this.pollStatus();
-    this.pollTimer = setInterval(poll, this.settings.statusIntervalMs);
-    this.pollTimer.unref();
-    poll();
-  }
-
-  private stopPolling(): void {
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    this.pollTimer = undefined;
-  }
-
-  private async pollStatus(): Promise<void> {
-    if (!this.connection?.isOpen) return;
-    try {
-      const status = await this.status(Math.max(200, this.settings.statusIntervalMs));
-      this.missedStatus = 0;
-      this.setUnresponsive(false);
-      if (!this.resyncing) this.nodeWatcher.checkAgainstStatus(status.numSynths, status.numGroups);
-      this.onDidChangeStatusEmitter.fire(status);
-    } catch (error) {
-      if (!(error instanceof OscTimeoutError)) return;
-      this.missedStatus++;
-      if (this.missedStatus >= this.settings.maxMissedStatus) this.setUnresponsive(true);
-    }
-  }
-
-  private setUnresponsive(value: boolean): void {
-    if (this.unresponsiveValue === value) return;
-    this.unresponsiveValue = value;
-    if (value) this.logger.warn(`scsynth has not answered /status ${this.missedStatus} times in a row.`);
-    this.onDidChangeResponsivenessEmitter.fire(value);
   }
 
   // ---- synthdefs -----------------------------------------------------------------------
