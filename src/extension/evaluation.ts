@@ -7,6 +7,7 @@ import type { SclangController } from './sclangController';
 import type { ServerLog } from './serverLog';
 import type { NodeTreeProvider } from './nodeTreeView';
 import { registerCommand, showUserError } from './userErrors';
+import { readLiveCodingSettings } from './settings';
 
 const FLASH_MS = 300;
 
@@ -32,7 +33,7 @@ export function registerEvaluation(context: vscode.ExtensionContext, sclang: Scl
   context.subscriptions.push(flash, errorFlash);
 
   const showFlash = (editor: vscode.TextEditor, range: vscode.Range, failed: boolean) => {
-    if (!vscode.workspace.getConfiguration('sclive').get<boolean>('evaluation.flash', true)) return;
+    if (!readLiveCodingSettings().flash) return;
     const type = failed ? errorFlash : flash;
     editor.setDecorations(type, [range]);
     setTimeout(() => editor.setDecorations(type, []), FLASH_MS);
@@ -64,7 +65,7 @@ export function registerEvaluation(context: vscode.ExtensionContext, sclang: Scl
     const failed = result.status !== 'ok';
     showFlash(editor, range, failed);
     if (result.result) nodeTree.evaluated(result.result, { uri: editor.document.uri, line: range.start.line });
-    if (failed && vscode.workspace.getConfiguration('sclive').get<boolean>('post.openOnError', true)) sclang.post.show();
+    if (failed && readLiveCodingSettings().openPostOnError) sclang.post.show();
     return result;
   };
 

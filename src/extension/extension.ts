@@ -4,7 +4,7 @@ import { registerCommands } from './commands';
 import { NodeTreeElement, NodeTreeProvider } from './nodeTreeView';
 import { ServerController } from './serverController';
 import { ServerLog, isHarmlessServerLine } from './serverLog';
-import { REBOOT_SETTINGS, readSettings } from './settings';
+import { REBOOT_SETTINGS, readLiveCodingSettings, readSettings } from './settings';
 import { ServerStatusBar } from './statusBar';
 import { PostWindow, SERVER_FAILURE } from './postWindow';
 import { SclangController } from './sclangController';
@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): SuperColliderLiveApi
     context.subscriptions.push(treeView.onDidCollapseElement((event) => nodeTree.collapsed(event.element)));
     context.subscriptions.push({ dispose: controller.onDidChangeServer((server) => (treeView.description = server ? server.addr.join(':') : undefined)).dispose });
     registerCommands(context, controller, nodeTree, log);
-    const post = new PostWindow(vscode.workspace.getConfiguration('sclive').get<number>('post.maxLines', 5000));
+    const post = new PostWindow(readLiveCodingSettings().postMaxLines);
     sclang = new SclangController(controller, post, log);
     context.subscriptions.push(post);
     registerEvaluation(context, sclang, log, nodeTree);
@@ -46,13 +46,10 @@ export function activate(context: vscode.ExtensionContext): SuperColliderLiveApi
     // why the music is silent, and the musician looks here, not in the server log.
     context.subscriptions.push(controller.onServerOutput((line) => {
       post.post(line.text);
-      if (SERVER_FAILURE.test(line.text) && !isHarmlessServerLine(line.text) && vscode.workspace.getConfiguration('sclive').get<boolean>('post.openOnError', true)) post.show();
+      if (SERVER_FAILURE.test(line.text) && !isHarmlessServerLine(line.text) && readLiveCodingSettings().openPostOnError) post.show();
     }));
-    context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => configurationChanged(event, controller!)));
+    context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => configurationChanged(event, controller!, post)));
     maybeBootOnStartup(controller, log);
-    context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('sclive.post.maxLines')) post.setMaxLines(vscode.workspace.getConfiguration('sclive').get<number>('post.maxLines', 5000));
-    }));
     return { controller, nodeTree, nodeTreeView: treeView, statusBar, log, sclang };
   } catch (error) {
     log.error(`Activation failed: ${(error as Error).stack ?? error}`);
@@ -76,8 +73,10 @@ function maybeBootOnStartup(controller: ServerController, log: ServerLog): void 
   }
 }
 
-function configurationChanged(event: vscode.ConfigurationChangeEvent, controller: ServerController): void {
+/** The one listener for settings changes: what applies at once is applied, a reboot is offered for the rest. */
+function configurationChanged(event: vscode.ConfigurationChangeEvent, controller: ServerController, post: PostWindow): void {
   if (!event.affectsConfiguration('sclive')) return;
+  if (event.affectsConfiguration('sclive.post.maxLines')) post.setMaxLines(readLiveCodingSettings().postMaxLines);
   controller.applyLiveSettings();
   const server = controller.server;
   if (!server || server.state !== 'running' || !server.ownsProcess) return;

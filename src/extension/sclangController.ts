@@ -4,6 +4,7 @@ import { DisposableStore } from '../core/events';
 import { EvaluationResult, SCLang, SclangState } from '../core/sclang/sclang';
 import type { ServerController } from './serverController';
 import type { SCServer } from '../core/server/scServer';
+import { readLiveCodingSettings, saveBootServer } from './settings';
 import type { ServerLog } from './serverLog';
 import { PostWindow } from './postWindow';
 
@@ -61,8 +62,7 @@ export class SclangController implements vscode.Disposable {
   private async start(): Promise<SCLang> {
     this.langScope.dispose();
     this.lang?.dispose();
-    const config = vscode.workspace.getConfiguration('sclive');
-    const lang = new SCLang({ sclangPath: config.get<string>('sclangPath')?.trim() || undefined, logger: this.log });
+    const lang = new SCLang({ sclangPath: readLiveCodingSettings().sclangPath, logger: this.log });
     this.lang = lang;
     this.langScope.add(lang.onPost((line) => this.post.post(line)));
     this.langScope.add(lang.onDidChangeState((state) => this.updateStatus(state)));
@@ -86,7 +86,7 @@ export class SclangController implements vscode.Disposable {
 
   async evaluate(code: string): Promise<EvaluationResult> {
     const lang = await this.ensureStarted();
-    const bootServer = vscode.workspace.getConfiguration('sclive').get<string>('evaluation.bootServer', 'ask');
+    const { bootServer } = readLiveCodingSettings();
     if (bootServer === 'always' && (this.server.state === 'stopped' || this.server.state === 'crashed')) await this.server.boot();
     // Code evaluated right after a (re)boot plays on the new server, with its boot actions run.
     await this.attaching?.catch(() => undefined);
@@ -104,7 +104,7 @@ export class SclangController implements vscode.Disposable {
     try {
       const choice = await vscode.window.showInformationMessage('The SuperCollider server is not running, so nothing sounds. Boot it?', 'Boot Server', 'Always Boot', 'Never Ask');
       if (choice === 'Always Boot' || choice === 'Never Ask') {
-        await vscode.workspace.getConfiguration('sclive').update('evaluation.bootServer', choice === 'Always Boot' ? 'always' : 'never', vscode.ConfigurationTarget.Global);
+        await saveBootServer(choice === 'Always Boot' ? 'always' : 'never');
       }
       if (choice === 'Boot Server' || choice === 'Always Boot') await this.server.boot();
     } finally {
@@ -198,7 +198,7 @@ export class SclangController implements vscode.Disposable {
     if (since === undefined) return;
     const seconds = Math.floor((performance.now() - since) / 1000);
     if (seconds >= 1) this.statusItem.text = `$(sync~spin) sclang busy ${seconds} s`;
-    const limit = vscode.workspace.getConfiguration('sclive').get<number>('sclang.busyWarningSeconds', 10);
+    const limit = readLiveCodingSettings().busyWarningSeconds;
     if (limit > 0 && seconds >= limit && !this.offeredRestart) {
       this.offeredRestart = true;
       void vscode.window.showWarningMessage(

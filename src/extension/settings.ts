@@ -1,4 +1,4 @@
-// Reads the `sclive.` settings into the core's ServerOptions and client settings.
+// The only reader of the `sclive.` settings: the server options and client settings for the core, and the live-coding settings.
 import * as vscode from 'vscode';
 import { InvalidServerOptionError, ServerOptions, ServerOptionsInit } from '../core/scsynth/serverOptions';
 
@@ -79,4 +79,36 @@ function numberSetting(config: vscode.WorkspaceConfiguration, key: string, fallb
     throw new InvalidSettingError(`sclive.${key}`, `${JSON.stringify(value)} is not allowed; use a number from ${min} to ${max}`);
   }
   return value;
+}
+
+/** What the musician set for live coding; read when used, so a change applies at once. */
+export interface LiveCodingSettings {
+  sclangPath: string | undefined;
+  /** Flash the evaluated code. */
+  flash: boolean;
+  /** Show the post window when an evaluation or scsynth fails. */
+  openPostOnError: boolean;
+  postMaxLines: number;
+  /** Evaluating code that plays with no server running. */
+  bootServer: 'ask' | 'always' | 'never';
+  /** Offer to restart sclang after it has been busy this long (0: never). */
+  busyWarningSeconds: number;
+}
+
+export function readLiveCodingSettings(): LiveCodingSettings {
+  const config = vscode.workspace.getConfiguration('sclive');
+  const bootServer = config.get<string>('evaluation.bootServer', 'ask');
+  return {
+    sclangPath: config.get<string>('sclangPath')?.trim() || undefined,
+    flash: config.get<boolean>('evaluation.flash', true),
+    openPostOnError: config.get<boolean>('post.openOnError', true),
+    postMaxLines: config.get<number>('post.maxLines', 5000),
+    bootServer: bootServer === 'always' || bootServer === 'never' ? bootServer : 'ask',
+    busyWarningSeconds: config.get<number>('sclang.busyWarningSeconds', 10),
+  };
+}
+
+/** The musician's answer to "boot it?", kept in their user settings. */
+export function saveBootServer(value: 'always' | 'never'): Thenable<void> {
+  return vscode.workspace.getConfiguration('sclive').update('evaluation.bootServer', value, vscode.ConfigurationTarget.Global);
 }

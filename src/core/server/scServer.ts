@@ -16,7 +16,7 @@ import { NODE_NOTIFICATIONS, NodeWatcher } from './nodeWatcher';
 import { StatusPoller } from './statusPoller';
 import { ControlValue, GroupNode, TreeNode, countNodes, formatTree, parseDumpTree, parseQueryTreeReply, walkTree } from './nodeTree';
 import { ServerStatus, ServerVersion, parseStatusReply, parseVersionReply } from '../scsynth/serverStatus';
-import { clipVolume, volumeAmp, volumeReleaseMessages, volumeSetMessages, volumeSynthLayout, volumeSynthMessages } from './volume';
+import { VolumeControl } from './volumeControl';
 
 export type ServerState = 'stopped' | 'booting' | 'running' | 'quitting' | 'crashed';
 
@@ -153,9 +153,7 @@ export class SCServer implements Disposable {
   /** Groups whose /g_queryTree reply overflowed, with how many children they had then. */
   private readonly oversizedGroups = new Map<number, number>();
 
-  private volumeDb = 0;
-  private mutedValue = false;
-  private volumeNodeIds: number[] = [];
+  private readonly volumeControl: VolumeControl;
   /** Resolves when the shipped synthdefs are on the server (volume and blip need them). */
   private synthdefsLoaded: Promise<void> = Promise.resolve();
 
@@ -172,8 +170,7 @@ export class SCServer implements Disposable {
   private readonly onOutputEmitter = new Emitter<ProcessLine>();
   /** scsynth's stdout and stderr, line by line. */
   readonly onOutput: Event<ProcessLine> = this.onOutputEmitter.event;
-  private readonly onDidChangeVolumeEmitter = new Emitter<{ volume: number; muted: boolean }>();
-  readonly onDidChangeVolume: Event<{ volume: number; muted: boolean }> = this.onDidChangeVolumeEmitter.event;
+  readonly onDidChangeVolume: Event<{ volume: number; muted: boolean }>;
   /** Lines that dumpTree is collecting from stdout. */
   /** Reads a tree dump from scsynth's output; true for the lines it took (they are not shown). */
   private dumpCollector: ((line: string) => boolean) | undefined;
@@ -192,6 +189,19 @@ export class SCServer implements Disposable {
     this.clientIdValue = this.settings.clientId;
     this.maxLoginsValue = this.options.maxLogins;
     this.nodeIds = new NodeIdAllocator(this.clientIdValue);
+    const server = this;
+    this.volumeControl = new VolumeControl({
+      get canSend() {
+        return !!server.connection?.isOpen && server.stateValue === 'running';
+      },
+      numOutputBuses: this.options.numOutputBuses,
+      get synthdefsLoaded() {
+        return server.synthdefsLoaded;
+      },
+      allocateNodeId: () => this.allocateNodeId(),
+      sendMany: (messages) => this.sendMany(messages),
+    });
+    this.onDidChangeVolume = this.volumeControl.onDidChange;
     this.poller = new StatusPoller((timeoutMs) => this.status(timeoutMs), {
       intervalMs: this.settings.statusIntervalMs,
       maxMissed: this.settings.maxMissedStatus,
@@ -207,10 +217,8 @@ export class SCServer implements Disposable {
       if (change.kind === 'added' && !change.node.isGroup && change.node.defName === undefined) {
         this.scheduleDefNameLookup(change.node.parentId);
       }
-      if (change.kind === 'removed' && this.volumeNodeIds.includes(change.node.nodeId)) {
-        // Freed by another client (e.g. sclang's Cmd-.): the volume must still apply.
-        this.volumeNodeIds = [];
-        if (this.stateValue === 'running') void this.applyVolume().catch((error: Error) => this.logger.warn(`Restoring the volume failed: ${error.message}`));
+      if (change.kind === 'removed' && this.volumeControl.nodeEnded(change.node.nodeId) && this.stateValue === 'running') {
+        void this.volumeControl.apply().catch((error: Error) => this.logger.warn(`Restoring the volume failed: ${error.message}`));
       }
     });
   }
@@ -500,7 +508,7 @@ export class SCServer implements Disposable {
     if (!tree) await this.resyncNodeTree();
     await loaded;
     await this.executeInitHooks();
-    await this.applyVolume();
+    await this.volumeControl.apply();
     if (withBlip) this.blip();
   }
 
@@ -679,7 +687,7 @@ export class SCServer implements Disposable {
     this.runScope.dispose();
     this.connection = undefined;
     this.process = undefined;
-    this.volumeNodeIds = [];
+    this.volumeControl.forget();
     this.statusValue = undefined;
     this.poller.reset();
     this.nodeWatcher.clear();
@@ -692,7 +700,7 @@ export class SCServer implements Disposable {
     this.onDidChangeStateEmitter.dispose();
     this.onDidChangeStatusEmitter.dispose();
     this.onDidChangeResponsivenessEmitter.dispose();
-    this.onDidChangeVolumeEmitter.dispose();
+    this.volumeControl.dispose();
     this.onOutputEmitter.dispose();
     this.nodeWatcher.dispose();
   }
@@ -939,12 +947,12 @@ export class SCServer implements Disposable {
     this.send(cmd.groupFreeAll(root ? 0 : this.defaultGroup));
     this.send(cmd.clearSched());
     if (root) {
-      this.volumeNodeIds = [];
+      this.volumeControl.forget();
       this.sendDefaultGroups();
     }
     await this.sync();
     await this.executeInitHooks();
-    if (root) await this.applyVolume();
+    if (root) await this.volumeControl.apply();
     await this.sync();
   }
 
@@ -1001,15 +1009,13 @@ export class SCServer implements Disposable {
    */
   hush(): void {
     if (!this.connection?.isOpen || this.stateValue !== 'running') throw new ServerNotRunningError('hush');
-    const amp = volumeAmp(this.volumeDb, this.mutedValue);
-    this.volumeNodeIds = amp === 1 ? [] : volumeSynthLayout(this.options.numOutputBuses).map(() => this.allocateNodeId());
     this.send({
       timeTag: IMMEDIATELY,
       packets: [
         cmd.clearSched(),
         cmd.groupFreeAll(0),
         ...this.defaultGroupMessages(0, this.maxLoginsValue),
-        ...(this.volumeNodeIds.length ? volumeSynthMessages(this.volumeNodeIds, this.options.numOutputBuses, amp) : []),
+        ...this.volumeControl.recreateMessages(),
       ],
     });
     void this.executeInitHooks().catch((error: Error) => this.logger.warn(`An init hook failed after hush: ${error.message}`));
@@ -1218,11 +1224,11 @@ export class SCServer implements Disposable {
     }
   }
 
-  // ---- volume --------------------------------------------------------------------------
+  // ---- volume (VolumeControl) ---------------------------------------------------------
 
   /** Volume in dB (-90..+6). */
   get volume(): number {
-    return this.volumeDb;
+    return this.volumeControl.volume;
   }
 
   set volume(dB: number) {
@@ -1230,47 +1236,24 @@ export class SCServer implements Disposable {
   }
 
   get muted(): boolean {
-    return this.mutedValue;
+    return this.volumeControl.muted;
   }
 
-  async setVolume(dB: number): Promise<void> {
-    this.volumeDb = clipVolume(dB);
-    await this.applyVolume();
+  setVolume(dB: number): Promise<void> {
+    return this.volumeControl.setVolume(dB);
   }
 
-  async mute(): Promise<void> {
-    this.mutedValue = true;
-    await this.applyVolume();
+  mute(): Promise<void> {
+    return this.volumeControl.setMuted(true);
   }
 
-  async unmute(): Promise<void> {
-    this.mutedValue = false;
-    await this.applyVolume();
-  }
-
-  /** Puts the volume synths in place (or removes them at 0 dB unmuted, where they cost nothing). */
-  private async applyVolume(): Promise<void> {
-    const amp = volumeAmp(this.volumeDb, this.mutedValue);
-    this.onDidChangeVolumeEmitter.fire({ volume: this.volumeDb, muted: this.mutedValue });
-    if (!this.connection?.isOpen || this.stateValue !== 'running') return;
-    if (amp === 1) {
-      if (this.volumeNodeIds.length === 0) return;
-      const ids = this.volumeNodeIds;
-      this.volumeNodeIds = [];
-      await this.sendMany(volumeReleaseMessages(ids));
-    } else if (this.volumeNodeIds.length) {
-      await this.sendMany(volumeSetMessages(this.volumeNodeIds, amp));
-    } else {
-      await this.synthdefsLoaded;
-      const layout = volumeSynthLayout(this.options.numOutputBuses);
-      this.volumeNodeIds = layout.map(() => this.allocateNodeId());
-      await this.sendMany(volumeSynthMessages(this.volumeNodeIds, this.options.numOutputBuses, amp));
-    }
+  unmute(): Promise<void> {
+    return this.volumeControl.setMuted(false);
   }
 
   /** Node ids of the volume synths now on the server. */
   get volumeSynthIds(): readonly number[] {
-    return this.volumeNodeIds;
+    return this.volumeControl.synthIds;
   }
 
   toString(): string {

@@ -1,0 +1,97 @@
+// The server's volume and mute, as sclang's Volume does it: a volume synth after all groups
+// while the volume is not 0 dB (or muted), none otherwise. Owns its own state; SCServer gives
+// it a small view of the session, so it is tested without sockets.
+import { Emitter, Event, Disposable } from '../events';
+import type { OscMessage } from '../osc/oscCodec';
+import { clipVolume, volumeAmp, volumeReleaseMessages, volumeSetMessages, volumeSynthLayout, volumeSynthMessages } from './volume';
+
+/** What the volume needs of the session. */
+export interface VolumeSession {
+  /** Whether messages can reach a running server now. */
+  readonly canSend: boolean;
+  readonly numOutputBuses: number;
+  /** Resolves when the shipped volume SynthDefs are on the server. */
+  readonly synthdefsLoaded: Promise<void>;
+  allocateNodeId(): number;
+  sendMany(messages: readonly OscMessage[]): Promise<void>;
+}
+
+export class VolumeControl implements Disposable {
+  private volumeDb = 0;
+  private mutedValue = false;
+  private nodeIds: number[] = [];
+
+  private readonly onDidChangeEmitter = new Emitter<{ volume: number; muted: boolean }>();
+  readonly onDidChange: Event<{ volume: number; muted: boolean }> = this.onDidChangeEmitter.event;
+
+  constructor(private readonly session: VolumeSession) {}
+
+  /** Volume in dB (-90..+6). */
+  get volume(): number {
+    return this.volumeDb;
+  }
+
+  get muted(): boolean {
+    return this.mutedValue;
+  }
+
+  /** Node ids of the volume synths now on the server. */
+  get synthIds(): readonly number[] {
+    return this.nodeIds;
+  }
+
+  async setVolume(dB: number): Promise<void> {
+    this.volumeDb = clipVolume(dB);
+    await this.apply();
+  }
+
+  async setMuted(muted: boolean): Promise<void> {
+    this.mutedValue = muted;
+    await this.apply();
+  }
+
+  /** Puts the volume synths in place (or removes them at 0 dB unmuted, where they cost nothing). */
+  async apply(): Promise<void> {
+    const amp = volumeAmp(this.volumeDb, this.mutedValue);
+    this.onDidChangeEmitter.fire({ volume: this.volumeDb, muted: this.mutedValue });
+    if (!this.session.canSend) return;
+    if (amp === 1) {
+      if (this.nodeIds.length === 0) return;
+      const ids = this.nodeIds;
+      this.nodeIds = [];
+      await this.session.sendMany(volumeReleaseMessages(ids));
+    } else if (this.nodeIds.length) {
+      await this.session.sendMany(volumeSetMessages(this.nodeIds, amp));
+    } else {
+      await this.session.synthdefsLoaded;
+      this.nodeIds = volumeSynthLayout(this.session.numOutputBuses).map(() => this.session.allocateNodeId());
+      await this.session.sendMany(volumeSynthMessages(this.nodeIds, this.session.numOutputBuses, amp));
+    }
+  }
+
+  /** The volume synths are gone with everything else (a new run, Free All): none is known. */
+  forget(): void {
+    this.nodeIds = [];
+  }
+
+  /**
+   * A node ended: if it was a volume synth (freed by another client, e.g. sclang's Cmd-.), the
+   * volume must still apply, so the synths are put back. True when it was ours.
+   */
+  nodeEnded(nodeId: number): boolean {
+    if (!this.nodeIds.includes(nodeId)) return false;
+    this.nodeIds = [];
+    return true;
+  }
+
+  /** For a bundle that frees everything (hush): messages that bring the volume synths back. */
+  recreateMessages(): OscMessage[] {
+    const amp = volumeAmp(this.volumeDb, this.mutedValue);
+    this.nodeIds = amp === 1 ? [] : volumeSynthLayout(this.session.numOutputBuses).map(() => this.session.allocateNodeId());
+    return this.nodeIds.length ? volumeSynthMessages(this.nodeIds, this.session.numOutputBuses, amp) : [];
+  }
+
+  dispose(): void {
+    this.onDidChangeEmitter.dispose();
+  }
+}
