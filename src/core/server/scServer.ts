@@ -14,6 +14,7 @@ import { BootError, ProcessExit, ProcessLine, ScsynthProcess, startScsynth } fro
 import { IDBlockAllocator, MAX_CLIENTS, NodeIdAllocator, clientBlock, defaultGroupIdOf } from './idAllocators';
 import { NODE_NOTIFICATIONS, NodeWatcher } from './nodeWatcher';
 import { StatusPoller } from './statusPoller';
+import { NodeSync, isOverflow } from './nodeSync';
 import { ControlValue, GroupNode, TreeNode, countNodes, formatTree, parseDumpTree, parseQueryTreeReply, walkTree } from './nodeTree';
 import { ServerStatus, ServerVersion, parseStatusReply, parseVersionReply } from '../scsynth/serverStatus';
 import { VolumeControl } from './volumeControl';
@@ -145,13 +146,7 @@ export class SCServer implements Disposable {
   private statusValue: ServerStatus | undefined;
   private versionValue: ServerVersion | undefined;
   private readonly poller: StatusPoller;
-  private resyncTimer: NodeJS.Timeout | undefined;
-  private resyncing: Promise<void> | undefined;
-  private defNameTimer: NodeJS.Timeout | undefined;
-  private readonly groupsMissingDefNames = new Set<number>();
-  private lastDefNameDump = -Infinity;
-  /** Groups whose /g_queryTree reply overflowed, with how many children they had then. */
-  private readonly oversizedGroups = new Map<number, number>();
+  private readonly nodeSync: NodeSync;
 
   private readonly volumeControl: VolumeControl;
   /** Resolves when the shipped synthdefs are on the server (volume and blip need them). */
@@ -208,15 +203,20 @@ export class SCServer implements Disposable {
       logger: this.logger,
     });
     this.poller.onStatus((status) => {
-      if (!this.resyncing) this.nodeWatcher.checkAgainstStatus(status.numSynths, status.numGroups);
+      this.nodeSync.statusArrived(status);
       this.onDidChangeStatusEmitter.fire(status);
     });
     this.poller.onUnresponsive((value) => this.onDidChangeResponsivenessEmitter.fire(value));
-    this.nodeWatcher.onGap((reason) => this.scheduleResync(reason));
+    this.nodeSync = new NodeSync(this.nodeWatcher, {
+      get isRunning() {
+        return !!server.connection?.isOpen && server.stateValue === 'running';
+      },
+      logger: this.logger,
+      queryAllNodes: (includeControls) => this.queryAllNodes(includeControls),
+      queryGroup: async (groupId) => parseQueryTreeReply((await this.request(cmd.groupQueryTree(groupId, false))).args),
+      printedTree: () => (this.process ? this.dumpTreeFromStdout() : undefined),
+    });
     this.nodeWatcher.onDidChange((change) => {
-      if (change.kind === 'added' && !change.node.isGroup && change.node.defName === undefined) {
-        this.scheduleDefNameLookup(change.node.parentId);
-      }
       if (change.kind === 'removed' && this.volumeControl.nodeEnded(change.node.nodeId) && this.stateValue === 'running') {
         void this.volumeControl.apply().catch((error: Error) => this.logger.warn(`Restoring the volume failed: ${error.message}`));
       }
@@ -680,10 +680,7 @@ export class SCServer implements Disposable {
 
   private teardown(): void {
     this.poller.stop();
-    clearTimeout(this.resyncTimer);
-    clearTimeout(this.defNameTimer);
-    this.groupsMissingDefNames.clear();
-    this.oversizedGroups.clear();
+    this.nodeSync.reset();
     this.runScope.dispose();
     this.connection = undefined;
     this.process = undefined;
@@ -697,6 +694,7 @@ export class SCServer implements Disposable {
     if (this.ownsProcess) this.process!.signal('SIGTERM');
     this.teardown();
     this.poller.dispose();
+    this.nodeSync.dispose();
     this.onDidChangeStateEmitter.dispose();
     this.onDidChangeStatusEmitter.dispose();
     this.onDidChangeResponsivenessEmitter.dispose();
@@ -1141,87 +1139,9 @@ export class SCServer implements Disposable {
     return { kind: 'group', nodeId: groupId, children };
   }
 
-  private scheduleResync(reason: string): void {
-    this.logger.debug(`Node model out of step (${reason}); resynchronising.`);
-    if (this.resyncTimer || this.stateValue !== 'running') return;
-    // Wait for the burst that caused the gap to settle, then query once.
-    this.resyncTimer = setTimeout(() => {
-      this.resyncTimer = undefined;
-      void this.resyncNodeTree();
-    }, 100);
-    this.resyncTimer.unref();
-  }
-
-  /** Replaces the node model with a fresh tree query. */
-  async resyncNodeTree(): Promise<void> {
-    if (this.resyncing) return this.resyncing;
-    this.nodeWatcher.beginResync();
-    this.resyncing = (async () => {
-      let tree: GroupNode | undefined;
-      try {
-        tree = await this.queryAllNodes(false);
-      } catch (error) {
-        this.logger.warn(`Could not query the node tree: ${(error as Error).message}`);
-      } finally {
-        this.nodeWatcher.finishResync(tree);
-        this.resyncing = undefined;
-      }
-    })();
-    return this.resyncing;
-  }
-
-  private scheduleDefNameLookup(groupId: number): void {
-    this.groupsMissingDefNames.add(groupId);
-    if (this.defNameTimer || this.stateValue !== 'running') return;
-    this.defNameTimer = setTimeout(() => {
-      this.defNameTimer = undefined;
-      void this.lookUpDefNames();
-    }, 50);
-    this.defNameTimer.unref();
-  }
-
-  /** Fills in def names of synths other clients created, from a query of their group. */
-  private async lookUpDefNames(): Promise<void> {
-    const groups = [...this.groupsMissingDefNames];
-    this.groupsMissingDefNames.clear();
-    for (const groupId of groups) {
-      if (!this.connection?.isOpen) return;
-      // A group that overflowed a reply is not queried again while it is about as large.
-      const overflowedAt = this.oversizedGroups.get(groupId);
-      if (overflowedAt !== undefined && this.nodeWatcher.children(groupId).length >= overflowedAt * 0.9) {
-        await this.lookUpDefNamesInDump();
-        continue;
-      }
-      try {
-        const tree = parseQueryTreeReply((await this.request(cmd.groupQueryTree(groupId, false))).args);
-        this.oversizedGroups.delete(groupId);
-        for (const child of tree.children) {
-          if (child.kind === 'synth') this.nodeWatcher.setDefName(child.nodeId, child.defName);
-        }
-      } catch (error) {
-        if (isOverflow(error)) {
-          this.oversizedGroups.set(groupId, this.nodeWatcher.children(groupId).length);
-          await this.lookUpDefNamesInDump();
-        } else this.logger.debug(`Def names of group ${groupId} unknown: ${(error as Error).message}`);
-      }
-    }
-  }
-
-  /**
-   * A group too large for one /g_queryTree reply (about 3,000 synths): the def names come from
-   * the tree scsynth prints (a server this program started), at most once every 2 s, so a
-   * large pattern does not fill the log with "buffer overflow" ten times a second.
-   */
-  private async lookUpDefNamesInDump(): Promise<void> {
-    if (!this.process || performance.now() - this.lastDefNameDump < DEF_NAME_DUMP_INTERVAL_MS) return;
-    this.lastDefNameDump = performance.now();
-    try {
-      for (const { node } of walkTree(await this.dumpTreeFromStdout())) {
-        if (node.kind === 'synth') this.nodeWatcher.setDefName(node.nodeId, node.defName);
-      }
-    } catch (error) {
-      this.logger.debug(`Def names from the printed tree unknown: ${(error as Error).message}`);
-    }
+  /** Replaces the node model with a fresh tree query (NodeSync). */
+  resyncNodeTree(): Promise<void> {
+    return this.nodeSync.resync();
   }
 
   // ---- volume (VolumeControl) ---------------------------------------------------------
@@ -1287,7 +1207,6 @@ function nextPowerOfTwo(n: number): number {
   return 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 }
 
-const DEF_NAME_DUMP_INTERVAL_MS = 2000;
 
 /**
  * scsynth keeps an 8 MB shared memory segment per server (named after its port, for sclang's
@@ -1303,9 +1222,6 @@ function removeSharedMemoryOf(port: number): void {
   }
 }
 
-function isOverflow(error: unknown): boolean {
-  return error instanceof ServerFailError && /overflow/i.test(error.serverMessage);
-}
 
 function argValue(arg: OscArgument | undefined): unknown {
   if (arg !== null && typeof arg === 'object' && !(arg instanceof Uint8Array)) return 'value' in arg ? arg.value : undefined;

@@ -274,7 +274,7 @@ describe('SuperCollider Live in VS Code', function () {
     const freqOf = async () => ((await api.nodeTree.getChildren(synth)) as Array<{ kind?: string; name?: string; value?: unknown }>).find((c) => c.kind === 'control' && c.name === 'freq')?.value;
     await waitFor('freq 220', async () => (await freqOf()) === 220, 5000);
     await api.sclang.evaluate('~withControls.set(\\freq, 330)');
-    await waitFor('freq 330 without a refresh', async () => (await freqOf()) === 330, 3000);
+    await waitFor('freq 330 without a refresh', async () => (await freqOf()) === 330, 6000);
     await pageCheckedByRunner('controls', { row: 'freq', value: '330' });
     await api.sclang.evaluate('~withControls.free');
   });
