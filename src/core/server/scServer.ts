@@ -15,7 +15,8 @@ import { IDBlockAllocator, MAX_CLIENTS, NodeIdAllocator, clientBlock, defaultGro
 import { NODE_NOTIFICATIONS, NodeWatcher } from './nodeWatcher';
 import { StatusPoller } from './statusPoller';
 import { NodeSync, isOverflow } from './nodeSync';
-import { ControlValue, GroupNode, TreeNode, countNodes, formatTree, parseDumpTree, parseQueryTreeReply, walkTree } from './nodeTree';
+import { TreeQueries } from './treeQueries';
+import { ControlValue, GroupNode, formatTree, parseQueryTreeReply } from './nodeTree';
 import { ServerStatus, ServerVersion, parseStatusReply, parseVersionReply } from '../scsynth/serverStatus';
 import { VolumeControl } from './volumeControl';
 
@@ -167,8 +168,7 @@ export class SCServer implements Disposable {
   readonly onOutput: Event<ProcessLine> = this.onOutputEmitter.event;
   readonly onDidChangeVolume: Event<{ volume: number; muted: boolean }>;
   /** Lines that dumpTree is collecting from stdout. */
-  /** Reads a tree dump from scsynth's output; true for the lines it took (they are not shown). */
-  private dumpCollector: ((line: string) => boolean) | undefined;
+  private readonly treeQueries: TreeQueries;
 
   constructor(options: ServerOptions | ServerOptionsInit = {}, settings: SCServerSettings = {}) {
     this.options = options instanceof ServerOptions ? options : new ServerOptions(options);
@@ -207,6 +207,20 @@ export class SCServer implements Disposable {
       this.onDidChangeStatusEmitter.fire(status);
     });
     this.poller.onUnresponsive((value) => this.onDidChangeResponsivenessEmitter.fire(value));
+    this.treeQueries = new TreeQueries(this.nodeWatcher, {
+      logger: this.logger,
+      get canPrint() {
+        return server.ownsProcess;
+      },
+      get isOpen() {
+        return !!server.connection?.isOpen;
+      },
+      request: (request) => this.request(request),
+      send: (packet) => this.send(packet),
+      sync: () => this.sync().then(() => undefined),
+      status: () => this.status(),
+      allocateNodeId: () => this.allocateNodeId(),
+    });
     this.nodeSync = new NodeSync(this.nodeWatcher, {
       get isRunning() {
         return !!server.connection?.isOpen && server.stateValue === 'running';
@@ -214,7 +228,7 @@ export class SCServer implements Disposable {
       logger: this.logger,
       queryAllNodes: (includeControls) => this.queryAllNodes(includeControls),
       queryGroup: async (groupId) => parseQueryTreeReply((await this.request(cmd.groupQueryTree(groupId, false))).args),
-      printedTree: () => (this.process ? this.dumpTreeFromStdout() : undefined),
+      printedTree: () => (this.process ? this.treeQueries.printedTree() : undefined),
     });
     this.nodeWatcher.onDidChange((change) => {
       if (change.kind === 'removed' && this.volumeControl.nodeEnded(change.node.nodeId) && this.stateValue === 'running') {
@@ -404,7 +418,7 @@ export class SCServer implements Disposable {
     }
     this.runScope.add(proc.onLine((line) => {
       // A tree the core asked scsynth to print is the core's, not the musician's output.
-      if (this.dumpCollector?.(line.text)) return;
+      if (this.treeQueries.takePrintedLine(line.text)) return;
       this.onOutputEmitter.fire(line);
     }));
     this.runScope.add(proc.onExit((exit) => this.processExited(proc, exit)));
@@ -979,28 +993,6 @@ export class SCServer implements Disposable {
   }
 
   /**
-   * A synth's controls with their current values. Without `names`, they come from a query of
-   * its group (names and values; undefined when the group is too large for one reply or the
-   * synth has ended); with the names known, from /s_get of the synth alone, which always fits.
-   */
-  async synthControls(synthId: number, parentId: number, names?: readonly string[]): Promise<Array<[string, ControlValue]> | undefined> {
-    try {
-      if (names?.length) {
-        const reply = await this.request(cmd.synthGet(synthId, [...names]));
-        const controls: Array<[string, ControlValue]> = [];
-        for (let i = 1; i + 1 < reply.args.length; i += 2) controls.push([String(reply.args[i]), reply.args[i + 1] as ControlValue]);
-        return controls;
-      }
-      const tree = parseQueryTreeReply((await this.request(cmd.groupQueryTree(parentId, true))).args);
-      for (const { node } of walkTree(tree)) if (node.kind === 'synth' && node.nodeId === synthId) return node.controls ?? [];
-      return undefined;
-    } catch (error) {
-      if (error instanceof ServerFailError || isOverflow(error)) return undefined; // ended meanwhile, or too large a group
-      throw error;
-    }
-  }
-
-  /**
    * Stops every sound at once and waits for nothing, so it works on a server too loaded to
    * answer: one bundle clears the schedule, frees every node, re-creates the default groups
    * and this client's volume synths. Init hooks run afterwards without being awaited.
@@ -1019,35 +1011,14 @@ export class SCServer implements Disposable {
     void this.executeInitHooks().catch((error: Error) => this.logger.warn(`An init hook failed after hush: ${error.message}`));
   }
 
-  /**
-   * The server's whole node tree, also when one /g_queryTree reply cannot hold it (scsynth
-   * refuses replies over 64 KB: about 3,000 synths without controls, and with controls about
-   * 760 synths of 5 controls each). Then the
-   * structure comes from /g_dumpTree on stdout for a server this program started (complete at
-   * 20,000 synths) or group by group otherwise, and controls are added for every group
-   * whose own reply fits; synths in a group too large for any reply come without controls.
-   */
-  async queryAllNodes(includeControls = true): Promise<GroupNode> {
-    try {
-      const reply = await this.request(cmd.groupQueryTree(0, includeControls));
-      return parseQueryTreeReply(reply.args);
-    } catch (error) {
-      if (!isOverflow(error)) throw error;
-      this.logger.debug(`/g_queryTree reply too large (${(error as ServerFailError).serverMessage}); reading the tree another way.`);
-    }
-    let tree = this.ownsProcess ? await this.dumpTreeFromStdout() : undefined;
-    if (tree) {
-      // scsynth's dump skips the insides of paused groups: check it against /status.
-      const counts = countNodes(tree);
-      const status = await this.status();
-      if (counts.synths !== status.numSynths || counts.groups !== status.numGroups) {
-        this.logger.debug(`The printed tree has ${counts.synths} synths and ${counts.groups} groups, scsynth counts ${status.numSynths} and ${status.numGroups}; querying group by group.`);
-        tree = undefined;
-      }
-    }
-    tree ??= await this.queryTreeGroupByGroup(0);
-    if (includeControls) await this.addControlsWhereTheyFit(tree);
-    return tree;
+  /** A synth's controls with their current values (see TreeQueries.synthControls). */
+  synthControls(synthId: number, parentId: number, names?: readonly string[]): Promise<Array<[string, ControlValue]> | undefined> {
+    return this.treeQueries.synthControls(synthId, parentId, names);
+  }
+
+  /** The server's whole node tree, however large (see TreeQueries.queryAllNodes). */
+  queryAllNodes(includeControls = true): Promise<GroupNode> {
+    return this.treeQueries.queryAllNodes(includeControls);
   }
 
   /** Makes scsynth print the tree; with `returnTree` the tree is also returned as text. */
@@ -1055,88 +1026,6 @@ export class SCServer implements Disposable {
     this.send(cmd.groupDumpTree(0, controls));
     if (!returnTree) return undefined;
     return formatTree(await this.queryAllNodes(controls));
-  }
-
-  /** Replaces each group's subtree by a query with controls, descending where it overflows. */
-  private async addControlsWhereTheyFit(group: GroupNode): Promise<void> {
-    for (let index = 0; index < group.children.length; index++) {
-      const child = group.children[index];
-      if (child.kind !== 'group') continue;
-      try {
-        group.children[index] = parseQueryTreeReply((await this.request(cmd.groupQueryTree(child.nodeId, true))).args);
-      } catch (error) {
-        if (!isOverflow(error)) throw error;
-        await this.addControlsWhereTheyFit(child);
-      }
-    }
-    // Synths directly in the root group: only a whole-tree reply would carry their controls.
-  }
-
-  /**
-   * /g_dumpTree prints without a size limit. scsynth prints one dump per audio period, at
-   * its end, so the end of the tree is marked by a second dump in a later period (after a
-   * /sync): a fresh empty group whose header can only follow the whole tree on stdout.
-   */
-  private async dumpTreeFromStdout(): Promise<GroupNode> {
-    while (this.dumpCollector) await new Promise((resolve) => setTimeout(resolve, 10));
-    const marker = this.allocateNodeId();
-    const lines: string[] = [];
-    let collecting = false;
-    let resolveDone!: () => void;
-    const done = new Promise<void>((resolve) => (resolveDone = resolve));
-    let finished = false;
-    this.dumpCollector = (line) => {
-      if (finished) return false;
-      const trimmed = line.trim();
-      if (trimmed === `NODE TREE Group ${marker}`) {
-        finished = true;
-        resolveDone();
-        return true;
-      }
-      if (collecting) lines.push(line);
-      else if (trimmed === 'NODE TREE Group 0') {
-        collecting = true;
-        lines.push(line);
-      }
-      return collecting;
-    };
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      // Without controls: scsynth drops printed lines when a dump with controls is large.
-      this.send(cmd.groupDumpTree(0, false));
-      await this.sync();
-      this.send({ timeTag: IMMEDIATELY, packets: [cmd.groupNew(marker, cmd.AddAction.tail, 0), cmd.groupDumpTree(marker, false)] });
-      await Promise.race([
-        done,
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error('scsynth did not print the node tree within 10 s')), 10_000);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-      this.dumpCollector = undefined;
-      if (this.connection?.isOpen) this.send(cmd.nodeFree(marker));
-    }
-    const tree = parseDumpTree(lines);
-    if (!tree) throw new Error('could not read the node tree that scsynth printed');
-    return tree;
-  }
-
-  /**
-   * For a remote server whose tree is too large for one reply: each group is queried on its
-   * own; a group whose own reply is still too large lists its nodes from the live model.
-   */
-  private async queryTreeGroupByGroup(groupId: number): Promise<GroupNode> {
-    try {
-      return parseQueryTreeReply((await this.request(cmd.groupQueryTree(groupId, false))).args);
-    } catch (error) {
-      if (!isOverflow(error)) throw error;
-    }
-    const children: TreeNode[] = [];
-    for (const child of this.nodeWatcher.children(groupId)) {
-      children.push(child.isGroup ? await this.queryTreeGroupByGroup(child.nodeId) : { kind: 'synth', nodeId: child.nodeId, defName: child.defName ?? '?' });
-    }
-    return { kind: 'group', nodeId: groupId, children };
   }
 
   /** Replaces the node model with a fresh tree query (NodeSync). */
