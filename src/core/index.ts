@@ -3,7 +3,8 @@
 //   osc/       OSC types, encoder, strict decoder, time tags, the UDP connection and reply matching
 //   scsynth/   scsynth's command builders, ServerOptions -> argv, status parsing, its process, finding it
 //   process/   child processes (ready lines, stop by pid), line splitting, executable search
-//   server/    SCServer and its node model, id allocators, volume, tree parsing, view update batching
+//   server/    SCServer and its collaborators (StatusPoller, VolumeControl, NodeSync, TreeQueries),
+//              the node model, id allocators, tree parsing, view update batching
 //   sclang/    the SCLang process and finding it
 //   editor/    code blocks: what an evaluation sends
 
