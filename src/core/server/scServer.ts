@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { readFile, readdir } from 'node:fs/promises';
 import { existsSync, rmSync } from 'node:fs';
 import { Disposable, DisposableStore, Emitter, Event, Logger, silentLogger } from '../events';
-import { OscArgument, OscBundle, OscMessage, encodePacket, encodedMessageSize, isBundle, timeTagFromUnixMs, IMMEDIATELY, TimeTag } from '../osc/oscCodec';
+import { OscArgument, OscBundle, OscMessage, isBundle, timeTagFromUnixMs, IMMEDIATELY, TimeTag } from '../osc/oscCodec';
 import type { DecodedMessage } from '../osc/oscCodec';
 import { OscConnection, ReplyExpectation, ServerFailError, isLoopback } from '../osc/oscConnection';
 import * as cmd from '../scsynth/scsynthCommands';
@@ -16,6 +16,7 @@ import { NODE_NOTIFICATIONS, NodeWatcher } from './nodeWatcher';
 import { StatusPoller } from './statusPoller';
 import { NodeSync, isOverflow } from './nodeSync';
 import { TreeQueries } from './treeQueries';
+import { sendPaced } from './sendPacing';
 import { ControlValue, GroupNode, formatTree, parseQueryTreeReply } from './nodeTree';
 import { ServerStatus, ServerVersion, parseStatusReply, parseVersionReply } from '../scsynth/serverStatus';
 import { VolumeControl } from './volumeControl';
@@ -106,14 +107,6 @@ function shippedSynthdefsDir(): string {
   const candidates = ['..', '../..', '../../..', '../../../..'].map((up) => path.resolve(__dirname, up, 'synthdefs'));
   return candidates.find((dir) => existsSync(path.join(dir, 'sclive_volume_1ch.scsyndef'))) ?? candidates[0];
 }
-/** Bundles stay below this size: well inside one UDP datagram and scsynth's buffers. */
-const MAX_PACKET_BYTES = 8192;
-/**
- * Paced windows: at most WINDOWS_IN_FLIGHT windows unanswered, so at most 960 messages per
- * period, under scsynth's 1,024 notifications. (Two in flight of 480 measured no faster here.)
- */
-const DEFAULT_WINDOW_MESSAGES = 960;
-const WINDOWS_IN_FLIGHT = 1;
 
 /**
  * A SuperCollider audio server: boots a local scsynth or attaches to a remote one, and keeps
@@ -800,50 +793,16 @@ export class SCServer implements Disposable {
    */
   async sendMany(messages: readonly OscMessage[], options: { windowSize?: number; timeoutMs?: number; wait?: boolean } = {}): Promise<void> {
     const connection = this.requireConnection('send messages');
-    const windowSize = Math.max(1, options.windowSize ?? DEFAULT_WINDOW_MESSAGES);
-    const unanswered: Array<Promise<unknown>> = [];
-    try {
-      // Each window is encoded while the previous one is being answered.
-      let next = this.encodeWindow(messages, 0, windowSize);
-      for (let start = 0; start < messages.length; start += windowSize) {
-        const packets = next;
-        for (const packet of packets) connection.send(packet);
-        if (start + windowSize >= messages.length) break;
-        unanswered.push(connection.request(cmd.status(), options.timeoutMs));
-        next = this.encodeWindow(messages, start + windowSize, windowSize);
-        if (unanswered.length >= WINDOWS_IN_FLIGHT) await unanswered.shift();
-      }
-    } catch (error) {
-      // Barriers still in flight must not reject unobserved.
-      await Promise.allSettled(unanswered);
-      throw error;
-    }
-    await Promise.all(unanswered);
+    await sendPaced(
+      {
+        send: (packet) => connection.send(packet),
+        barrier: (timeoutMs) => connection.request(cmd.status(), timeoutMs),
+        noteOutgoing: (packet) => this.noteOutgoing(packet),
+      },
+      messages,
+      options,
+    );
     if (options.wait !== false) await this.sync(options.timeoutMs);
-  }
-
-  /** Messages start .. start + count as immediate bundles of at most 8 KB, encoded. */
-  private encodeWindow(messages: readonly OscMessage[], start: number, count: number): Uint8Array[] {
-    const packets: Uint8Array[] = [];
-    let bundle: OscMessage[] = [];
-    let bundleBytes = 16;
-    const flush = () => {
-      if (bundle.length === 0) return;
-      const packet: OscBundle = { timeTag: IMMEDIATELY, packets: bundle };
-      this.noteOutgoing(packet);
-      packets.push(encodePacket(bundle.length === 1 ? bundle[0] : packet));
-      bundle = [];
-      bundleBytes = 16;
-    };
-    const end = Math.min(messages.length, start + count);
-    for (let index = start; index < end; index++) {
-      const size = encodedMessageSize(messages[index]) + 4;
-      if (bundleBytes + size > MAX_PACKET_BYTES) flush();
-      bundle.push(messages[index]);
-      bundleBytes += size;
-    }
-    flush();
-    return packets;
   }
 
   /** Resolves once scsynth has processed everything sent before (async commands included). */
