@@ -65,8 +65,6 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   private readonly expandedSynths = new Set<LiveNode>();
   private controlsTimer: NodeJS.Timeout | undefined;
   private readingControls = false;
-  /** Updates sent to the view (for tests and the log): when, and what. */
-  readonly onDidUpdate = this.updateEmitter().event;
 
   constructor(private readonly controller: ServerController) {
     this.subscriptions.push({ dispose: controller.onDidChangeServer((server) => this.attach(server)).dispose });
@@ -92,12 +90,6 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
 
   refresh(): void {
     this.changeEmitter.fire(undefined);
-  }
-
-  private updateEmitterValue: vscode.EventEmitter<NodeTreeUpdate> | undefined;
-  private updateEmitter(): vscode.EventEmitter<NodeTreeUpdate> {
-    this.updateEmitterValue ??= new vscode.EventEmitter<NodeTreeUpdate>();
-    return this.updateEmitterValue;
   }
 
   getTreeItem(element: NodeTreeElement): vscode.TreeItem {
@@ -319,13 +311,11 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       // A top-level group's row may move in or out of the "empty groups" summary.
       this.changeEmitter.fire(update.elements.some((node) => node.parentId === 0) ? undefined : update.elements);
     }
-    this.updateEmitter().fire(update);
   }
 
   dispose(): void {
     this.stopReadingControls();
     this.runScope.dispose();
-    this.updateEmitterValue?.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
     this.changeEmitter.dispose();
   }
