@@ -2,7 +2,7 @@
 // `npm run bench -- --help` lists the flags; every figure is printed next to its baseline.
 // Every scsynth, jackd and stand-in process started here is stopped by its pid at the end.
 import { ChildProcess, fork, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SCServer, isUdpPortTaken } from '../src/core/server/scServer';
@@ -261,7 +261,11 @@ function spawnRaw(port: number, env: NodeJS.ProcessEnv, extraArgs: string[] = []
   });
   rawChildren.add(child);
   if (child.pid) startedPids.set(child.pid, 'scsynth (raw)');
-  child.once('exit', () => rawChildren.delete(child));
+  child.once('exit', () => {
+    rawChildren.delete(child);
+    // A scsynth stopped by a signal leaves its shared memory segment behind.
+    rmSync(`/dev/shm/SuperColliderServer_${port}`, { force: true });
+  });
   const raw: RawScsynth = { child, port, readyAt: 0, fifoFull: 0, failureLines: 0, stop: () => stopChild(child) };
   return new Promise<RawScsynth>((resolve, reject) => {
     let settled = false;

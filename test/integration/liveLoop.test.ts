@@ -2,6 +2,7 @@
 // on a saturated server, and client ids on a server started with scsynth's own defaults.
 import { strict as assert } from 'node:assert';
 import { ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { OscConnection } from '../../src/core/osc/oscConnection';
 import { SCLang } from '../../src/core/sclang/sclang';
 import { ClientIdError, SCServer } from '../../src/core/server/scServer';
@@ -12,23 +13,25 @@ import { MemoryLogger, bootServer, freshPort, isAlive, quitAll, track, waitFor }
 describe('The live loop with a real scsynth and sclang', function () {
   this.timeout(90_000);
   const langs: SCLang[] = [];
-  const processes: ChildProcess[] = [];
+  const processes: Array<{ child: ChildProcess; port: number }> = [];
 
   afterEach(async () => {
     await Promise.all(langs.splice(0).map((lang) => lang.stop()));
     await quitAll();
-    for (const child of processes.splice(0)) {
+    for (const { child, port } of processes.splice(0)) {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         await new Promise((resolve) => child.once('exit', resolve));
       }
+      // scsynth stopped by a signal leaves its shared memory segment behind.
+      rmSync(`/dev/shm/SuperColliderServer_${port}`, { force: true });
     }
   });
 
   /** scsynth started the way a musician might in a terminal: its own maxLogins (64). */
   async function startBareScsynth(port: number): Promise<void> {
     const child = spawn('scsynth', ['-u', String(port), '-B', '127.0.0.1'], { env: jackEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    processes.push(child);
+    processes.push({ child, port });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('scsynth did not get ready')), 15_000);
       child.stdout!.on('data', (data: Buffer) => {
