@@ -3,10 +3,10 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { NodeTreeElement, NodeTreeProvider } from './nodeTreeView';
 import { ServerController } from './serverController';
-import { ServerLog, isHarmlessServerLine } from './serverLog';
+import { ServerLog } from './serverLog';
 import { REBOOT_SETTINGS, readLiveCodingSettings, readSettings } from './settings';
 import { ServerStatusBar } from './statusBar';
-import { PostWindow, SERVER_FAILURE } from './postWindow';
+import { PostWindow } from './postWindow';
 import { SclangController } from './sclangController';
 import { registerEvaluation } from './evaluation';
 
@@ -45,8 +45,7 @@ export function activate(context: vscode.ExtensionContext): SuperColliderLiveApi
     // scsynth's output in the post window too, as in SuperCollider's IDE: a failed /s_new is
     // why the music is silent, and the musician looks here, not in the server log.
     context.subscriptions.push(controller.onServerOutput((line) => {
-      post.post(line.text);
-      if (SERVER_FAILURE.test(line.text) && !isHarmlessServerLine(line.text) && readLiveCodingSettings().openPostOnError) post.show();
+      if (post.postServerLine(line.text) && readLiveCodingSettings().openPostOnError) post.show();
     }));
     context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => configurationChanged(event, controller!, post)));
     maybeBootOnStartup(controller, log);

@@ -1,11 +1,12 @@
 // The "SuperCollider Post" channel: what sclang and scsynth post, with a maximum scrollback.
 import * as vscode from 'vscode';
+import { isHarmlessServerLine } from './serverLog';
 
 /** The post window's own language: its grammar makes failures and warnings stand out. */
 export const POST_LANGUAGE_ID = 'sclive-post';
 
 /** Lines of scsynth's that mean a command failed (and the music may be silent because of it). */
-export const SERVER_FAILURE = /FAILURE IN SERVER|^\s*\*?\*?\*?\s*ERROR\b|^ERROR:|exception/i;
+const SERVER_FAILURE = /FAILURE IN SERVER|^\s*\*?\*?\*?\s*ERROR\b|^ERROR:|exception/i;
 
 const FLUSH_MS = 30;
 
@@ -36,6 +37,12 @@ export class PostWindow implements vscode.Disposable {
   setMaxLines(maxLines: number): void {
     this.maxLines = maxLines;
     this.trim(true);
+  }
+
+  /** A line scsynth printed; true when it is a failure (the caller may show the window). */
+  postServerLine(line: string): boolean {
+    this.post(line);
+    return SERVER_FAILURE.test(line) && !isHarmlessServerLine(line);
   }
 
   post(line: string): void {

@@ -10,8 +10,8 @@ import { PostWindow } from './postWindow';
 
 /** What sclang posts when code uses a server that does not run. */
 const SERVER_NOT_RUNNING = /^(WARNING: )?server '.*' not running\.?$/i;
-/** Code that plays on the server (a pattern plays silently into nowhere without one). */
-const PLAYS = /\.play\b|\bSynth(\.new)?\(|\bPdef\(|\bNdef\(|\.add\b|\.load\b/;
+/** Code that plays on the server (a pattern plays silently into nowhere without one; `.add` does not play). */
+const PLAYS = /\.play\b|\bSynth(\.new)?\(/;
 
 export class SclangController implements vscode.Disposable {
   private lang: SCLang | undefined;

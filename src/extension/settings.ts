@@ -23,6 +23,22 @@ export class InvalidSettingError extends Error {
   }
 }
 
+/** The setting behind each option the core can name in an error. */
+const SETTING_OF_OPTION: Record<string, string> = {
+  scsynthPath: 'sclive.scsynthPath',
+  sclangPath: 'sclive.sclangPath',
+  clientId: 'sclive.clientId',
+};
+
+export function settingOfOption(option: string): string {
+  return SETTING_OF_OPTION[option] ?? `sclive.server.${option}`;
+}
+
+/** A server option the core refused, as the setting the musician fixes. */
+export function asSettingError(error: InvalidServerOptionError): InvalidSettingError {
+  return new InvalidSettingError(settingOfOption(error.option), error.message.replace(/^Invalid server option \w+: /, ''));
+}
+
 const SERVER_OPTION_KEYS: Array<keyof ServerOptionsInit> = [
   'udpPort', 'bindAddress', 'maxLogins', 'numInputBuses', 'numOutputBuses', 'numAudioBuses', 'numControlBuses',
   'numSampleBuffers', 'maxNodes', 'maxSynthDefs', 'memSize', 'numWireBufs', 'blockSize', 'hardwareBufferSize',
@@ -44,9 +60,7 @@ export function readSettings(): ExtensionSettings {
   try {
     options = new ServerOptions(init);
   } catch (error) {
-    if (error instanceof InvalidServerOptionError) {
-      throw new InvalidSettingError(`sclive.server.${error.option}`, error.message.replace(/^Invalid server option \w+: /, ''));
-    }
+    if (error instanceof InvalidServerOptionError) throw asSettingError(error);
     throw error;
   }
   const env = config.get<Record<string, unknown>>('server.env') ?? {};

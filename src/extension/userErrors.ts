@@ -4,19 +4,8 @@
 import * as vscode from 'vscode';
 import { ConnectionClosedError, OscTimeoutError, ServerFailError } from '../core/osc/oscConnection';
 import { InvalidServerOptionError } from '../core/scsynth/serverOptions';
-import { InvalidSettingError } from './settings';
+import { InvalidSettingError, asSettingError, settingOfOption } from './settings';
 import type { ServerLog } from './serverLog';
-
-/** The setting behind each option a core error can name. */
-const SETTING_OF_OPTION: Record<string, string> = {
-  scsynthPath: 'sclive.scsynthPath',
-  sclangPath: 'sclive.sclangPath',
-  clientId: 'sclive.clientId',
-};
-
-export function settingOfOption(option: string): string {
-  return SETTING_OF_OPTION[option] ?? `sclive.server.${option}`;
-}
 
 export interface UserError {
   message: string;
@@ -25,11 +14,8 @@ export interface UserError {
 }
 
 export function describeError(error: unknown): UserError {
+  if (error instanceof InvalidServerOptionError) error = asSettingError(error);
   if (error instanceof InvalidSettingError) return { message: `${error.message}.`, setting: error.setting };
-  if (error instanceof InvalidServerOptionError) {
-    const setting = settingOfOption(error.option);
-    return { message: `Setting ${setting}: ${error.message.replace(/^Invalid server option \w+: /, '')}.`, setting };
-  }
   if (error instanceof OscTimeoutError) {
     return { message: `scsynth did not answer ${error.command} within ${error.timeoutMs} ms: it may be overloaded or gone. Hush still works; the server log has the details.` };
   }

@@ -928,26 +928,28 @@ export class SCServer implements Disposable {
   }
 
   /** Frees a node (a synth, or a group with everything in it). */
-  async freeNode(nodeId: number): Promise<void> {
-    this.send(cmd.nodeFree(nodeId));
-    await this.sync();
+  freeNode(nodeId: number): Promise<void> {
+    return this.sendAndSync(cmd.nodeFree(nodeId));
   }
 
   /** Frees everything inside a group, keeping the group. */
-  async freeGroupChildren(groupId: number): Promise<void> {
-    this.send(cmd.groupFreeAll(groupId));
-    await this.sync();
+  freeGroupChildren(groupId: number): Promise<void> {
+    return this.sendAndSync(cmd.groupFreeAll(groupId));
   }
 
   /** Pauses (false) or resumes (true) a node. */
-  async runNode(nodeId: number, running: boolean): Promise<void> {
-    this.send(cmd.nodeRun(nodeId, running));
-    await this.sync();
+  runNode(nodeId: number, running: boolean): Promise<void> {
+    return this.sendAndSync(cmd.nodeRun(nodeId, running));
   }
 
   /** Sets controls of a node: numbers, or bus mappings such as "c12" and "a3". */
-  async setNodeControls(nodeId: number, controls: Record<string, ControlValue>): Promise<void> {
-    this.send(cmd.nodeSet(nodeId, controls));
+  setNodeControls(nodeId: number, controls: Record<string, ControlValue>): Promise<void> {
+    return this.sendAndSync(cmd.nodeSet(nodeId, controls));
+  }
+
+  /** Sends a command and resolves once scsynth has run it. */
+  private async sendAndSync(message: OscMessage): Promise<void> {
+    this.send(message);
     await this.sync();
   }
 
