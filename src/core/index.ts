@@ -8,7 +8,11 @@
 //   sclang/    the SCLang process and finding it
 //   editor/    code blocks: what an evaluation sends
 
-export { SCServer, Bundler, BootCancelledError, ClientIdError, PortInUseError, ServerNotRunningError, BootError } from './server/scServer';
+export { SCServer } from './server/scServer';
+export { Bundler } from './server/bundler';
+export { BootCancelledError, ClientIdError, PortInUseError, ServerNotRunningError } from './server/serverErrors';
+export { BootError } from './scsynth/scsynthProcess';
+export type { ProcessExit, ProcessLine } from './scsynth/scsynthProcess';
 export type { BootOptions, SCServerSettings, ServerState, StateChange } from './server/scServer';
 export { ServerOptions, InvalidServerOptionError } from './scsynth/serverOptions';
 export type { ServerOptionsInit, ServerProgram } from './scsynth/serverOptions';

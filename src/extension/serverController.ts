@@ -1,7 +1,8 @@
 // Owns the server of this window: one SCServer per run, the user-facing errors, context keys.
 import * as vscode from 'vscode';
 import { DisposableStore, Emitter } from '../core/events';
-import { BootCancelledError, PortInUseError, SCServer, ServerState, StateChange } from '../core/server/scServer';
+import { BootCancelledError, PortInUseError, SCServer } from '../core';
+import type { ServerState, StateChange } from '../core';
 import { BootError, ProcessLine } from '../core/scsynth/scsynthProcess';
 import { ExtensionSettings, readSettings } from './settings';
 import { showUserError } from './userErrors';

@@ -5,7 +5,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { OscConnection } from '../../src/core/osc/oscConnection';
 import { SCLang } from '../../src/core/sclang/sclang';
-import { ClientIdError, SCServer } from '../../src/core/server/scServer';
+import { ClientIdError, SCServer } from '../../src/core';
 import * as cmd from '../../src/core/scsynth/scsynthCommands';
 import { jackEnv } from './jackHooks';
 import { MemoryLogger, bootServer, freshPort, isAlive, quitAll, track, waitFor } from './serverHarness';

@@ -1,0 +1,220 @@
+// One client's registration with one server: the connection it talks through, the client id
+// scsynth gave it, the id allocators that follow from that id, and sending (every /s_new is
+// told to the node model). One per run; the idle session before the first run has no connection.
+import { Logger } from '../events';
+import { DecodedMessage, OscArgument, OscBundle, OscMessage, isBundle } from '../osc/oscCodec';
+import { ReplyExpectation, ServerFailError } from '../osc/oscConnection';
+import * as cmd from '../scsynth/scsynthCommands';
+import type { ServerOptions } from '../scsynth/serverOptions';
+import { IDBlockAllocator, MAX_CLIENTS, NodeIdAllocator, clientBlock, defaultGroupIdOf } from './idAllocators';
+import { sendPaced } from './sendPacing';
+import { ClientIdError, ServerNotRunningError } from './serverErrors';
+
+/** The part of OscConnection a session uses (a fake in unit tests). */
+export interface SessionConnection {
+  readonly isOpen: boolean;
+  send(packet: OscMessage | OscBundle | Uint8Array): void;
+  request(request: cmd.Request, timeoutMs?: number): Promise<DecodedMessage>;
+  sendAndExpect(packet: OscMessage | OscBundle, command: string, reply: ReplyExpectation, timeoutMs?: number): Promise<DecodedMessage>;
+}
+
+export interface ClientSessionOptions {
+  /** The id to propose (sc3nb proposes 1 and leaves 0 to sclang). */
+  proposedClientId: number;
+  /** The server's layout: maxLogins and the bus and buffer counts the allocators divide. */
+  serverOptions: ServerOptions;
+  replyTimeoutMs: number;
+  logger: Logger;
+  /** Told of each /s_new sent, so the node model has the def name before scsynth's /n_go. */
+  synthSent(nodeId: number, defName: string): void;
+}
+
+type Allocators = { buffers: IDBlockAllocator; controlBuses: IDBlockAllocator; audioBuses: IDBlockAllocator };
+
+export class ClientSession {
+  private clientIdValue: number;
+  private maxLoginsValue: number;
+  private nodeIds: NodeIdAllocator;
+  private allocators: Allocators | undefined;
+  private syncId = 0;
+
+  constructor(readonly connection: SessionConnection | undefined, private readonly options: ClientSessionOptions) {
+    this.clientIdValue = options.proposedClientId;
+    this.maxLoginsValue = options.serverOptions.maxLogins;
+    this.nodeIds = new NodeIdAllocator(this.clientIdValue);
+  }
+
+  get isOpen(): boolean {
+    return !!this.connection?.isOpen;
+  }
+
+  get clientId(): number {
+    return this.clientIdValue;
+  }
+
+  /** As scsynth reports it after /notify (it rounds the option up to a power of two). */
+  get maxLogins(): number {
+    return this.maxLoginsValue;
+  }
+
+  get defaultGroup(): number {
+    return defaultGroupIdOf(this.clientIdValue);
+  }
+
+  requireConnection(action: string): SessionConnection {
+    if (!this.connection?.isOpen) throw new ServerNotRunningError(action);
+    return this.connection;
+  }
+
+  // ---- registration ----
+
+  /**
+   * Registers for notifications, proposing `clientId`. On "already registered" the id scsynth
+   * reports is adopted; "too many users" and an id sclang cannot use (above 31) are errors.
+   */
+  async notify(receiveNotifications = true, clientId?: number, timeoutMs = 2000): Promise<void> {
+    const connection = this.requireConnection('register with the server');
+    try {
+      const reply = await connection.request(cmd.notify(receiveNotifications, clientId), timeoutMs);
+      if (!receiveNotifications) return;
+      if (typeof reply.args[2] === 'number') {
+        this.adoptClient(reply.args[1], reply.args[2]);
+      } else {
+        // supernova answers `/done /notify 0` to everyone: it does not assign client ids, so
+        // the proposed id stays (sclang's 0 and ours must still differ).
+        this.options.logger.info(`The server does not assign client ids; keeping client id ${this.clientIdValue}.`);
+      }
+    } catch (error) {
+      if (error instanceof ServerFailError && /already registered/.test(error.serverMessage)) {
+        const id = error.args.find((arg, index) => index > 1 && typeof arg === 'number');
+        this.options.logger.info(`This client was already registered with scsynth; keeping client id ${id ?? this.clientIdValue}.`);
+        this.adoptClient(id, undefined);
+        return;
+      }
+      if (error instanceof ServerFailError && /too many users/.test(error.serverMessage)) {
+        throw new Error(`scsynth refused this client: too many users (maxLogins ${this.options.serverOptions.maxLogins}). Quit another client or boot with a larger maxLogins.`);
+      }
+      throw error;
+    }
+  }
+
+  private adoptClient(clientId: unknown, maxLogins: unknown): void {
+    if (typeof maxLogins === 'number' && maxLogins > 0) this.maxLoginsValue = maxLogins;
+    if (typeof clientId === 'number' && clientId >= MAX_CLIENTS) {
+      // sclang cannot use such an id, and its node ids (clientId * 2^26 + n) overflow int32.
+      this.connection?.send(cmd.notify(false).message);
+      throw new ClientIdError(clientId);
+    }
+    if (typeof clientId === 'number' && clientId >= 0) {
+      if (clientId !== this.clientIdValue) this.options.logger.info(`scsynth assigned client id ${clientId} (proposed ${this.clientIdValue}).`);
+      this.clientIdValue = clientId;
+    }
+  }
+
+  /** The default group of every client from `fromClient` (sclang's convention), at the head of root. */
+  defaultGroupMessages(fromClient = 0, toClient = this.maxLoginsValue): OscMessage[] {
+    const messages: OscMessage[] = [];
+    // A server started with scsynth's own maxLogins (64) has clients sclang cannot be.
+    for (let client = fromClient; client < Math.min(toClient, MAX_CLIENTS); client++) messages.push(cmd.groupNew(defaultGroupIdOf(client), cmd.AddAction.head, 0));
+    return messages;
+  }
+
+  // ---- allocation ----
+
+  /** This client's share of buffers and buses, once its id and the server's maxLogins are known. */
+  makeAllocators(): void {
+    const o = this.options.serverOptions;
+    const buffers = clientBlock(o.numSampleBuffers, this.maxLoginsValue, this.clientIdValue);
+    const controls = clientBlock(o.numControlBuses, this.maxLoginsValue, this.clientIdValue);
+    const audio = clientBlock(o.numPrivateBuses, this.maxLoginsValue, this.clientIdValue, o.firstPrivateBus);
+    this.nodeIds = new NodeIdAllocator(this.clientIdValue);
+    this.allocators = {
+      buffers: new IDBlockAllocator(buffers.size, buffers.offset),
+      controlBuses: new IDBlockAllocator(controls.size, controls.offset),
+      audioBuses: new IDBlockAllocator(audio.size, audio.offset),
+    };
+  }
+
+  allocateNodeId(): number {
+    return this.nodeIds.allocate();
+  }
+
+  allocator(kind: keyof Allocators): IDBlockAllocator {
+    if (!this.allocators) throw new ServerNotRunningError(`allocate ${ALLOCATOR_NOUN[kind]}`);
+    return this.allocators[kind];
+  }
+
+  // ---- sending ----
+
+  send(packet: OscMessage | OscBundle): void {
+    this.noteOutgoing(packet);
+    this.requireConnection('send').send(packet);
+  }
+
+  request(request: cmd.Request, timeoutMs?: number): Promise<DecodedMessage> {
+    this.noteOutgoing(request.message);
+    return this.requireConnection(`send ${request.message.address}`).request(request, timeoutMs);
+  }
+
+  sendAndExpect(packet: OscMessage | OscBundle, command: string, reply: ReplyExpectation, timeoutMs?: number): Promise<DecodedMessage> {
+    this.noteOutgoing(packet);
+    return this.requireConnection(`send ${command}`).sendAndExpect(packet, command, reply, timeoutMs);
+  }
+
+  /** sc3nb's msg: with `awaitReply`, resolves with the reply scsynth answers that command with. */
+  async msg(address: string, args: OscArgument[] = [], awaitReply = false, timeoutMs?: number): Promise<DecodedMessage | undefined> {
+    const message = { address, args };
+    if (!awaitReply) {
+      this.send(message);
+      return undefined;
+    }
+    const reply = cmd.expectedReply(address, args);
+    if (!reply) throw new Error(`${address} has no reply to wait for; send it without awaitReply and use sync() to wait for it.`);
+    return this.sendAndExpect(message, address, reply, timeoutMs);
+  }
+
+  /** Many messages, paced (see sendPacing.ts); resolves after a final /sync unless `wait: false`. */
+  async sendMany(messages: readonly OscMessage[], options: { windowSize?: number; timeoutMs?: number; wait?: boolean } = {}): Promise<void> {
+    const connection = this.requireConnection('send messages');
+    await sendPaced(
+      {
+        send: (packet) => connection.send(packet),
+        barrier: (timeoutMs) => connection.request(cmd.status(), timeoutMs),
+        noteOutgoing: (packet) => this.noteOutgoing(packet),
+      },
+      messages,
+      options,
+    );
+    if (options.wait !== false) await this.sync(options.timeoutMs);
+  }
+
+  /** Resolves once scsynth has processed everything sent before (async commands included). */
+  async sync(timeoutMs = this.options.replyTimeoutMs): Promise<boolean> {
+    this.syncId = (this.syncId + 1) % 0x7fffffff;
+    await this.request(cmd.sync(this.syncId), timeoutMs);
+    return true;
+  }
+
+  /** Sends and resolves once scsynth has run it. */
+  async sendAndSync(message: OscMessage): Promise<void> {
+    this.send(message);
+    await this.sync();
+  }
+
+  private noteOutgoing(packet: OscMessage | OscBundle): void {
+    if (isBundle(packet)) {
+      for (const inner of packet.packets) this.noteOutgoing(inner);
+    } else if (packet.address === '/s_new') {
+      const defName = argValue(packet.args[0]);
+      const nodeId = argValue(packet.args[1]);
+      if (typeof defName === 'string' && typeof nodeId === 'number' && nodeId >= 0) this.options.synthSent(nodeId, defName);
+    }
+  }
+}
+
+const ALLOCATOR_NOUN: Record<keyof Allocators, string> = { buffers: 'a buffer', controlBuses: 'a control bus', audioBuses: 'an audio bus' };
+
+function argValue(arg: OscArgument | undefined): unknown {
+  if (arg !== null && typeof arg === 'object' && !(arg instanceof Uint8Array)) return 'value' in arg ? arg.value : undefined;
+  return arg;
+}
