@@ -5,7 +5,6 @@ import { Disposable, Emitter, Event, Logger, silentLogger } from '../events';
 import {
   DecodedMessage,
   DecodedPacket,
-  OscArgument,
   OscBundle,
   OscMessage,
   decodePacket,

@@ -2,11 +2,13 @@
 // scsynth gave it, the id allocators that follow from that id, and sending (every /s_new is
 // told to the node model). One per run; the idle session before the first run has no connection.
 import { Logger } from '../events';
-import { DecodedMessage, OscArgument, OscBundle, OscMessage, isBundle } from '../osc/oscCodec';
+import { DecodedMessage, IMMEDIATELY, OscArgument, OscBundle, OscMessage, isBundle } from '../osc/oscCodec';
 import { ReplyExpectation, ServerFailError } from '../osc/oscConnection';
 import * as cmd from '../scsynth/scsynthCommands';
 import type { ServerOptions } from '../scsynth/serverOptions';
 import { IDBlockAllocator, MAX_CLIENTS, NodeIdAllocator, clientBlock, defaultGroupIdOf } from './idAllocators';
+import { isOverflow } from './nodeSync';
+import { GroupNode, parseQueryTreeReply } from './nodeTree';
 import { sendPaced } from './sendPacing';
 import { ClientIdError, ServerNotRunningError } from './serverErrors';
 
@@ -109,6 +111,41 @@ export class ClientSession {
       if (clientId !== this.clientIdValue) this.options.logger.info(`scsynth assigned client id ${clientId} (proposed ${this.clientIdValue}).`);
       this.clientIdValue = clientId;
     }
+  }
+
+  /**
+   * sc3nb's init up to the node model: /notify, the default groups and a /g_queryTree, sent at
+   * once (scsynth runs commands in order), so it all takes one audio period. Resolves with the
+   * tree, or undefined when it is too large for one reply (the caller resyncs then). A server
+   * this program started gets the default groups in the same packet as the query: its
+   * maxLogins is known before /notify answers (scsynth rounds it up to a power of two).
+   */
+  async register(proposedClientId: number, startedHere: boolean): Promise<GroupNode | undefined> {
+    const notified = this.notify(true, proposedClientId);
+    const queryTree = cmd.groupQueryTree(0, false);
+    const readTree = (groups: OscMessage[]) =>
+      this.sendAndExpect({ timeTag: IMMEDIATELY, packets: [...groups, queryTree.message] }, '/g_queryTree', queryTree.reply)
+        .then((message) => parseQueryTreeReply(message.args))
+        .catch((error: Error) => {
+          if (isOverflow(error)) return undefined;
+          throw error;
+        });
+    let tree: GroupNode | undefined;
+    if (startedHere) {
+      const predicted = nextPowerOfTwo(this.options.serverOptions.maxLogins);
+      const treeReply = readTree(this.defaultGroupMessages(0, predicted));
+      // If /notify fails first, this wait fails later on its own: handled, not a crash.
+      treeReply.catch(() => undefined);
+      await notified;
+      // Any further clients' groups arrive in the model as notifications.
+      if (this.maxLoginsValue > predicted) void this.sendMany(this.defaultGroupMessages(predicted), { wait: false });
+      tree = await treeReply;
+    } else {
+      await notified;
+      tree = await readTree(this.defaultGroupMessages());
+    }
+    this.makeAllocators();
+    return tree;
   }
 
   /** The default group of every client from `fromClient` (sclang's convention), at the head of root. */
@@ -217,4 +254,8 @@ const ALLOCATOR_NOUN: Record<keyof Allocators, string> = { buffers: 'a buffer', 
 function argValue(arg: OscArgument | undefined): unknown {
   if (arg !== null && typeof arg === 'object' && !(arg instanceof Uint8Array)) return 'value' in arg ? arg.value : undefined;
   return arg;
+}
+
+function nextPowerOfTwo(n: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 }

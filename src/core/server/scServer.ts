@@ -16,7 +16,7 @@ import { ServerStatus, ServerVersion, parseStatusReply, parseVersionReply } from
 import { Bundler } from './bundler';
 import { ClientSession } from './clientSession';
 import { NODE_NOTIFICATIONS, NodeWatcher } from './nodeWatcher';
-import { NodeSync, isOverflow } from './nodeSync';
+import { NodeSync } from './nodeSync';
 import { ControlValue, GroupNode, formatTree, parseQueryTreeReply } from './nodeTree';
 import { BootCancelledError, PortInUseError, ServerNotRunningError } from './serverErrors';
 import { ServerRun } from './serverRun';
@@ -435,36 +435,11 @@ export class SCServer implements Disposable {
     session.requireConnection('initialise the session');
     this.nodeWatcher.beginResync();
     let tree: GroupNode | undefined;
-    let loaded: Promise<void>;
+    // The synthdefs load alongside the registration; the session needs them only at the end.
+    const loaded = this.loadSynthdefs(this.settings.synthdefsDir);
+    this.synthdefsLoaded = loaded.catch(() => undefined);
     try {
-      const notified = session.notify(true, this.settings.clientId);
-      loaded = this.loadSynthdefs(this.settings.synthdefsDir);
-      this.synthdefsLoaded = loaded.catch(() => undefined);
-      const queryTree = cmd.groupQueryTree(0, false);
-      const readTree = (groups: OscMessage[]) =>
-        session
-          .sendAndExpect({ timeTag: IMMEDIATELY, packets: [...groups, queryTree.message] }, '/g_queryTree', queryTree.reply)
-          .then((message) => parseQueryTreeReply(message.args))
-          .catch((error: Error) => {
-            if (isOverflow(error)) return undefined;
-            throw error;
-          });
-      if (this.run?.process) {
-        // scsynth rounds maxLogins up to a power of two; a server this program started gets
-        // the default groups for that many clients in the same packet as the tree query.
-        const predicted = nextPowerOfTwo(this.options.maxLogins);
-        const treeReply = readTree(session.defaultGroupMessages(0, predicted));
-        // If /notify fails first, this wait fails later on its own: handled, not a crash.
-        treeReply.catch(() => undefined);
-        await notified;
-        // Any further clients' groups arrive in the model as notifications.
-        if (session.maxLogins > predicted) void session.sendMany(session.defaultGroupMessages(predicted), { wait: false });
-        tree = await treeReply;
-      } else {
-        await notified;
-        tree = await readTree(session.defaultGroupMessages());
-      }
-      session.makeAllocators();
+      tree = await session.register(this.settings.clientId, !!this.run?.process);
     } finally {
       this.nodeWatcher.finishResync(tree);
     }
@@ -805,8 +780,4 @@ export class SCServer implements Disposable {
   toString(): string {
     return `<SCServer addr=${this.addr.join(':')} state=${this.stateValue} clientId=${this.clientId} pid=${this.pid ?? '-'}>`;
   }
-}
-
-function nextPowerOfTwo(n: number): number {
-  return 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 }

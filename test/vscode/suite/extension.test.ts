@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SuperColliderLiveApi } from '../../../src/extension/extension';
 import type { LiveNode } from '../../../src/core/server/nodeWatcher';
-import type { NodeTreeElement } from '../../../src/extension/nodeTreeView';
+import type { NodeTreeElement } from '../../../src/extension/views/nodeTreeView';
 import * as cmd from '../../../src/core/scsynth/scsynthCommands';
 import { clientIdOfNode } from '../../../src/core/server/idAllocators';
 import { isAlive } from '../../../tools/processAlive';
@@ -99,7 +99,7 @@ describe('SuperCollider Live in VS Code', function () {
 
   it('contributes its commands to the Command Palette', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['sclive.server.boot', 'sclive.server.quit', 'sclive.server.reboot', 'sclive.nodes.freeAll', 'sclive.server.dumpOsc', 'sclive.nodes.dumpTree', 'sclive.server.connect', 'sclive.volume.set', 'sclive.volume.up', 'sclive.volume.down', 'sclive.volume.mute', 'sclive.volume.unmute', 'sclive.log.show']) {
+    for (const id of ['sclive.server.boot', 'sclive.server.quit', 'sclive.server.reboot', 'sclive.nodes.freeAll', 'sclive.server.dumpOsc', 'sclive.nodes.dumpTree', 'sclive.server.connect', 'sclive.volume.set', 'sclive.volume.up', 'sclive.volume.down', 'sclive.volume.mute', 'sclive.volume.unmute', 'sclive.log.show', 'sclive.extensionLog.show']) {
       assert.ok(commands.includes(id), `${id} is registered`);
     }
     assert.match(api.statusBar.item.text, /stopped/);
@@ -224,7 +224,7 @@ describe('SuperCollider Live in VS Code', function () {
       await vscode.window.showTextDocument(document);
       await pageCheckedByRunner('live-coding', { result: result!.result, synthId: nodeId });
     }
-    await vscode.commands.executeCommand('sclive.hush');
+    await vscode.commands.executeCommand('sclive.server.hush');
     await waitFor('hush to stop it', async () => !(await allTreeNodes(api)).some((n) => n.nodeId === nodeId));
 
     const scratch = await vscode.workspace.openTextDocument({ language: 'supercollider', content: '1 +* ;; 2\n' });
@@ -361,7 +361,7 @@ describe('SuperCollider Live in VS Code', function () {
     let tookMs: number;
     try {
       const started = Date.now();
-      await vscode.commands.executeCommand('sclive.hush');
+      await vscode.commands.executeCommand('sclive.server.hush');
       tookMs = Date.now() - started;
     } finally {
       process.kill(server.pid!, 'SIGCONT');

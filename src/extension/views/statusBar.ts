@@ -1,32 +1,28 @@
 // One status-bar item: server state, CPU, synths and volume; a click offers the common actions.
 import * as vscode from 'vscode';
-import { DisposableStore } from '../core/events';
-import type { SCServer } from '../core/server/scServer';
-import type { ServerController } from './serverController';
+import { DisposableStore } from '../../core/events';
+import type { SCServer } from '../../core/server/scServer';
+import type { ServerController } from '../server/serverController';
 
 export class ServerStatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
-  private readonly runScope = new DisposableStore();
   private readonly subscriptions = new DisposableStore();
 
   constructor(private readonly controller: ServerController) {
     this.item = vscode.window.createStatusBarItem('sclive.status', vscode.StatusBarAlignment.Left, 10);
     this.item.name = 'SuperCollider Server';
     this.item.command = 'sclive.server.showActions';
-    this.subscriptions.add(controller.onDidChangeServer((server) => this.attach(server)));
+    this.subscriptions.add(controller.forEachServer((server, run) => this.attach(server, run)));
     this.subscriptions.add(controller.onDidChangeState(() => this.update()));
-    this.attach(controller.server);
+    this.update();
     this.item.show();
   }
 
-  private attach(server: SCServer | undefined): void {
-    this.runScope.dispose();
-    if (server) {
-      // Updates come with each polled status; nothing runs while the server is stopped.
-      this.runScope.add(server.onDidChangeStatus(() => this.update()));
-      this.runScope.add(server.onDidChangeResponsiveness(() => this.update()));
-      this.runScope.add(server.onDidChangeVolume(() => this.update()));
-    }
+  private attach(server: SCServer, run: DisposableStore): void {
+    // Updates come with each polled status; nothing runs while the server is stopped.
+    run.add(server.onDidChangeStatus(() => this.update()));
+    run.add(server.onDidChangeResponsiveness(() => this.update()));
+    run.add(server.onDidChangeVolume(() => this.update()));
     this.update();
   }
 
@@ -89,7 +85,6 @@ export class ServerStatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.runScope.dispose();
     this.subscriptions.dispose();
     this.item.dispose();
   }

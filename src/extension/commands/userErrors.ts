@@ -2,10 +2,10 @@
 // and a button to the setting or the log that helps. The core raises structured errors; the
 // setting names live here, not in the core.
 import * as vscode from 'vscode';
-import { ConnectionClosedError, OscTimeoutError, ServerFailError } from '../core/osc/oscConnection';
-import { InvalidServerOptionError } from '../core/scsynth/serverOptions';
-import { InvalidSettingError, asSettingError, settingOfOption } from './settings';
-import type { ServerLog } from './serverLog';
+import { ConnectionClosedError, OscTimeoutError, ServerFailError } from '../../core/osc/oscConnection';
+import { InvalidServerOptionError } from '../../core/scsynth/serverOptions';
+import { InvalidSettingError, asSettingError, settingOfOption } from '../settings';
+import type { ExtensionLog } from '../log/extensionLog';
 
 export interface UserError {
   message: string;
@@ -37,7 +37,7 @@ export function describeError(error: unknown): UserError {
  * Shows a failure the one way: the message, Open Settings where a setting fixes it, Show Log
  * always; extra buttons first. Resolves to the button chosen (after acting on the standard ones).
  */
-export async function showUserError(log: ServerLog, error: unknown, context?: string, ...extraButtons: string[]): Promise<string | undefined> {
+export async function showUserError(log: ExtensionLog, error: unknown, context?: string, ...extraButtons: string[]): Promise<string | undefined> {
   const { message, setting } = describeError(error);
   log.error(`${context ? `${context}: ` : ''}${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   const buttons = [...extraButtons, ...(setting ? ['Open Settings'] : []), 'Show Log'];
@@ -54,7 +54,7 @@ function commandTitle(context: vscode.ExtensionContext, id: string): string {
 }
 
 /** Registers a command whose failures all go through showUserError. */
-export function registerCommand(context: vscode.ExtensionContext, log: ServerLog, id: string, handler: (...args: any[]) => unknown): void {
+export function registerCommand(context: vscode.ExtensionContext, log: ExtensionLog, id: string, handler: (...args: any[]) => unknown): void {
   const title = commandTitle(context, id);
   context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     try {

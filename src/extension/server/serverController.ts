@@ -1,12 +1,13 @@
 // Owns the server of this window: one SCServer per run, the user-facing errors, context keys.
 import * as vscode from 'vscode';
-import { DisposableStore, Emitter } from '../core/events';
-import { BootCancelledError, PortInUseError, SCServer } from '../core';
-import type { ServerState, StateChange } from '../core';
-import { BootError, ProcessLine } from '../core/scsynth/scsynthProcess';
-import { ExtensionSettings, readSettings } from './settings';
-import { showUserError } from './userErrors';
-import { ServerLog } from './serverLog';
+import { DisposableStore, Emitter } from '../../core/events';
+import { BootCancelledError, PortInUseError, SCServer } from '../../core';
+import type { ServerState, StateChange } from '../../core';
+import { BootError, ProcessLine } from '../../core/scsynth/scsynthProcess';
+import { ExtensionSettings, readSettings } from '../settings';
+import { showUserError } from '../commands/userErrors';
+import type { ExtensionLog } from '../log/extensionLog';
+import type { ServerOutput } from '../log/serverOutput';
 
 /** Who owns a server the extension joined but did not start (sclang, when it booted it). */
 export interface ExternalServerOwner {
@@ -24,17 +25,27 @@ export class ServerController implements vscode.Disposable {
   private mutedValue = false;
   private busy: Promise<unknown> | undefined;
 
-  private readonly onDidChangeServerEmitter = new Emitter<SCServer | undefined>();
-  /** A new server run (or none): views re-subscribe to its events. */
-  readonly onDidChangeServer = this.onDidChangeServerEmitter.event;
+  /** Who attaches to each new server (see forEachServer). */
+  private readonly attachers = new Set<(server: SCServer, run: DisposableStore) => void>();
   private readonly onDidChangeStateEmitter = new Emitter<ServerState>();
   readonly onDidChangeState = this.onDidChangeStateEmitter.event;
   private readonly onServerOutputEmitter = new Emitter<ProcessLine>();
   /** Each line scsynth prints, when this window started it (for the post window). */
   readonly onServerOutput = this.onServerOutputEmitter.event;
 
-  constructor(private readonly log: ServerLog) {
+  constructor(private readonly log: ExtensionLog, private readonly serverOutput: ServerOutput) {
     void this.updateContext();
+  }
+
+  /**
+   * The second disposal scope: `attach` runs for the current server and every later one, with
+   * that server's run scope. What it adds there is disposed when the next server replaces it
+   * or the window closes, so no view keeps its own per-server bookkeeping.
+   */
+  forEachServer(attach: (server: SCServer, run: DisposableStore) => void): vscode.Disposable {
+    this.attachers.add(attach);
+    if (this.current) attach(this.current, this.runScope);
+    return { dispose: () => void this.attachers.delete(attach) };
   }
 
   get server(): SCServer | undefined {
@@ -200,7 +211,7 @@ export class ServerController implements vscode.Disposable {
     if (server && server.state !== 'stopped' && server.state !== 'crashed') await server.quit().catch(() => undefined);
     server?.dispose();
     this.runScope.dispose();
-    this.onDidChangeServerEmitter.dispose();
+    this.attachers.clear();
     this.onDidChangeStateEmitter.dispose();
     this.onServerOutputEmitter.dispose();
   }
@@ -218,7 +229,7 @@ export class ServerController implements vscode.Disposable {
     if (this.volumeDb !== 0) server.volume = this.volumeDb;
     if (this.mutedValue) void server.mute();
     this.runScope.add(server.onOutput((line) => {
-      this.log.serverLine(line);
+      this.serverOutput.append(line);
       this.onServerOutputEmitter.fire(line);
     }));
     this.runScope.add(server.onDidChangeState((change) => this.stateChanged(server, change)));
@@ -229,7 +240,7 @@ export class ServerController implements vscode.Disposable {
       void this.updateContext();
     }));
     this.current = server;
-    this.onDidChangeServerEmitter.fire(server);
+    for (const attach of this.attachers) attach(server, this.runScope);
     return server;
   }
 

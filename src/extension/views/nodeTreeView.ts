@@ -1,12 +1,12 @@
 // The Node Tree view: the server's groups and synths, kept live from node notifications.
 import * as vscode from 'vscode';
-import { DisposableStore } from '../core/events';
-import type { LiveNode } from '../core/server/nodeWatcher';
-import { NodeChangeBatcher, NodeTreeUpdate } from '../core/server/nodeChangeBatcher';
-import { clientIdOfNode, defaultGroupIdOf } from '../core/server/idAllocators';
-import { ControlValue, formatControlValue } from '../core/server/nodeTree';
-import type { SCServer } from '../core/server/scServer';
-import type { ServerController } from './serverController';
+import { DisposableStore } from '../../core/events';
+import type { LiveNode } from '../../core/server/nodeWatcher';
+import { NodeChangeBatcher, NodeTreeUpdate } from '../../core/server/nodeChangeBatcher';
+import { clientIdOfNode, defaultGroupIdOf } from '../../core/server/idAllocators';
+import { ControlValue, formatControlValue } from '../../core/server/nodeTree';
+import type { SCServer } from '../../core/server/scServer';
+import type { ServerController } from '../server/serverController';
 
 export interface ControlElement {
   kind: 'control';
@@ -53,7 +53,6 @@ const FUNCTION_SYNTH = /^temp__\d+/;
 export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<NodeTreeElement | NodeTreeElement[] | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private readonly runScope = new DisposableStore();
   private readonly subscriptions: vscode.Disposable[] = [];
   private server: SCServer | undefined;
   private readonly controls = new Map<number, ControlElement[]>();
@@ -66,18 +65,17 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   private controlsTimer: NodeJS.Timeout | undefined;
   private readingControls = false;
 
-  constructor(private readonly controller: ServerController) {
-    this.subscriptions.push({ dispose: controller.onDidChangeServer((server) => this.attach(server)).dispose });
+  constructor(controller: ServerController) {
+    this.subscriptions.push(controller.forEachServer((server, run) => this.attach(server, run)));
     this.subscriptions.push({ dispose: controller.onDidChangeState(() => this.refresh()).dispose });
-    this.attach(controller.server);
   }
 
-  private attach(server: SCServer | undefined): void {
-    this.runScope.dispose();
+  private attach(server: SCServer, run: DisposableStore): void {
     this.controls.clear();
     this.server = server;
     this.expandedSynths.clear();
-    this.batcher = server ? this.runScope.add(new NodeChangeBatcher(server.nodeWatcher, (update) => this.applyUpdate(update))) : undefined;
+    this.batcher = run.add(new NodeChangeBatcher(server.nodeWatcher, (update) => this.applyUpdate(update)));
+    run.add({ dispose: () => (this.batcher = undefined) });
     this.refresh();
   }
 
@@ -315,7 +313,6 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
 
   dispose(): void {
     this.stopReadingControls();
-    this.runScope.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
     this.changeEmitter.dispose();
   }

@@ -1,11 +1,11 @@
 // sclang for this window: started on the first evaluation, sharing the extension's server.
 import * as vscode from 'vscode';
-import { DisposableStore } from '../core/events';
-import { EvaluationResult, SCLang, SclangState } from '../core/sclang/sclang';
-import type { ServerController } from './serverController';
-import type { SCServer } from '../core/server/scServer';
-import { readLiveCodingSettings, saveBootServer } from './settings';
-import type { ServerLog } from './serverLog';
+import { DisposableStore } from '../../core/events';
+import { EvaluationResult, SCLang, SclangState } from '../../core/sclang/sclang';
+import type { ServerController } from '../server/serverController';
+import type { SCServer } from '../../core/server/scServer';
+import { readLiveCodingSettings, saveBootServer } from '../settings';
+import type { ExtensionLog } from '../log/extensionLog';
 import { PostWindow } from './postWindow';
 
 /** What sclang posts when code uses a server that does not run. */
@@ -27,7 +27,7 @@ export class SclangController implements vscode.Disposable {
   private readonly subscriptions = new DisposableStore();
   readonly statusItem: vscode.StatusBarItem;
 
-  constructor(private readonly server: ServerController, readonly post: PostWindow, private readonly log: ServerLog) {
+  constructor(private readonly server: ServerController, readonly post: PostWindow, private readonly log: ExtensionLog) {
     this.statusItem = vscode.window.createStatusBarItem('sclive.sclang', vscode.StatusBarAlignment.Left, 9);
     this.statusItem.name = 'sclang';
     this.statusItem.command = 'sclive.post.show';

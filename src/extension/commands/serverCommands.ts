@@ -1,15 +1,13 @@
 // The Command Palette commands, the tree's inline actions and the status bar's quick pick.
 import * as vscode from 'vscode';
-import { formatTree } from '../core/server/nodeTree';
-import { MAX_VOLUME_DB, MIN_VOLUME_DB } from '../core/server/volume';
-import { parseHostPort, validateHostPort } from '../core/server/hostPort';
-import { NodeTreeElement, NodeTreeProvider, isControl, isSummary } from './nodeTreeView';
-import { clientIdOfNode, defaultGroupIdOf } from '../core/server/idAllocators';
-import type { LiveNode } from '../core/server/nodeWatcher';
-import type { ServerController } from './serverController';
-import type { ServerLog } from './serverLog';
-import { readSettings } from './settings';
-import { formatDb } from './statusBar';
+import { MAX_VOLUME_DB, MIN_VOLUME_DB } from '../../core/server/volume';
+import { parseHostPort, validateHostPort } from '../../core/server/hostPort';
+import { NodeTreeElement, isControl, isSummary } from '../views/nodeTreeView';
+import { clientIdOfNode, defaultGroupIdOf } from '../../core/server/idAllocators';
+import type { LiveNode } from '../../core/server/nodeWatcher';
+import type { ScliveContext } from '../context';
+import { readSettings } from '../settings';
+import { formatDb } from '../views/statusBar';
 import { registerCommand } from './userErrors';
 
 const DUMP_OSC_LEVELS = [
@@ -20,14 +18,16 @@ const DUMP_OSC_LEVELS = [
   { level: 4, label: 'Parsed, without /status', detail: 'skips the status polling' },
 ];
 
-export function registerCommands(context: vscode.ExtensionContext, controller: ServerController, tree: NodeTreeProvider, log: ServerLog): void {
+export function registerServerCommands(context: ScliveContext): void {
+  const { controller, nodeTree: tree, log, serverOutput } = context;
   let dumpOscLevel = 0;
-  const register = (id: string, handler: (...args: any[]) => unknown) => registerCommand(context, log, id, handler);
+  const register = (id: string, handler: (...args: any[]) => unknown) => registerCommand(context.extension, log, id, handler);
 
   register('sclive.server.boot', () => controller.boot());
   register('sclive.server.quit', () => controller.quit());
   register('sclive.server.reboot', () => controller.reboot());
-  register('sclive.log.show', () => log.show());
+  register('sclive.log.show', () => serverOutput.show());
+  register('sclive.extensionLog.show', () => log.show());
 
   register('sclive.server.connect', async (address?: string) => {
     const text = address ?? (await vscode.window.showInputBox({
@@ -56,8 +56,8 @@ export function registerCommands(context: vscode.ExtensionContext, controller: S
     const server = controller.requireRunning('dump the node tree');
     if (!server) return;
     const text = await server.dumpTree(true, true);
-    log.info(`Node tree:\n${text}`);
-    log.show();
+    serverOutput.appendText(`Node tree:\n${text}`);
+    serverOutput.show();
   });
 
   register('sclive.nodeTree.refresh', async () => {
@@ -79,7 +79,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: S
     server.dumpOsc(level);
     dumpOscLevel = level;
     log.info(`Dump OSC: ${DUMP_OSC_LEVELS[level].label}`);
-    if (level > 0) log.show();
+    if (level > 0) serverOutput.show();
   });
 
   register('sclive.volume.set', async (dB?: number) => {

@@ -1,13 +1,11 @@
 // Evaluating SuperCollider code from the editor: line, block or selection, file; flashing
 // what was evaluated; Hush.
 import * as vscode from 'vscode';
-import { findEnclosingBlock, lineAt, TextRange } from '../core/editor/codeBlocks';
-import type { EvaluationResult } from '../core/sclang/sclang';
-import type { SclangController } from './sclangController';
-import type { ServerLog } from './serverLog';
-import type { NodeTreeProvider } from './nodeTreeView';
-import { registerCommand, showUserError } from './userErrors';
-import { readLiveCodingSettings } from './settings';
+import { findEnclosingBlock, lineAt, TextRange } from '../../core/editor/codeBlocks';
+import type { EvaluationResult } from '../../core/sclang/sclang';
+import type { ScliveContext } from '../context';
+import { registerCommand, showUserError } from '../commands/userErrors';
+import { readLiveCodingSettings } from '../settings';
 
 const FLASH_MS = 300;
 
@@ -27,7 +25,8 @@ export function evaluationRange(document: vscode.TextDocument, selection: vscode
   return { range: toRange(block ?? lineAt(text, offset)), lineInsteadOfBlock: scope === 'block' && !block };
 }
 
-export function registerEvaluation(context: vscode.ExtensionContext, sclang: SclangController, log: ServerLog, nodeTree: NodeTreeProvider): void {
+export function registerEvaluation(scliveContext: ScliveContext): void {
+  const { sclang, log, nodeTree, extension: context } = scliveContext;
   const flash = vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor('sclive.evaluationFlash') });
   const errorFlash = vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor('sclive.evaluationErrorFlash') });
   context.subscriptions.push(flash, errorFlash);
@@ -73,7 +72,7 @@ export function registerEvaluation(context: vscode.ExtensionContext, sclang: Scl
   register('sclive.eval.line', evaluate('line'));
   register('sclive.eval.block', evaluate('block'));
   register('sclive.eval.file', evaluate('file'));
-  register('sclive.hush', () => sclang.hush());
+  register('sclive.server.hush', () => sclang.hush());
   register('sclive.sclang.start', () => sclang.ensureStarted().then(() => true, (error: Error) => {
     void vscode.window.showErrorMessage(error.message, 'Show Post Window').then((choice) => choice && sclang.post.show());
     return false;

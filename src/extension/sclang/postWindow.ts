@@ -1,12 +1,18 @@
 // The "SuperCollider Post" channel: what sclang and scsynth post, with a maximum scrollback.
 import * as vscode from 'vscode';
-import { isHarmlessServerLine } from './serverLog';
 
 /** The post window's own language: its grammar makes failures and warnings stand out. */
 export const POST_LANGUAGE_ID = 'sclive-post';
 
 /** Lines of scsynth's that mean a command failed (and the music may be silent because of it). */
 const SERVER_FAILURE = /FAILURE IN SERVER|^\s*\*?\*?\*?\s*ERROR\b|^ERROR:|exception/i;
+
+/** scsynth lines that look like errors but are not failures of the server. */
+const HARMLESS = [/open directory failed .*synthdefs/i];
+
+export function isHarmlessServerLine(text: string): boolean {
+  return HARMLESS.some((pattern) => pattern.test(text));
+}
 
 const FLUSH_MS = 30;
 

@@ -1,0 +1,92 @@
+// The extension's one context, built by activate(): the logs, the server controller, sclang,
+// the views and the commands. Two disposal scopes, as in rust-analyzer's ctx.ts: what lives as
+// long as the extension (pushExtCleanup, VS Code's subscriptions) and what lives for one server
+// run (ServerController.forEachServer, disposed when the next server replaces it).
+import * as vscode from 'vscode';
+import { registerServerCommands } from './commands/serverCommands';
+import { ExtensionLog } from './log/extensionLog';
+import { ServerOutput } from './log/serverOutput';
+import { registerEvaluation } from './sclang/evaluation';
+import { PostWindow } from './sclang/postWindow';
+import { SclangController } from './sclang/sclangController';
+import { ServerController } from './server/serverController';
+import { REBOOT_SETTINGS, readLiveCodingSettings, readSettings } from './settings';
+import { NodeTreeElement, NodeTreeProvider } from './views/nodeTreeView';
+import { ServerStatusBar } from './views/statusBar';
+
+export class ScliveContext {
+  readonly log = new ExtensionLog();
+  readonly serverOutput = new ServerOutput();
+  readonly controller: ServerController;
+  readonly post: PostWindow;
+  readonly sclang: SclangController;
+  readonly nodeTree: NodeTreeProvider;
+  readonly nodeTreeView: vscode.TreeView<NodeTreeElement>;
+  readonly statusBar: ServerStatusBar;
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.pushExtCleanup(this.log, this.serverOutput);
+    this.controller = new ServerController(this.log, this.serverOutput);
+    this.nodeTree = new NodeTreeProvider(this.controller);
+    this.nodeTreeView = vscode.window.createTreeView('sclive.nodeTree', { treeDataProvider: this.nodeTree, showCollapseAll: true });
+    this.statusBar = new ServerStatusBar(this.controller);
+    this.post = new PostWindow(readLiveCodingSettings().postMaxLines);
+    this.sclang = new SclangController(this.controller, this.post, this.log);
+    this.pushExtCleanup(this.nodeTree, this.nodeTreeView, this.statusBar, this.post);
+    this.wireNodeTreeView();
+    registerServerCommands(this);
+    registerEvaluation(this);
+    // scsynth's output in the post window too, as in SuperCollider's IDE: a failed /s_new is
+    // why the music is silent, and the musician looks there, not in the server's output.
+    this.pushExtCleanup(this.controller.onServerOutput((line) => {
+      if (this.post.postServerLine(line.text) && readLiveCodingSettings().openPostOnError) this.post.show();
+    }));
+    this.pushExtCleanup(vscode.workspace.onDidChangeConfiguration((event) => this.configurationChanged(event)));
+  }
+
+  pushExtCleanup(...disposables: vscode.Disposable[]): void {
+    this.extension.subscriptions.push(...disposables);
+  }
+
+  /** Boots when the user asked for it in their settings (never from an untrusted workspace's). */
+  bootOnStartup(): void {
+    try {
+      if (readSettings().bootOnStartup) void this.controller.boot();
+    } catch (error) {
+      this.log.warn(`Not booting on startup: ${(error as Error).message}`);
+    }
+  }
+
+  /** Stops sclang and quits the server this window started; remote servers are left alone. */
+  async dispose(): Promise<void> {
+    await Promise.all([this.sclang.dispose(), this.controller.dispose()]);
+  }
+
+  private wireNodeTreeView(): void {
+    const view = this.nodeTreeView;
+    this.pushExtCleanup(
+      // Whatever changed while the view was hidden is read afresh when it shows.
+      view.onDidChangeVisibility((event) => event.visible && this.nodeTree.refresh()),
+      view.onDidExpandElement((event) => this.nodeTree.expanded(event.element)),
+      view.onDidCollapseElement((event) => this.nodeTree.collapsed(event.element)),
+      this.controller.forEachServer((server, run) => {
+        view.description = server.addr.join(':');
+        run.add({ dispose: () => (view.description = undefined) });
+      }),
+    );
+  }
+
+  /** The one listener for settings changes: what applies at once is applied, a reboot is offered for the rest. */
+  private configurationChanged(event: vscode.ConfigurationChangeEvent): void {
+    if (!event.affectsConfiguration('sclive')) return;
+    if (event.affectsConfiguration('sclive.post.maxLines')) this.post.setMaxLines(readLiveCodingSettings().postMaxLines);
+    this.controller.applyLiveSettings();
+    const server = this.controller.server;
+    if (!server || server.state !== 'running' || !server.ownsProcess) return;
+    if (REBOOT_SETTINGS.some((section) => event.affectsConfiguration(section))) {
+      void vscode.window.showInformationMessage('SuperCollider server settings changed. They apply when the server boots again.', 'Reboot Now').then((choice) => {
+        if (choice) void this.controller.reboot();
+      });
+    }
+  }
+}
