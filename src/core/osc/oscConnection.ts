@@ -1,7 +1,9 @@
 import * as dgram from 'node:dgram';
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import { Disposable, Emitter, Event, Logger, silentLogger } from '../events';
+import { DropLog } from './dropLog';
+import { HostResolutionError, isLoopback, resolveHost } from './hostAddress';
+
+export { HostResolutionError, isLoopback };
 import {
   DecodedMessage,
   DecodedPacket,
@@ -339,62 +341,4 @@ function removeFrom<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 function describe(packet: OscMessage | OscBundle): string {
   return 'address' in packet ? packet.address : 'bundle';
-}
-
-/** Thrown when the server's host name does not resolve. */
-export class HostResolutionError extends Error {
-  constructor(readonly host: string, cause: string) {
-    super(`The host name ${host} could not be resolved (${cause}). Check the address, or use an IP address.`);
-    this.name = 'HostResolutionError';
-  }
-}
-
-/** The IPv4 address of `host` (an IP address stays as it is). */
-async function resolveHost(host: string): Promise<string> {
-  if (isIP(host) === 4) return host;
-  try {
-    return (await lookup(host, { family: 4 })).address;
-  } catch (error) {
-    throw new HostResolutionError(host, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
-  }
-}
-
-/**
- * Logs dropped datagrams a burst at a time: the first one of a burst at once, then how many
- * more followed, once a second while they keep coming (a flood writes a few lines, not one each).
- */
-class DropLog {
-  private timer: NodeJS.Timeout | undefined;
-  private since = 0;
-
-  constructor(private readonly logger: Logger) {}
-
-  drop(detail: string): void {
-    if (this.timer) {
-      this.since++;
-      return;
-    }
-    this.logger.warn(`Dropped a datagram ${detail}.`);
-    this.schedule();
-  }
-
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.since === 0) return;
-      this.logger.warn(`Dropped ${this.since} more datagram${this.since === 1 ? '' : 's'} in the last second.`);
-      this.since = 0;
-      this.schedule();
-    }, 1000);
-    this.timer.unref();
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-}
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host.startsWith('127.') || host === '::1';
 }

@@ -117,6 +117,40 @@ export function nodeSet(id: number, controls: Record<string, ControlValue>): Osc
   return { address: '/n_set', args: [int(id), ...controlArgs(controls)] };
 }
 
+// ---- buffers (recording, scope) ----
+
+export function bufferAlloc(bufnum: number, frames: number, channels: number): Request {
+  return { message: { address: '/b_alloc', args: [int(bufnum), int(frames), int(channels)] }, reply: done('/b_alloc', (args) => args[1] === bufnum) };
+}
+
+export type HeaderFormat = 'wav' | 'aiff';
+export type SampleFormat = 'int16' | 'int24' | 'int32' | 'float';
+
+/** Opens a sound file for a buffer; with `leaveOpen` a DiskOut synth then streams into it. */
+export function bufferWrite(bufnum: number, path: string, headerFormat: HeaderFormat, sampleFormat: SampleFormat, leaveOpen: boolean): Request {
+  return {
+    message: { address: '/b_write', args: [int(bufnum), path, headerFormat, sampleFormat, int(0), int(0), int(leaveOpen ? 1 : 0)] },
+    reply: done('/b_write', (args) => args[1] === bufnum),
+  };
+}
+
+/** Closes the buffer's sound file: scsynth writes the header's final lengths. */
+export function bufferClose(bufnum: number): Request {
+  return { message: { address: '/b_close', args: [int(bufnum)] }, reply: done('/b_close', (args) => args[1] === bufnum) };
+}
+
+export function bufferFree(bufnum: number): Request {
+  return { message: { address: '/b_free', args: [int(bufnum)] }, reply: done('/b_free', (args) => args[1] === bufnum) };
+}
+
+/** `count` samples from `start` (interleaved channels); answered by /b_setn bufnum start count ... */
+export function bufferGetn(bufnum: number, start: number, count: number): Request {
+  return {
+    message: { address: '/b_getn', args: [int(bufnum), int(start), int(count)] },
+    reply: { address: '/b_setn', failCommand: '/b_getn', match: (args) => args[0] === bufnum && args[1] === start },
+  };
+}
+
 export function nodeQuery(id: number): Request {
   return { message: { address: '/n_query', args: [int(id)] }, reply: { address: '/n_info', match: (args) => args[0] === id } };
 }

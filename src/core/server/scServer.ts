@@ -24,6 +24,8 @@ import { StatusPoller } from './statusPoller';
 import * as synthdefs from './synthdefs';
 import { TreeQueries } from './treeQueries';
 import { VolumeControl } from './volumeControl';
+import { LevelMeters, METER_REPLY } from '../meters/levelMeters';
+import { Recorder } from '../recording/recorder';
 
 export type ServerState = 'stopped' | 'booting' | 'running' | 'quitting' | 'crashed';
 
@@ -98,6 +100,10 @@ export class SCServer implements Disposable {
   private readonly volumeControl: VolumeControl;
   /** sc3nb's NodeWatcher: the live node model. */
   readonly nodeWatcher = new NodeWatcher();
+  /** Output and input levels, from meter synths this client keeps on the server while wanted. */
+  readonly meters: LevelMeters;
+  /** Recording the outputs to a sound file. */
+  readonly recorder: Recorder;
 
   private readonly onDidChangeStateEmitter = new Emitter<StateChange>();
   readonly onDidChangeState: Event<StateChange> = this.onDidChangeStateEmitter.event;
@@ -137,6 +143,35 @@ export class SCServer implements Disposable {
       sendMany: (messages) => this.sendMany(messages),
     });
     this.onDidChangeVolume = this.volumeControl.onDidChange;
+    this.meters = new LevelMeters({
+      get canSend() {
+        return sending();
+      },
+      numOutputBuses: this.options.numOutputBuses,
+      numInputBuses: this.options.numInputBuses,
+      get synthdefsLoaded() {
+        return server.synthdefsLoaded;
+      },
+      allocateNodeId: () => this.allocateNodeId(),
+      send: (packet) => this.send(packet),
+    });
+    this.recorder = new Recorder({
+      get canSend() {
+        return sending();
+      },
+      get synthdefsLoaded() {
+        return server.synthdefsLoaded;
+      },
+      logger: this.logger,
+      allocateNodeId: () => this.allocateNodeId(),
+      allocateBufferId: () => this.allocateBufferId(1)[0],
+      freeBufferId: (id) => {
+        // After a new run the old allocator is gone, and with it the id.
+        if (this.session.isOpen) this.freeBufferIds([id]);
+      },
+      request: (request) => this.request(request),
+      send: (packet) => this.send(packet),
+    });
     this.poller = new StatusPoller((timeoutMs) => this.status(timeoutMs), {
       intervalMs: this.settings.statusIntervalMs,
       maxMissed: this.settings.maxMissedStatus,
@@ -171,9 +206,12 @@ export class SCServer implements Disposable {
       printedTree: () => (this.run?.process ? this.treeQueries.printedTree() : undefined),
     });
     this.nodeWatcher.onDidChange((change) => {
-      if (change.kind === 'removed' && this.volumeControl.nodeEnded(change.node.nodeId) && this.stateValue === 'running') {
-        void this.volumeControl.apply().catch((error: Error) => this.logger.warn(`Restoring the volume failed: ${error.message}`));
-      }
+      if (change.kind !== 'removed' || this.stateValue !== 'running') return;
+      // This client's own synths, freed by someone else (sclang's Cmd-., another client): put back.
+      const nodeId = change.node.nodeId;
+      if (this.volumeControl.nodeEnded(nodeId)) void this.volumeControl.apply().catch((error: Error) => this.logger.warn(`Restoring the volume failed: ${error.message}`));
+      if (this.meters.nodeEnded(nodeId)) void this.meters.apply().catch((error: Error) => this.logger.warn(`Restoring the meters failed: ${error.message}`));
+      if (this.recorder.nodeEnded(nodeId)) this.recorder.apply();
     });
   }
 
@@ -398,6 +436,7 @@ export class SCServer implements Disposable {
       this.poller.reset();
       this.nodeSync.reset();
       this.volumeControl.forget();
+      this.meters.forget();
       this.statusValue = undefined;
       this.nodeWatcher.clear();
     });
@@ -423,6 +462,7 @@ export class SCServer implements Disposable {
     for (const address of NODE_NOTIFICATIONS) {
       run.add(connection.onMessage(address, (message) => this.nodeWatcher.handleNotification(message.address, message.args)));
     }
+    run.add(connection.onMessage(METER_REPLY, (message) => this.meters.handleReply(message.args)));
   }
 
   /**
@@ -453,6 +493,7 @@ export class SCServer implements Disposable {
     await loaded;
     await this.executeInitHooks();
     await this.volumeControl.apply();
+    await this.meters.apply();
     if (withBlip) this.blip();
   }
 
@@ -518,6 +559,9 @@ export class SCServer implements Disposable {
     const proc = this.run?.process;
     this.setState('quitting');
     this.poller.stop();
+    // The recording's file is closed by scsynth while it still runs.
+    if (this.session.isOpen) await this.recorder.stop().catch((error: Error) => this.logger.warn(`Stopping the recording failed: ${error.message}`));
+    else this.recorder.serverEnded();
     if (proc && !proc.hasExited) {
       if (this.session.isOpen) {
         await this.request(cmd.quit(), 1000).catch((error: Error) => this.logger.warn(`/quit was not confirmed: ${error.message}`));
@@ -528,6 +572,7 @@ export class SCServer implements Disposable {
     } else if (this.session.isOpen) {
       await this.request(cmd.notify(false), 1000).catch(() => undefined);
     }
+    this.recorder.serverEnded();
     this.endRun();
     this.setState('stopped');
   }
@@ -548,6 +593,7 @@ export class SCServer implements Disposable {
     if (verdict.kind === 'quitByOtherClient') this.logger.info('scsynth quit (asked by another client).');
     else if (verdict.kind === 'audioDriver') this.logger.error(`scsynth stopped because its audio driver stopped ("${verdict.driverLine}"). Last output:\n${lastLines}`);
     else this.logger.error(`${verdict.reason}. Last output:\n${lastLines}`);
+    this.recorder.serverEnded();
     this.endRun();
     if (verdict.kind === 'quitByOtherClient') this.setState('stopped', { exit, reason: verdict.reason });
     else this.setState('crashed', { exit, reason: verdict.reason, ...(verdict.kind === 'audioDriver' ? { cause: 'audioDriver' as const } : {}) });
@@ -556,7 +602,7 @@ export class SCServer implements Disposable {
   dispose(): void {
     if (this.ownsProcess) this.run!.process!.signal('SIGTERM');
     this.endRun();
-    for (const owned of [this.poller, this.nodeSync, this.volumeControl, this.nodeWatcher]) owned.dispose();
+    for (const owned of [this.poller, this.nodeSync, this.volumeControl, this.meters, this.recorder, this.nodeWatcher]) owned.dispose();
     for (const emitter of [this.onDidChangeStateEmitter, this.onDidChangeStatusEmitter, this.onDidChangeResponsivenessEmitter, this.onOutputEmitter]) emitter.dispose();
   }
 
@@ -692,11 +738,17 @@ export class SCServer implements Disposable {
     this.send(cmd.clearSched());
     if (root) {
       this.volumeControl.forget();
+      this.meters.forget();
+      this.recorder.forget();
       this.sendDefaultGroups();
     }
     await this.sync();
     await this.executeInitHooks();
-    if (root) await this.volumeControl.apply();
+    if (root) {
+      await this.volumeControl.apply();
+      await this.meters.apply();
+      this.recorder.apply();
+    }
     await this.sync();
   }
 
@@ -729,7 +781,14 @@ export class SCServer implements Disposable {
     if (!this.session.isOpen || this.stateValue !== 'running') throw new ServerNotRunningError('hush');
     this.send({
       timeTag: IMMEDIATELY,
-      packets: [cmd.clearSched(), cmd.groupFreeAll(0), ...this.session.defaultGroupMessages(), ...this.volumeControl.recreateMessages()],
+      packets: [
+        cmd.clearSched(),
+        cmd.groupFreeAll(0),
+        ...this.session.defaultGroupMessages(),
+        ...this.volumeControl.recreateMessages(),
+        ...this.meters.recreateMessages(),
+        ...this.recorder.recreateMessages(),
+      ],
     });
     void this.executeInitHooks().catch((error: Error) => this.logger.warn(`An init hook failed after hush: ${error.message}`));
   }
@@ -775,6 +834,11 @@ export class SCServer implements Disposable {
   /** Node ids of the volume synths now on the server. */
   get volumeSynthIds(): readonly number[] {
     return this.volumeControl.synthIds;
+  }
+
+  /** This client's own synths (volume, meters, recording): not the musician's, so not shown or counted as theirs. */
+  get ownSynthIds(): readonly number[] {
+    return [...this.volumeControl.synthIds, ...this.meters.synthIds, ...this.recorder.synthIds];
   }
 
   toString(): string {

@@ -135,6 +135,17 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       item.tooltip = `The server's volume (${node.defName ?? 'volume synth'} ${node.nodeId}), kept after all groups by SuperCollider Live. Set it with Set Volume or Mute.`;
       return item;
     }
+    const own = this.server && ownSynthRow(this.server, node.nodeId);
+    if (own) {
+      // The extension's meters and recorder: shown for what they are, with no actions.
+      const item = new vscode.TreeItem(own.label, vscode.TreeItemCollapsibleState.None);
+      item.id = String(node.nodeId);
+      item.description = own.description;
+      item.contextValue = 'ownSynth';
+      item.iconPath = new vscode.ThemeIcon(own.icon);
+      item.tooltip = `${own.tooltip} (${node.defName ?? 'synth'} ${node.nodeId}), kept at the end of the root group by SuperCollider Live.`;
+      return item;
+    }
     const isFunction = node.defName !== undefined && FUNCTION_SYNTH.test(node.defName);
     const label = isFunction ? '{ } function' : node.defName ?? 'synth';
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
@@ -158,7 +169,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     if (isControl(element)) return [];
     if (isSummary(element)) return element.nodes;
     if (element.isGroup) return this.childrenShown(element);
-    if (server.volumeSynthIds.includes(element.nodeId)) return [];
+    if (server.ownSynthIds.includes(element.nodeId)) return [];
     return this.controlsOf(element);
   }
 
@@ -316,4 +327,11 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     for (const subscription of this.subscriptions) subscription.dispose();
     this.changeEmitter.dispose();
   }
+}
+
+/** How a synth the extension keeps for itself (meters, recording) is shown; undefined for others. */
+function ownSynthRow(server: SCServer, nodeId: number): { label: string; description: string; icon: string; tooltip: string } | undefined {
+  if (server.meters.synthIds.includes(nodeId)) return { label: 'meter', description: 'levels', icon: 'pulse', tooltip: 'Measures levels for the Meters view' };
+  if (server.recorder.synthIds.includes(nodeId)) return { label: 'recording', description: server.recorder.state, icon: 'record', tooltip: `Records to ${server.recorder.path}` };
+  return undefined;
 }

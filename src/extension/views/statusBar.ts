@@ -35,7 +35,7 @@ export class ServerStatusBar implements vscode.Disposable {
       const status = server.lastStatus;
       const cpu = status ? `${status.avgCpu.toFixed(1)}% avg · ${status.peakCpu.toFixed(1)}% peak` : '…';
       // The volume synth is the extension's own, not one of the musician's.
-      const count = status ? Math.max(0, status.numSynths - server.volumeSynthIds.length) : 0;
+      const count = status ? Math.max(0, status.numSynths - server.ownSynthIds.length) : 0;
       const synths = status ? `${count} synth${count === 1 ? '' : 's'}` : '';
       if (server.unresponsive) {
         this.item.text = `$(warning) scsynth unresponsive · ${volume}`;

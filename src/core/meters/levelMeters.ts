@@ -1,0 +1,162 @@
+// Level meters for the server's outputs and inputs: synths this client runs at the tail of the
+// root group send peak and RMS (SendPeakRMS, as sclang's ServerMeter), so they work for a
+// remote server too. Kept on the server across Free All, Hush and reboots, like the volume.
+import { Emitter, Event, Disposable } from '../events';
+import type { OscMessage } from '../osc/oscCodec';
+import { AddAction, nodeFree, synthNew } from '../scsynth/scsynthCommands';
+
+export const METER_REPLY = '/sclive/meter';
+export const DEFAULT_METER_RATE = 24;
+
+export interface ChannelLevel {
+  kind: 'out' | 'in';
+  /** 1-based, as a musician counts channels. */
+  channel: number;
+  /** Linear amplitude (1 = 0 dBFS). */
+  peak: number;
+  rms: number;
+}
+
+/** What the meters need of the session. */
+export interface MeterSession {
+  readonly canSend: boolean;
+  readonly numOutputBuses: number;
+  readonly numInputBuses: number;
+  readonly synthdefsLoaded: Promise<void>;
+  allocateNodeId(): number;
+  send(packet: OscMessage): void;
+}
+
+interface MeterSynth {
+  nodeId: number;
+  defName: string;
+  bus: number;
+  /** Index of its first channel in the list of all channels (outputs, then inputs): its reply id. */
+  first: number;
+}
+
+export class LevelMeters implements Disposable {
+  private wanted = false;
+  private rate = DEFAULT_METER_RATE;
+  private synths: MeterSynth[] = [];
+  private levelsValue: ChannelLevel[] = [];
+  private readonly onLevelsEmitter = new Emitter<readonly ChannelLevel[]>();
+  /** Every channel's level, each time a meter synth reports (about `rate` times a second). */
+  readonly onLevels: Event<readonly ChannelLevel[]> = this.onLevelsEmitter.event;
+
+  constructor(private readonly session: MeterSession) {}
+
+  get running(): boolean {
+    return this.wanted;
+  }
+
+  get levels(): readonly ChannelLevel[] {
+    return this.levelsValue;
+  }
+
+  get synthIds(): readonly number[] {
+    return this.synths.map((synth) => synth.nodeId);
+  }
+
+  /** Starts metering (and keeps it going across Free All, Hush and new runs) until stop(). */
+  async start(rate = DEFAULT_METER_RATE): Promise<void> {
+    if (!(rate > 0 && rate <= 100)) throw new RangeError(`meter rate must be 1 to 100 updates a second, got ${rate}`);
+    this.rate = rate;
+    this.wanted = true;
+    this.resetLevels();
+    await this.apply();
+  }
+
+  stop(): void {
+    this.wanted = false;
+    const ids = this.synthIds;
+    this.synths = [];
+    if (ids.length && this.session.canSend) this.session.send(nodeFree(...ids));
+  }
+
+  /** Puts the meter synths on the server if metering is wanted and they are not there. */
+  async apply(): Promise<void> {
+    if (!this.wanted || this.synths.length || !this.session.canSend) return;
+    await this.session.synthdefsLoaded;
+    if (!this.session.canSend || this.synths.length) return;
+    for (const message of this.recreateMessages()) this.session.send(message);
+  }
+
+  /** For a bundle that frees everything (hush), or a new start: messages that create the meter synths. */
+  recreateMessages(): OscMessage[] {
+    if (!this.wanted) return [];
+    const { numOutputBuses, numInputBuses } = this.session;
+    // scsynth's input buses follow its output buses.
+    this.synths = [...layout(numOutputBuses, 0, 0), ...layout(numInputBuses, numOutputBuses, numOutputBuses)].map((entry) => ({ ...entry, nodeId: this.session.allocateNodeId() }));
+    return this.synths.map((synth) => synthNew(synth.defName, synth.nodeId, AddAction.tail, 0, { bus: synth.bus, rate: this.rate, id: synth.first }));
+  }
+
+  /** A reply of a meter synth: `nodeID replyID peak rms peak rms ...`. */
+  handleReply(args: readonly unknown[]): void {
+    const nodeId = args[0];
+    const first = args[1];
+    if (typeof nodeId !== 'number' || typeof first !== 'number' || !this.synths.some((synth) => synth.nodeId === nodeId)) return;
+    for (let i = 2; i + 1 < args.length; i += 2) {
+      const level = this.levelsValue[first + (i - 2) / 2];
+      const peak = args[i];
+      const rms = args[i + 1];
+      if (!level || typeof peak !== 'number' || typeof rms !== 'number') continue;
+      level.peak = peak;
+      level.rms = rms;
+    }
+    this.onLevelsEmitter.fire(this.levelsValue);
+  }
+
+  /** The meter synths are gone with everything else (a new run, Free All). */
+  forget(): void {
+    this.synths = [];
+  }
+
+  /** A node ended: true if it was a meter synth (they are put back by apply()). */
+  nodeEnded(nodeId: number): boolean {
+    if (!this.synths.some((synth) => synth.nodeId === nodeId)) return false;
+    // One gone means the others are going too (Free All), or were freed by another client.
+    const others = this.synths.filter((synth) => synth.nodeId !== nodeId).map((synth) => synth.nodeId);
+    this.synths = [];
+    if (others.length && this.session.canSend) this.session.send(nodeFree(...others));
+    return true;
+  }
+
+  dispose(): void {
+    this.onLevelsEmitter.dispose();
+  }
+
+  private resetLevels(): void {
+    const { numOutputBuses, numInputBuses } = this.session;
+    this.levelsValue = [
+      ...Array.from({ length: numOutputBuses }, (_, i) => ({ kind: 'out' as const, channel: i + 1, peak: 0, rms: 0 })),
+      ...Array.from({ length: numInputBuses }, (_, i) => ({ kind: 'in' as const, channel: i + 1, peak: 0, rms: 0 })),
+    ];
+  }
+}
+
+/** Runs of 8, 4, 2 and 1 channels (the shipped meter synths) covering `count` buses from `bus`. */
+function layout(count: number, bus: number, first: number): Array<Omit<MeterSynth, 'nodeId'>> {
+  const result: Array<Omit<MeterSynth, 'nodeId'>> = [];
+  let remaining = count;
+  for (const channels of [8, 4, 2, 1]) {
+    while (remaining >= channels) {
+      result.push({ defName: `sclive_meter_${channels}ch`, bus, first });
+      bus += channels;
+      first += channels;
+      remaining -= channels;
+    }
+  }
+  return result;
+}
+
+/** dBFS of a linear amplitude (-Infinity for silence). */
+export function ampToDb(amp: number): number {
+  return 20 * Math.log10(amp);
+}
+
+/** "out 1: -12.0 dB peak, -15.0 dB RMS" (for screen readers and tests). */
+export function describeLevel(level: ChannelLevel): string {
+  const db = (amp: number) => (amp > 0 ? `${ampToDb(amp).toFixed(1)} dB` : 'silent');
+  return `${level.kind} ${level.channel}: ${db(level.peak)} peak, ${db(level.rms)} RMS`;
+}

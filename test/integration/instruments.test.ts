@@ -1,0 +1,126 @@
+// Meters and recording against a real scsynth: what a musician reads and what lands on disk.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as cmd from '../../src/core/scsynth/scsynthCommands';
+import { ChannelLevel, ampToDb, describeLevel } from '../../src/core/meters/levelMeters';
+import { readSoundFileInfo } from '../../src/core/recording/soundFileHeader';
+import type { SCServer } from '../../src/core/server/scServer';
+import { bootServer, quitAll, waitFor } from './serverHarness';
+
+/** A sine of amplitude 0.25 on output 1 only (Pan2 at -1 puts all of it left). */
+function playSineOnOutput1(server: SCServer): number {
+  const id = server.allocateNodeId();
+  server.send(cmd.synthNew('sclive_sine', id, cmd.AddAction.head, server.defaultGroup, { freq: 440, amp: 0.25, pan: -1 }));
+  return id;
+}
+
+/** Levels after they have settled (the meter's peak falls back slowly: wait for a steady reading). */
+async function steadyLevels(server: SCServer, check: (levels: readonly ChannelLevel[]) => boolean): Promise<readonly ChannelLevel[]> {
+  return waitFor('steady meter levels', () => (check(server.meters.levels) ? server.meters.levels : undefined), 5000);
+}
+
+/** RMS of channel `channel` (0-based) of a 24-bit or float WAV, in dBFS. */
+function wavChannelRmsDb(file: string, channel: number): number {
+  const info = readSoundFileInfo(file);
+  const bytes = readFileSync(file).subarray(info.dataOffset, info.dataOffset + info.dataBytes);
+  const frameBytes = (info.channels * info.bitsPerSample) / 8;
+  let sum = 0;
+  // Skip the first 0.1 s (the sine's attack).
+  const first = Math.floor(info.sampleRate * 0.1);
+  for (let frame = first; frame < info.frames; frame++) {
+    const at = frame * frameBytes + (channel * info.bitsPerSample) / 8;
+    const sample = info.float ? bytes.readFloatLE(at) : bytes.readIntLE(at, 3) / 0x800000;
+    sum += sample * sample;
+  }
+  return 10 * Math.log10(sum / (info.frames - first));
+}
+
+describe('Meters and recording against a real scsynth', function () {
+  this.timeout(30_000);
+  let folder: string;
+  before(() => (folder = mkdtempSync(path.join(tmpdir(), 'sclive-rec-'))));
+  after(() => rmSync(folder, { recursive: true, force: true }));
+  afterEach(quitAll);
+
+  it('meters a sine of amplitude 0.25 on output 1 at -12 dB peak and -15 dB RMS, output 2 silent', async () => {
+    const server = await bootServer();
+    await server.meters.start();
+    playSineOnOutput1(server);
+    const levels = await steadyLevels(server, (l) => l[0]?.peak > 0.2 && Math.abs(ampToDb(l[0].peak) + 12.04) < 0.5);
+    assert.ok(Math.abs(ampToDb(levels[0].peak) + 12.04) < 0.5, describeLevel(levels[0]));
+    // SendPeakRMS's RMS is over each reply period (not whole cycles of the sine): about -15.6 dB is read here.
+    assert.ok(Math.abs(ampToDb(levels[0].rms) + 15.05) < 1, describeLevel(levels[0]));
+    assert.ok(levels[1].peak === 0 || ampToDb(levels[1].peak) < -80, describeLevel(levels[1]));
+    assert.deepEqual(levels.map((l) => `${l.kind} ${l.channel}`), ['out 1', 'out 2', 'in 1', 'in 2']);
+    assert.match(describeLevel(levels[0]), /^out 1: -1[12]\.\d dB peak, -1[45]\.\d dB RMS$/);
+    // The meter synths are the client's own, not the musician's.
+    assert.equal(server.meters.synthIds.length, 2);
+    for (const id of server.meters.synthIds) assert.ok(server.ownSynthIds.includes(id));
+  });
+
+  it('keeps metering after Free All, after Hush, and after a reboot', async () => {
+    const server = await bootServer();
+    await server.meters.start();
+    const loudAgain = async (what: string) => {
+      let updates = 0;
+      const listener = server.meters.onLevels(() => updates++);
+      playSineOnOutput1(server);
+      await waitFor(`meter updates ${what}`, () => updates > 5 && server.meters.levels[0].peak > 0.2, 5000);
+      listener.dispose();
+    };
+    await loudAgain('at first');
+    await server.freeAll();
+    await waitFor('silence after Free All', () => server.meters.levels[0].peak < 0.01, 5000);
+    await loudAgain('after Free All');
+    server.hush();
+    await waitFor('silence after Hush', () => server.meters.levels[0].peak < 0.01, 5000);
+    await loudAgain('after Hush');
+    await server.reboot();
+    await loudAgain('after a reboot');
+  });
+
+  it('records 2 s of the sine: a WAV of 2.0 s, 24-bit, RMS -15 dB on channel 1', async () => {
+    const server = await bootServer();
+    playSineOnOutput1(server);
+    const file = path.join(folder, 'take1.wav');
+    await server.recorder.start({ path: file, channels: 2, headerFormat: 'wav', sampleFormat: 'int24' });
+    assert.equal(server.recorder.state, 'recording');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    assert.equal(await server.recorder.stop(), file);
+    const info = readSoundFileInfo(file);
+    assert.equal(info.channels, 2);
+    assert.equal(info.bitsPerSample, 24);
+    assert.ok(Math.abs(info.durationSeconds - 2.0) < 0.1, `${info.durationSeconds} s`);
+    const rms = wavChannelRmsDb(file, 0);
+    assert.ok(Math.abs(rms + 15.05) < 0.5, `channel 1 RMS ${rms.toFixed(2)} dB`);
+    assert.ok(wavChannelRmsDb(file, 1) < -80, 'channel 2 silent');
+  });
+
+  it('a recording stopped by Quit Server, and one whose scsynth was killed, are readable files of the right length', async () => {
+    const quitFile = path.join(folder, 'quit.aiff');
+    const server = await bootServer();
+    playSineOnOutput1(server);
+    await server.recorder.start({ path: quitFile, channels: 2, headerFormat: 'aiff', sampleFormat: 'float' });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await server.quit();
+    const quitInfo = readSoundFileInfo(quitFile);
+    assert.equal(quitInfo.format, 'aiff');
+    assert.ok(quitInfo.float);
+    assert.ok(quitInfo.durationSeconds > 0.8 && quitInfo.durationSeconds < 1.5, `${quitInfo.durationSeconds} s after quit`);
+
+    const killedFile = path.join(folder, 'killed.wav');
+    const killed = await bootServer();
+    playSineOnOutput1(killed);
+    await killed.recorder.start({ path: killedFile, channels: 2, headerFormat: 'wav', sampleFormat: 'int24' });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const crashed = waitFor('the crash', () => killed.state === 'crashed', 5000);
+    process.kill(killed.pid!, 'SIGKILL');
+    await crashed;
+    const killedInfo = readSoundFileInfo(killedFile);
+    // DiskOut writes in halves of its 65,536-frame buffer: up to ~0.7 s at 48 kHz can be lost with the process.
+    assert.ok(killedInfo.durationSeconds > 0.5 && killedInfo.durationSeconds < 1.7, `${killedInfo.durationSeconds} s after SIGKILL`);
+    assert.equal(killed.recorder.state, 'idle');
+  });
+});
