@@ -3,6 +3,7 @@
 // long as the extension (pushExtCleanup, VS Code's subscriptions) and what lives for one server
 // run (ServerController.forEachServer, disposed when the next server replaces it).
 import * as vscode from 'vscode';
+import { registerRecordingCommands } from './commands/recordingCommands';
 import { registerServerCommands } from './commands/serverCommands';
 import { ExtensionLog } from './log/extensionLog';
 import { ServerOutput } from './log/serverOutput';
@@ -35,6 +36,7 @@ export class ScliveContext {
     this.pushExtCleanup(this.nodeTree, this.nodeTreeView, this.statusBar, this.post);
     this.wireNodeTreeView();
     registerServerCommands(this);
+    registerRecordingCommands(this);
     registerEvaluation(this);
     // scsynth's output in the post window too, as in SuperCollider's IDE: a failed /s_new is
     // why the music is silent, and the musician looks there, not in the server's output.

@@ -28,6 +28,7 @@ const SETTING_OF_OPTION: Record<string, string> = {
   scsynthPath: 'sclive.scsynthPath',
   sclangPath: 'sclive.sclangPath',
   clientId: 'sclive.clientId',
+  recordingChannels: 'sclive.recording.channels',
 };
 
 export function settingOfOption(option: string): string {
@@ -125,4 +126,28 @@ export function readLiveCodingSettings(): LiveCodingSettings {
 /** The musician's answer to "boot it?", kept in their user settings. */
 export function saveBootServer(value: 'always' | 'never'): Thenable<void> {
   return vscode.workspace.getConfiguration('sclive').update('evaluation.bootServer', value, vscode.ConfigurationTarget.Global);
+}
+
+export interface RecordingSettings {
+  /** Where recordings go: the setting, else a `recordings` folder in the workspace, else the home folder. */
+  folder: string;
+  headerFormat: 'wav' | 'aiff';
+  sampleFormat: 'int24' | 'float';
+  /** Channels recorded from output 1; 0 means every output of the server. */
+  channels: number;
+}
+
+export function readRecordingSettings(workspaceFolder: string | undefined, homeFolder: string): RecordingSettings {
+  const config = vscode.workspace.getConfiguration('sclive');
+  const folder = config.get<string>('recording.folder')?.trim();
+  const headerFormat = config.get<string>('recording.headerFormat', 'wav');
+  const sampleFormat = config.get<string>('recording.sampleFormat', 'int24');
+  if (headerFormat !== 'wav' && headerFormat !== 'aiff') throw new InvalidSettingError('sclive.recording.headerFormat', `${JSON.stringify(headerFormat)} is not allowed; use "wav" or "aiff"`);
+  if (sampleFormat !== 'int24' && sampleFormat !== 'float') throw new InvalidSettingError('sclive.recording.sampleFormat', `${JSON.stringify(sampleFormat)} is not allowed; use "int24" or "float"`);
+  return {
+    folder: folder || (workspaceFolder ? `${workspaceFolder}/recordings` : homeFolder),
+    headerFormat,
+    sampleFormat,
+    channels: integerSetting(config, 'recording.channels', 0, 0, 16),
+  };
 }

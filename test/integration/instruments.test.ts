@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import * as cmd from '../../src/core/scsynth/scsynthCommands';
 import { ChannelLevel, ampToDb, describeLevel } from '../../src/core/meters/levelMeters';
 import { readSoundFileInfo } from '../../src/core/recording/soundFileHeader';
+import type { ScopeFrame } from '../../src/core/meters/scopeTap';
+import { peakFrequency, spectrum } from '../../src/core/meters/spectrum';
 import type { SCServer } from '../../src/core/server/scServer';
 import { bootServer, quitAll, waitFor } from './serverHarness';
 
@@ -79,6 +81,49 @@ describe('Meters and recording against a real scsynth', function () {
     await loudAgain('after Hush');
     await server.reboot();
     await loudAgain('after a reboot');
+  });
+
+  it('scopes 2 channels of 1,024 frames at 20 pictures a second or more: a 440 Hz wave, its spectrum peaking at 440 Hz', async () => {
+    const server = await bootServer();
+    playSineOnOutput1(server);
+    await server.scope.start({ bus: 0, channels: 2, frames: 1024, rate: 30 });
+    const frames: ScopeFrame[] = [];
+    const listener = server.scope.onFrame((frame) => frames.push(frame));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    frames.length = 0;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    listener.dispose();
+    assert.ok(frames.length >= 40, `${frames.length} pictures in 2 s`);
+    const last = frames[frames.length - 1];
+    assert.equal(last.channels.length, 2);
+    assert.equal(last.channels[0].length, 1024);
+    // 1,024 frames at 48 kHz hold 9.4 periods of 440 Hz: 18 or 19 zero crossings.
+    let crossings = 0;
+    for (let i = 1; i < 1024; i++) if ((last.channels[0][i - 1] < 0) !== (last.channels[0][i] < 0)) crossings++;
+    assert.ok(crossings >= 18 && crossings <= 19, `${crossings} zero crossings`);
+    assert.ok(Math.max(...last.channels[0].map(Math.abs)) > 0.24, 'the wave has its amplitude');
+    assert.ok(Math.max(...last.channels[1].map(Math.abs)) < 1e-4, 'output 2 is silent');
+    const result = spectrum(last.channels[0], 48000);
+    assert.ok(Math.abs(peakFrequency(result) - 440) <= result.binHz, `spectrum peak ${peakFrequency(result).toFixed(1)} Hz (bins of ${result.binHz.toFixed(1)} Hz)`);
+    assert.ok(server.ownSynthIds.includes(server.scope.synthIds[0]), 'the scope synth is the client\'s own');
+  });
+
+  it('keeps scoping after Free All and after a reboot', async () => {
+    const server = await bootServer();
+    await server.scope.start({ channels: 1, frames: 512 });
+    const picturesWhile = async (what: string) => {
+      let count = 0;
+      const listener = server.scope.onFrame(() => count++);
+      await waitFor(`scope pictures ${what}`, () => count >= 5, 5000);
+      listener.dispose();
+    };
+    await picturesWhile('at first');
+    await server.freeAll();
+    await picturesWhile('after Free All');
+    await server.reboot();
+    await picturesWhile('after a reboot');
+    await server.scope.stop();
+    assert.deepEqual(server.scope.synthIds, []);
   });
 
   it('records 2 s of the sine: a WAV of 2.0 s, 24-bit, RMS -15 dB on channel 1', async () => {

@@ -26,6 +26,7 @@ import { TreeQueries } from './treeQueries';
 import { VolumeControl } from './volumeControl';
 import { LevelMeters, METER_REPLY } from '../meters/levelMeters';
 import { Recorder } from '../recording/recorder';
+import { SCOPE_REPLY, ScopeTap } from '../meters/scopeTap';
 
 export type ServerState = 'stopped' | 'booting' | 'running' | 'quitting' | 'crashed';
 
@@ -104,6 +105,8 @@ export class SCServer implements Disposable {
   readonly meters: LevelMeters;
   /** Recording the outputs to a sound file. */
   readonly recorder: Recorder;
+  /** The scope's signal, read over OSC while wanted. */
+  readonly scope: ScopeTap;
 
   private readonly onDidChangeStateEmitter = new Emitter<StateChange>();
   readonly onDidChangeState: Event<StateChange> = this.onDidChangeStateEmitter.event;
@@ -155,6 +158,26 @@ export class SCServer implements Disposable {
       allocateNodeId: () => this.allocateNodeId(),
       send: (packet) => this.send(packet),
     });
+    const buffers = {
+      allocateBufferId: () => this.allocateBufferId(1)[0],
+      freeBufferId: (id: number) => {
+        // After a new run the old allocator is gone, and with it the id.
+        if (this.session.isOpen) this.freeBufferIds([id]);
+      },
+    };
+    this.scope = new ScopeTap({
+      get canSend() {
+        return sending();
+      },
+      get synthdefsLoaded() {
+        return server.synthdefsLoaded;
+      },
+      logger: this.logger,
+      allocateNodeId: () => this.allocateNodeId(),
+      ...buffers,
+      request: (request) => this.request(request),
+      send: (packet) => this.send(packet),
+    });
     this.recorder = new Recorder({
       get canSend() {
         return sending();
@@ -164,11 +187,7 @@ export class SCServer implements Disposable {
       },
       logger: this.logger,
       allocateNodeId: () => this.allocateNodeId(),
-      allocateBufferId: () => this.allocateBufferId(1)[0],
-      freeBufferId: (id) => {
-        // After a new run the old allocator is gone, and with it the id.
-        if (this.session.isOpen) this.freeBufferIds([id]);
-      },
+      ...buffers,
       request: (request) => this.request(request),
       send: (packet) => this.send(packet),
     });
@@ -212,6 +231,7 @@ export class SCServer implements Disposable {
       if (this.volumeControl.nodeEnded(nodeId)) void this.volumeControl.apply().catch((error: Error) => this.logger.warn(`Restoring the volume failed: ${error.message}`));
       if (this.meters.nodeEnded(nodeId)) void this.meters.apply().catch((error: Error) => this.logger.warn(`Restoring the meters failed: ${error.message}`));
       if (this.recorder.nodeEnded(nodeId)) this.recorder.apply();
+      if (this.scope.nodeEnded(nodeId)) void this.scope.apply().catch((error: Error) => this.logger.warn(`Restoring the scope failed: ${error.message}`));
     });
   }
 
@@ -437,6 +457,7 @@ export class SCServer implements Disposable {
       this.nodeSync.reset();
       this.volumeControl.forget();
       this.meters.forget();
+      this.scope.serverEnded();
       this.statusValue = undefined;
       this.nodeWatcher.clear();
     });
@@ -463,6 +484,7 @@ export class SCServer implements Disposable {
       run.add(connection.onMessage(address, (message) => this.nodeWatcher.handleNotification(message.address, message.args)));
     }
     run.add(connection.onMessage(METER_REPLY, (message) => this.meters.handleReply(message.args)));
+    run.add(connection.onMessage(SCOPE_REPLY, (message) => this.scope.handleReply(message.args)));
   }
 
   /**
@@ -494,6 +516,7 @@ export class SCServer implements Disposable {
     await this.executeInitHooks();
     await this.volumeControl.apply();
     await this.meters.apply();
+    await this.scope.apply();
     if (withBlip) this.blip();
   }
 
@@ -602,7 +625,7 @@ export class SCServer implements Disposable {
   dispose(): void {
     if (this.ownsProcess) this.run!.process!.signal('SIGTERM');
     this.endRun();
-    for (const owned of [this.poller, this.nodeSync, this.volumeControl, this.meters, this.recorder, this.nodeWatcher]) owned.dispose();
+    for (const owned of [this.poller, this.nodeSync, this.volumeControl, this.meters, this.scope, this.recorder, this.nodeWatcher]) owned.dispose();
     for (const emitter of [this.onDidChangeStateEmitter, this.onDidChangeStatusEmitter, this.onDidChangeResponsivenessEmitter, this.onOutputEmitter]) emitter.dispose();
   }
 
@@ -739,6 +762,7 @@ export class SCServer implements Disposable {
     if (root) {
       this.volumeControl.forget();
       this.meters.forget();
+      this.scope.forget();
       this.recorder.forget();
       this.sendDefaultGroups();
     }
@@ -747,6 +771,7 @@ export class SCServer implements Disposable {
     if (root) {
       await this.volumeControl.apply();
       await this.meters.apply();
+      await this.scope.apply();
       this.recorder.apply();
     }
     await this.sync();
@@ -787,6 +812,7 @@ export class SCServer implements Disposable {
         ...this.session.defaultGroupMessages(),
         ...this.volumeControl.recreateMessages(),
         ...this.meters.recreateMessages(),
+        ...this.scope.recreateMessages(),
         ...this.recorder.recreateMessages(),
       ],
     });
@@ -838,7 +864,7 @@ export class SCServer implements Disposable {
 
   /** This client's own synths (volume, meters, recording): not the musician's, so not shown or counted as theirs. */
   get ownSynthIds(): readonly number[] {
-    return [...this.volumeControl.synthIds, ...this.meters.synthIds, ...this.recorder.synthIds];
+    return [...this.volumeControl.synthIds, ...this.meters.synthIds, ...this.scope.synthIds, ...this.recorder.synthIds];
   }
 
   toString(): string {

@@ -112,6 +112,9 @@ export function registerServerCommands(context: ScliveContext): void {
           { label: controller.muted ? '$(unmute) Unmute' : '$(mute) Mute', command: controller.muted ? 'sclive.volume.unmute' : 'sclive.volume.mute' },
           { label: '$(settings) Set Volume…', description: controller.muted ? 'muted' : `${formatDb(controller.volume)} dB`, command: 'sclive.volume.set' },
           ...(controller.server?.ownsProcess ? [{ label: '$(debug-restart) Reboot Server', command: 'sclive.server.reboot' }] : []),
+          ...(controller.server?.recorder.state === 'idle'
+            ? [{ label: '$(record) Start Recording', command: 'sclive.recording.start' }]
+            : [{ label: '$(stop-circle) Stop Recording', description: controller.server?.recorder.path, command: 'sclive.recording.stop' }]),
           { label: '$(debug-stop) Quit Server', command: 'sclive.server.quit' },
           { label: '$(list-tree) Dump Node Tree', command: 'sclive.nodes.dumpTree' },
           { label: '$(output) Dump OSC…', command: 'sclive.server.dumpOsc' },

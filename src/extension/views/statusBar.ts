@@ -23,6 +23,18 @@ export class ServerStatusBar implements vscode.Disposable {
     run.add(server.onDidChangeStatus(() => this.update()));
     run.add(server.onDidChangeResponsiveness(() => this.update()));
     run.add(server.onDidChangeVolume(() => this.update()));
+    // While recording, its length counts up once a second.
+    let clock: NodeJS.Timeout | undefined;
+    const stopClock = () => {
+      clearInterval(clock);
+      clock = undefined;
+    };
+    run.add(server.recorder.onDidChange((change) => {
+      if (change.state === 'recording' && !clock) clock = setInterval(() => this.update(), 1000);
+      if (change.state !== 'recording') stopClock();
+      this.update();
+    }));
+    run.add({ dispose: stopClock });
     this.update();
   }
 
@@ -37,11 +49,13 @@ export class ServerStatusBar implements vscode.Disposable {
       // The volume synth is the extension's own, not one of the musician's.
       const count = status ? Math.max(0, status.numSynths - server.ownSynthIds.length) : 0;
       const synths = status ? `${count} synth${count === 1 ? '' : 's'}` : '';
+      const recorder = server.recorder;
+      const recording = recorder.state === 'idle' ? '' : `$(record) ${recorder.state === 'paused' ? 'REC paused' : 'REC'} ${formatDuration(recorder.elapsedMs)} · `;
       if (server.unresponsive) {
-        this.item.text = `$(warning) scsynth unresponsive · ${volume}`;
+        this.item.text = `${recording}$(warning) scsynth unresponsive · ${volume}`;
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       } else {
-        this.item.text = `$(pulse) ${cpu} · ${synths} · ${volume}`;
+        this.item.text = `${recording}$(pulse) ${cpu} · ${synths} · ${volume}`;
       }
     } else if (state === 'booting') {
       this.item.text = '$(loading~spin) scsynth booting';
@@ -59,7 +73,7 @@ export class ServerStatusBar implements vscode.Disposable {
 
   private tooltip(server: SCServer | undefined, state: string, volume: string): vscode.MarkdownString {
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: ['sclive.server.boot', 'sclive.server.quit', 'sclive.server.reboot', 'sclive.nodes.freeAll', 'sclive.volume.set', 'sclive.volume.mute', 'sclive.volume.unmute', 'sclive.log.show', 'sclive.server.connect'] };
+    md.isTrusted = { enabledCommands: ['sclive.server.boot', 'sclive.server.quit', 'sclive.server.reboot', 'sclive.nodes.freeAll', 'sclive.volume.set', 'sclive.volume.mute', 'sclive.volume.unmute', 'sclive.log.show', 'sclive.server.connect', 'sclive.recording.start', 'sclive.recording.stop'] };
     md.appendMarkdown(`**SuperCollider server**: ${state}${server?.unresponsive ? ' (unresponsive)' : ''}\n\n`);
     const status = server?.lastStatus;
     if (server && state === 'running') {
@@ -73,10 +87,13 @@ export class ServerStatusBar implements vscode.Disposable {
         md.appendMarkdown(`| SynthDefs | ${status.numSynthdefs} |\n`);
         md.appendMarkdown(`| Sample rate | ${status.nominalSr} Hz nominal, ${status.actualSr.toFixed(2)} Hz actual |\n`);
       }
-      md.appendMarkdown(`| Volume | ${volume} |\n\n`);
+      md.appendMarkdown(`| Volume | ${volume} |\n`);
+      if (server.recorder.state !== 'idle') md.appendMarkdown(`| Recording | ${server.recorder.state}, ${formatDuration(server.recorder.elapsedMs)}: ${server.recorder.path} |\n`);
+      md.appendMarkdown('\n');
       md.appendMarkdown('[Free All](command:sclive.nodes.freeAll) · [Set Volume](command:sclive.volume.set) · ');
       md.appendMarkdown(this.controller.muted ? '[Unmute](command:sclive.volume.unmute) · ' : '[Mute](command:sclive.volume.mute) · ');
       if (server.ownsProcess) md.appendMarkdown('[Reboot](command:sclive.server.reboot) · ');
+      md.appendMarkdown(server.recorder.state === 'idle' ? '[Record](command:sclive.recording.start) · ' : '[Stop Recording](command:sclive.recording.stop) · ');
       md.appendMarkdown('[Quit](command:sclive.server.quit) · [Log](command:sclive.log.show)');
     } else {
       md.appendMarkdown('[Boot Server](command:sclive.server.boot) · [Connect to Remote Server](command:sclive.server.connect) · [Log](command:sclive.log.show)');
@@ -92,4 +109,13 @@ export class ServerStatusBar implements vscode.Disposable {
 
 export function formatDb(dB: number): string {
   return (Math.round(dB * 10) / 10).toString();
+}
+
+/** 1:05 (minutes and seconds; hours when a set runs that long). */
+export function formatDuration(ms: number): string {
+  const total = Math.floor(ms / 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  return hours ? `${hours}:${two(minutes)}:${two(total % 60)}` : `${minutes}:${two(total % 60)}`;
 }

@@ -1,6 +1,6 @@
 // Runs inside a real VS Code extension host, with a real scsynth (JACK env from the runner).
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SuperColliderLiveApi } from '../../../src/extension/extension';
@@ -9,6 +9,7 @@ import type { NodeTreeElement } from '../../../src/extension/views/nodeTreeView'
 import * as cmd from '../../../src/core/scsynth/scsynthCommands';
 import { clientIdOfNode } from '../../../src/core/server/idAllocators';
 import { isAlive } from '../../../tools/processAlive';
+import { readSoundFileInfo } from '../../../src/core/recording/soundFileHeader';
 
 const EXTENSION_ID = 'supercollider-live.supercollider-live';
 
@@ -99,7 +100,7 @@ describe('SuperCollider Live in VS Code', function () {
 
   it('contributes its commands to the Command Palette', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['sclive.server.boot', 'sclive.server.quit', 'sclive.server.reboot', 'sclive.nodes.freeAll', 'sclive.server.dumpOsc', 'sclive.nodes.dumpTree', 'sclive.server.connect', 'sclive.volume.set', 'sclive.volume.up', 'sclive.volume.down', 'sclive.volume.mute', 'sclive.volume.unmute', 'sclive.log.show', 'sclive.extensionLog.show']) {
+    for (const id of ['sclive.server.boot', 'sclive.server.quit', 'sclive.server.reboot', 'sclive.nodes.freeAll', 'sclive.server.dumpOsc', 'sclive.nodes.dumpTree', 'sclive.server.connect', 'sclive.volume.set', 'sclive.volume.up', 'sclive.volume.down', 'sclive.volume.mute', 'sclive.volume.unmute', 'sclive.log.show', 'sclive.extensionLog.show', 'sclive.recording.start', 'sclive.recording.stop']) {
       assert.ok(commands.includes(id), `${id} is registered`);
     }
     assert.match(api.statusBar.item.text, /stopped/);
@@ -436,6 +437,24 @@ describe('SuperCollider Live in VS Code', function () {
       await config.update('sclang.busyWarningSeconds', undefined, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('notifications.clearAll');
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
+  it('Start and Stop Recording: the status bar shows the recording counting up, and the file is left in the recordings folder', async function () {
+    this.timeout(30_000);
+    const folder = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'recordings');
+    try {
+      const file = await vscode.commands.executeCommand<string>('sclive.recording.start');
+      assert.ok(file?.startsWith(folder + path.sep), `recording to ${file}`);
+      assert.match(path.basename(file), /^SC_\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d\.wav$/);
+      await waitFor('REC and its length in the status bar', () => /^\$\(record\) REC 0:0[2-9] · /.test(api.statusBar.item.text));
+      assert.equal(await vscode.commands.executeCommand<string>('sclive.recording.stop'), file);
+      await waitFor('the status bar without REC', () => !api.statusBar.item.text.includes('REC'));
+      const info = readSoundFileInfo(file);
+      assert.equal(info.channels, 2, 'every output of the server');
+      assert.ok(info.durationSeconds >= 2 && info.durationSeconds < 5, `${info.durationSeconds} s recorded`);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 
