@@ -19,6 +19,7 @@ import { median, p99 } from './stats';
 import { isAlive } from '../tools/processAlive';
 import { TreeLatency, summarise, treeLatency, treeThroughput } from './treeUpdates';
 import { bootQuitCycles, crashReportTimes, fuzzDecoder, strayFlood } from './audit';
+import { instrumentsStreaming } from './instruments';
 
 // ---- configuration -------------------------------------------------------------------------
 
@@ -44,10 +45,12 @@ interface Config {
   auditCycles: number;
   auditCrashRuns: number;
   auditFlood: number;
+  instrumentRounds: number;
+  instrumentSeconds: number;
 }
 
 const FLAGS: Record<string, [keyof Config, string]> = {
-  sections: ['sections', 'sections to run, e.g. 1,2,3,4,5,6'],
+  sections: ['sections', 'sections to run, e.g. 1,2,3,4,5,6,7'],
   'boot-runs': ['bootRuns', 'boots per side in section 1 (7)'],
   'boot-period': ['bootPeriod', 'JACK period in frames for section 1 (1024)'],
   'status-n': ['statusN', '/status round trips per side in section 2 (2000)'],
@@ -64,13 +67,17 @@ const FLAGS: Record<string, [keyof Config, string]> = {
   'audit-cycles': ['auditCycles', 'boot/quit cycles in section 6 (100)'],
   'audit-crash-runs': ['auditCrashRuns', 'killed scsynth / JACK runs in section 6 (5)'],
   'audit-flood': ['auditFlood', 'stray datagrams in section 6 (40000)'],
+  'instrument-rounds': ['instrumentRounds', 'windows without and with meters + scope in section 7 (3)'],
+  'instrument-seconds': ['instrumentSeconds', 'seconds per window in section 7 (4)'],
   'query-runs': ['queryRuns', 'queries per size and variant (5)'],
   'decode-runs': ['decodeRuns', 'decodes of the captured reply per side (200)'],
 };
 
 function parseConfig(argv: string[]): Config {
   const config: Config = {
-    sections: new Set([1, 2, 3, 4, 5, 6]),
+    sections: new Set([1, 2, 3, 4, 5, 6, 7]),
+    instrumentRounds: 3,
+    instrumentSeconds: 4,
     bootRuns: 7,
     bootPeriod: 1024,
     statusN: 2000,
@@ -956,6 +963,35 @@ async function benchAudit(config: Config): Promise<void> {
   results.audit = { fuzz, cycles, crashes: { sigkillMedianMs: median(crashes.sigkillMs), jackMedianMs: median(crashes.jackMs), ...crashes }, flood };
 }
 
+// ---- 7. the performer's instruments --------------------------------------------------------------
+
+async function benchInstruments(config: Config): Promise<void> {
+  const j = await useJack(1024);
+  const server = track(new SCServer({ udpPort: await freePort(), numOutputBuses: 2, numInputBuses: 2 }, { statusIntervalMs: 200 }));
+  try {
+    await server.boot({ env: j.env, timeoutMs: 15_000 });
+    const windows = await instrumentsStreaming(server, config.instrumentRounds, config.instrumentSeconds);
+    const side = (streaming: boolean) => windows.filter((w) => w.streaming === streaming);
+    const med = (streaming: boolean, pick: (w: (typeof windows)[number]) => number) => median(side(streaming).map(pick));
+    const rows: Cell[][] = [
+      ['meter updates received per second (4 channels each)', fmt(med(true, (w) => w.meterUpdatesPerSecond)), fmt(med(false, (w) => w.meterUpdatesPerSecond)), '20-30'],
+      ['scope pictures per second (2 × 1,024 frames)', fmt(med(true, (w) => w.scopePicturesPerSecond)), fmt(med(false, (w) => w.scopePicturesPerSecond)), '≥ 20'],
+      ['scope position reports skipped (a read still out), per window', fmt(med(true, (w) => w.scopeReportsSkipped), 0), '-', '-'],
+      ['client CPU, % of one core', fmt(med(true, (w) => w.clientCpuPercent), 2), fmt(med(false, (w) => w.clientCpuPercent), 2), 'streaming − baseline < 3'],
+      ['scsynth /status average CPU, %', fmt(med(true, (w) => w.scsynthAvgCpu), 2), fmt(med(false, (w) => w.scsynthAvgCpu), 2), '-'],
+    ];
+    printTable(
+      `7. Meters and scope streaming (real scsynth, dummy JACK at 1,024 frames; a sine playing; medians of ${config.instrumentRounds} windows of ${config.instrumentSeconds} s each, alternating)`,
+      ['metric', 'meters + scope running', 'baseline: same server without them', 'target'],
+      rows,
+      ['Client CPU is this process (the core as the extension host runs it; drawing in the webview is not included). Baseline includes the /status polling every 200 ms.'],
+    );
+    results.instruments = { windows };
+  } finally {
+    await releaseServer(server);
+  }
+}
+
 // ---- main ------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -974,6 +1010,7 @@ async function main(): Promise<void> {
     if (config.sections.has(4)) await benchQuery(config);
     if (config.sections.has(5)) await benchTreeUpdates(config);
     if (config.sections.has(6)) await benchAudit(config);
+    if (config.sections.has(7)) await benchInstruments(config);
   } finally {
     await cleanup();
   }

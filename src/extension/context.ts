@@ -3,7 +3,7 @@
 // long as the extension (pushExtCleanup, VS Code's subscriptions) and what lives for one server
 // run (ServerController.forEachServer, disposed when the next server replaces it).
 import * as vscode from 'vscode';
-import { registerRecordingCommands } from './commands/recordingCommands';
+import { registerInstrumentCommands } from './commands/instrumentCommands';
 import { registerServerCommands } from './commands/serverCommands';
 import { ExtensionLog } from './log/extensionLog';
 import { ServerOutput } from './log/serverOutput';
@@ -13,6 +13,8 @@ import { SclangController } from './sclang/sclangController';
 import { ServerController } from './server/serverController';
 import { REBOOT_SETTINGS, readLiveCodingSettings, readSettings } from './settings';
 import { NodeTreeElement, NodeTreeProvider } from './views/nodeTreeView';
+import { METERS_VIEW_ID, MetersView } from './views/metersView';
+import { SCOPE_VIEW_ID, ScopeView } from './views/scopeView';
 import { ServerStatusBar } from './views/statusBar';
 
 export class ScliveContext {
@@ -24,6 +26,8 @@ export class ScliveContext {
   readonly nodeTree: NodeTreeProvider;
   readonly nodeTreeView: vscode.TreeView<NodeTreeElement>;
   readonly statusBar: ServerStatusBar;
+  readonly meters: MetersView;
+  readonly scope: ScopeView;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.pushExtCleanup(this.log, this.serverOutput);
@@ -33,10 +37,21 @@ export class ScliveContext {
     this.statusBar = new ServerStatusBar(this.controller);
     this.post = new PostWindow(readLiveCodingSettings().postMaxLines);
     this.sclang = new SclangController(this.controller, this.post, this.log);
-    this.pushExtCleanup(this.nodeTree, this.nodeTreeView, this.statusBar, this.post);
+    this.meters = new MetersView(extension.extensionUri, this.controller);
+    this.scope = new ScopeView(extension.extensionUri, this.controller);
+    this.pushExtCleanup(
+      this.nodeTree,
+      this.nodeTreeView,
+      this.statusBar,
+      this.post,
+      this.meters,
+      this.scope,
+      vscode.window.registerWebviewViewProvider(METERS_VIEW_ID, this.meters),
+      vscode.window.registerWebviewViewProvider(SCOPE_VIEW_ID, this.scope),
+    );
     this.wireNodeTreeView();
     registerServerCommands(this);
-    registerRecordingCommands(this);
+    registerInstrumentCommands(this);
     registerEvaluation(this);
     // scsynth's output in the post window too, as in SuperCollider's IDE: a failed /s_new is
     // why the music is silent, and the musician looks there, not in the server's output.

@@ -7,6 +7,8 @@ import type { SclangController } from './sclang/sclangController';
 import type { ServerController } from './server/serverController';
 import type { NodeTreeElement, NodeTreeProvider } from './views/nodeTreeView';
 import type { ServerStatusBar } from './views/statusBar';
+import type { MetersView } from './views/metersView';
+import type { ScopeView } from './views/scopeView';
 
 /** What the extension hands out (used by its tests, and by other extensions if they like). */
 export interface SuperColliderLiveApi {
@@ -17,6 +19,8 @@ export interface SuperColliderLiveApi {
   log: ExtensionLog;
   serverOutput: ServerOutput;
   sclang: SclangController;
+  meters: MetersView;
+  scope: ScopeView;
 }
 
 let context: ScliveContext | undefined;
@@ -30,8 +34,8 @@ export function activate(extension: vscode.ExtensionContext): SuperColliderLiveA
     throw error;
   }
   context.bootOnStartup();
-  const { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang } = context;
-  return { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang };
+  const { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope } = context;
+  return { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope };
 }
 
 export async function deactivate(): Promise<void> {

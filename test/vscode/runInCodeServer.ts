@@ -173,6 +173,32 @@ async function pressEvaluationKeys(page: Page, ready: { line: string }): Promise
   await page.keyboard.press('Shift+Enter');
 }
 
+/** The Meters view as drawn: its first row reads the sine's level, and its bar has a width. */
+async function checkMeters(page: Page, ready: { row: RegExp | string }): Promise<void> {
+  const pattern = new RegExp(String(ready.row));
+  const deadline = Date.now() + 20_000;
+  let seen = 'no Meters view';
+  while (Date.now() < deadline) {
+    // Webviews are nested iframes: look in every frame for the meters page.
+    for (const frame of page.frames()) {
+      const row = frame.locator('#meters .row').first();
+      if (!(await row.count().catch(() => 0))) continue;
+      const label = (await row.getAttribute('aria-label').catch(() => null)) ?? '';
+      const width = await row.locator('.rms').evaluate((el) => el.getBoundingClientRect().width).catch(() => 0);
+      const shown = (await row.innerText().catch(() => '')).replace(/\s+/g, ' ');
+      seen = `row "${shown}", label "${label}", RMS bar ${width.toFixed(0)} px`;
+      if (pattern.test(label) && width > 10) {
+        log(`meters: ${seen}`);
+        await page.screenshot({ path: path.join(RESULTS, 'vscode-meters.png') });
+        log(`screenshot: ${path.relative(ROOT, path.join(RESULTS, 'vscode-meters.png'))}`);
+        return;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the Meters view did not show ${pattern}: ${seen}`);
+}
+
 /** The page checks, in the order the suite reaches them; the suite writes `<step>.ready.json`. */
 const PAGE_CHECKS: Array<[string, (page: Page, ready: never, handshake: string) => Promise<void>]> = [
   ['workbench', checkWorkbench],
@@ -180,6 +206,7 @@ const PAGE_CHECKS: Array<[string, (page: Page, ready: never, handshake: string) 
   ['pattern', checkPatternInTree],
   ['controls', checkControls],
   ['keys', pressEvaluationKeys],
+  ['meters', checkMeters],
 ];
 
 /**

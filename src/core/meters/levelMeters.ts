@@ -150,6 +150,8 @@ function layout(count: number, bus: number, first: number): Array<Omit<MeterSynt
   return result;
 }
 
+const SILENCE = 1e-7;
+
 /** dBFS of a linear amplitude (-Infinity for silence). */
 export function ampToDb(amp: number): number {
   return 20 * Math.log10(amp);
@@ -157,6 +159,7 @@ export function ampToDb(amp: number): number {
 
 /** "out 1: -12.0 dB peak, -15.0 dB RMS" (for screen readers and tests). */
 export function describeLevel(level: ChannelLevel): string {
-  const db = (amp: number) => (amp > 0 ? `${ampToDb(amp).toFixed(1)} dB` : 'silent');
+  // Below -140 dB (under the 24-bit floor) is rounding noise of silence, not a level.
+  const db = (amp: number) => (amp > SILENCE ? `${ampToDb(amp).toFixed(1)} dB` : 'silent');
   return `${level.kind} ${level.channel}: ${db(level.peak)} peak, ${db(level.rms)} RMS`;
 }

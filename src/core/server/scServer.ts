@@ -527,7 +527,8 @@ export class SCServer implements Disposable {
 
   /** Creates the default group of every client (sclang's convention), at the head of root. */
   sendDefaultGroups(): void {
-    void this.sendMany(this.session.defaultGroupMessages());
+    // Not awaited, so nothing waits for a /sync here (a caller that must wait syncs itself).
+    this.sendMany(this.session.defaultGroupMessages(), { wait: false }).catch((error: Error) => this.logger.warn(`Creating the default groups failed: ${error.message}`));
   }
 
   /**

@@ -72,6 +72,8 @@ async function allTreeNodes(api: SuperColliderLiveApi, parent?: NodeTreeElement)
       if (child.kind === 'summary') nodes.push(...(await allTreeNodes(api, child)));
       continue;
     }
+    // The extension's own synths (meters, scope, recording) are not the musician's.
+    if (api.controller.server?.ownSynthIds.includes(child.nodeId) && !api.controller.server.volumeSynthIds.includes(child.nodeId)) continue;
     nodes.push(child);
     if (child.isGroup) nodes.push(...(await allTreeNodes(api, child)));
   }
@@ -100,7 +102,7 @@ describe('SuperCollider Live in VS Code', function () {
 
   it('contributes its commands to the Command Palette', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['sclive.server.boot', 'sclive.server.quit', 'sclive.server.reboot', 'sclive.nodes.freeAll', 'sclive.server.dumpOsc', 'sclive.nodes.dumpTree', 'sclive.server.connect', 'sclive.volume.set', 'sclive.volume.up', 'sclive.volume.down', 'sclive.volume.mute', 'sclive.volume.unmute', 'sclive.log.show', 'sclive.extensionLog.show', 'sclive.recording.start', 'sclive.recording.stop']) {
+    for (const id of ['sclive.server.boot', 'sclive.server.quit', 'sclive.server.reboot', 'sclive.nodes.freeAll', 'sclive.server.dumpOsc', 'sclive.nodes.dumpTree', 'sclive.server.connect', 'sclive.volume.set', 'sclive.volume.up', 'sclive.volume.down', 'sclive.volume.mute', 'sclive.volume.unmute', 'sclive.log.show', 'sclive.extensionLog.show', 'sclive.recording.start', 'sclive.recording.stop', 'sclive.meters.show', 'sclive.scope.show']) {
       assert.ok(commands.includes(id), `${id} is registered`);
     }
     assert.match(api.statusBar.item.text, /stopped/);
@@ -369,9 +371,9 @@ describe('SuperCollider Live in VS Code', function () {
     }
     assert.ok(tookMs < 200, `Hush returned in ${tookMs} ms`);
     const resumed = Date.now();
-    await waitFor('no synths on the server', async () => (await server.status(1000)).numSynths === server.volumeSynthIds.length, 1000);
+    await waitFor('no synths on the server', async () => (await server.status(1000)).numSynths === server.ownSynthIds.length, 1000);
     assert.ok(Date.now() - resumed <= 1000);
-    await waitFor('an empty tree', async () => (await allTreeNodes(api)).every((node) => node.isGroup || server.volumeSynthIds.includes(node.nodeId)), 5000);
+    await waitFor('an empty tree', async () => (await allTreeNodes(api)).every((node) => node.isGroup || server.ownSynthIds.includes(node.nodeId)), 5000);
   });
 
   it('a command whose server does not answer says so in the musician\'s words, with the log a click away', async function () {
@@ -456,6 +458,28 @@ describe('SuperCollider Live in VS Code', function () {
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+
+  it('the Meters view renders and shows the level of a playing sine, as bars and as text (checked by the runner)', async function () {
+    this.timeout(60_000);
+    await vscode.commands.executeCommand('sclive.meters.show');
+    const server = api.controller.server!;
+    const id = server.allocateNodeId();
+    // Amplitude 0.25 on output 1 only: -12 dBFS peak.
+    server.send(cmd.synthNew('sclive_sine', id, cmd.AddAction.head, server.defaultGroup, { freq: 440, amp: 0.25, pan: -1 }));
+    try {
+      await waitFor('the sine\'s level in the Meters view', () => api.meters.visible && /^out 1: -1[12]\.\d dB peak, -1[456]\.\d dB RMS$/.test(api.meters.text[0] ?? ''));
+      assert.match(api.meters.text[1], /^out 2: silent peak/);
+      assert.ok(server.meters.synthIds.length > 0, 'meter synths run while the view is visible');
+      await pageCheckedByRunner('meters', { row: '^out 1: -1[12]\\.\\d dB peak' });
+    } finally {
+      await server.freeNode(id);
+    }
+    // Hidden, the meters stop: no synths of them are left on the server.
+    await vscode.commands.executeCommand('sclive.nodeTree.focus');
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await waitFor('the meter synths gone once the view is hidden', () => server.meters.synthIds.length === 0);
+    await vscode.commands.executeCommand('sclive.nodeTree.focus');
   });
 
   it('Free All Nodes leaves only the default groups', async () => {

@@ -1,5 +1,5 @@
-// Start, Pause, Resume and Stop Recording: the server's outputs to a dated file in the
-// recordings folder; the status bar shows the recording and its length (see statusBar.ts).
+// Start, Pause, Resume and Stop Recording (the server's outputs to a dated file in the
+// recordings folder; the status bar shows it, see statusBar.ts), and Show Meters / Show Scope.
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -8,7 +8,7 @@ import type { ScliveContext } from '../context';
 import { readRecordingSettings } from '../settings';
 import { registerCommand } from './userErrors';
 
-export function registerRecordingCommands(context: ScliveContext): void {
+export function registerInstrumentCommands(context: ScliveContext): void {
   const { controller, log } = context;
   const register = (id: string, handler: (...args: any[]) => unknown) => registerCommand(context.extension, log, id, handler);
 
@@ -21,6 +21,9 @@ export function registerRecordingCommands(context: ScliveContext): void {
     await server.recorder.start({ path: file, channels, headerFormat: settings.headerFormat, sampleFormat: settings.sampleFormat });
     return file;
   });
+  // Each view's own focus command opens the SuperCollider container with that view shown.
+  register('sclive.meters.show', () => vscode.commands.executeCommand('sclive.meters.focus'));
+  register('sclive.scope.show', () => vscode.commands.executeCommand('sclive.scope.focus'));
   register('sclive.recording.pause', () => controller.server?.recorder.pause());
   register('sclive.recording.resume', () => controller.server?.recorder.resume());
   register('sclive.recording.stop', async () => {

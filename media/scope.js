@@ -1,0 +1,79 @@
+// The Scope view's page: draws each picture the extension posts (wave, or spectrum on a
+// logarithmic frequency axis from 20 Hz), and sends the controls' settings back.
+(function () {
+  const vscode = acquireVsCodeApi();
+  const canvas = document.getElementById('scope');
+  const summary = document.getElementById('summary');
+  const ctx = canvas.getContext('2d');
+  const style = getComputedStyle(document.body);
+  const colours = [style.getPropertyValue('--vscode-charts-green') || '#89d185', style.getPropertyValue('--vscode-charts-blue') || '#75beff'];
+  const grid = style.getPropertyValue('--vscode-widget-border') || '#444';
+  const zoom = document.getElementById('zoom');
+
+  const send = () => vscode.postMessage({
+    type: 'settings',
+    mode: document.getElementById('mode').value,
+    bus: Math.max(0, Number(document.getElementById('bus').value) - 1),
+    channels: Number(document.getElementById('channels').value),
+    frames: Number(document.getElementById('frames').value),
+  });
+  for (const id of ['mode', 'bus', 'channels', 'frames']) document.getElementById(id).addEventListener('change', send);
+
+  function fit() {
+    const ratio = window.devicePixelRatio || 1;
+    const { width, height } = canvas.getBoundingClientRect();
+    if (canvas.width !== Math.round(width * ratio)) canvas.width = Math.round(width * ratio);
+    if (canvas.height !== Math.round(height * ratio)) canvas.height = Math.round(height * ratio);
+  }
+
+  function drawWave(channels) {
+    const { width, height } = canvas;
+    const gain = Number(zoom.value);
+    const lane = height / channels.length;
+    channels.forEach((samples, c) => {
+      const mid = lane * c + lane / 2;
+      ctx.strokeStyle = grid;
+      ctx.beginPath();
+      ctx.moveTo(0, mid);
+      ctx.lineTo(width, mid);
+      ctx.stroke();
+      ctx.strokeStyle = colours[c % colours.length];
+      ctx.beginPath();
+      samples.forEach((v, i) => {
+        const x = (i / (samples.length - 1)) * width;
+        const y = mid - Math.max(-1, Math.min(1, v * gain)) * (lane / 2 - 2);
+        if (i === 0) ctx.moveTo(x, y);
+        else ctx.lineTo(x, y);
+      });
+      ctx.stroke();
+    });
+  }
+
+  function drawSpectrum(channels, binHz) {
+    const { width, height } = canvas;
+    const low = Math.log10(20);
+    const high = Math.log10(binHz * channels[0].length);
+    const floor = -100 / Number(zoom.value);
+    channels.forEach((mags, c) => {
+      ctx.strokeStyle = colours[c % colours.length];
+      ctx.beginPath();
+      for (let i = 1; i < mags.length; i++) {
+        const x = ((Math.log10(i * binHz) - low) / (high - low)) * width;
+        const y = height - ((Math.max(floor, mags[i]) - floor) / -floor) * height;
+        if (i === 1) ctx.moveTo(x, y);
+        else ctx.lineTo(x, y);
+      }
+      ctx.stroke();
+    });
+  }
+
+  window.addEventListener('message', (event) => {
+    const message = event.data;
+    fit();
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    if (message.type === 'wave') drawWave(message.channels);
+    else if (message.type === 'spectrum') drawSpectrum(message.channels, message.binHz);
+    summary.textContent = message.summary;
+    canvas.setAttribute('aria-label', message.summary);
+  });
+})();
