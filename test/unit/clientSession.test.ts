@@ -22,6 +22,7 @@ function fakeConnection(notifyReply: (args: unknown[]) => DecodedMessage) {
       sent.push(packet);
       return { address: reply.address, args: [] };
     },
+    expect: async (_command, reply) => ({ address: reply.address, args: [] }),
   };
   return { connection, sent };
 }

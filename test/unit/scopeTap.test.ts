@@ -18,7 +18,11 @@ function setup(ringFrames: number) {
     allocateBufferId: () => 7,
     freeBufferId: () => undefined,
     send: (message) => void sent.push(message),
-    request: async (request: Request) => {
+    requestAll: (requests: readonly Request[]) => Promise.all(requests.map((request) => answer(request))),
+    request: (request: Request) => answer(request),
+  });
+  async function answer(request: Request) {
+    {
       const [bufnum, start, count] = request.message.args.map((arg) => (arg as { value: number }).value);
       if (request.message.address === '/b_getn') {
         reads.push([start, count]);
@@ -27,8 +31,8 @@ function setup(ringFrames: number) {
         return { address: '/b_setn', args: [bufnum, start, count, ...samples] };
       }
       return { address: '/done', args: [request.message.address, bufnum] };
-    },
-  });
+    }
+  }
   assert.equal(ringFrames % 4, 0);
   return { tap, sent, reads, hold: () => (holdReads = true), release: () => release?.() };
 }

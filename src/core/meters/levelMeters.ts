@@ -40,6 +40,8 @@ export class LevelMeters implements Disposable {
   private rate = DEFAULT_METER_RATE;
   private synths: MeterSynth[] = [];
   private levelsValue: ChannelLevel[] = [];
+  /** Meter synths heard from since the last onLevels: one event per round of all of them. */
+  private readonly reported = new Set<number>();
   private readonly onLevelsEmitter = new Emitter<readonly ChannelLevel[]>();
   /** Every channel's level, each time a meter synth reports (about `rate` times a second). */
   readonly onLevels: Event<readonly ChannelLevel[]> = this.onLevelsEmitter.event;
@@ -86,8 +88,10 @@ export class LevelMeters implements Disposable {
   recreateMessages(): OscMessage[] {
     if (!this.wanted) return [];
     const { numOutputBuses, numInputBuses } = this.session;
-    // scsynth's input buses follow its output buses.
-    this.synths = [...layout(numOutputBuses, 0, 0), ...layout(numInputBuses, numOutputBuses, numOutputBuses)].map((entry) => ({ ...entry, nodeId: this.session.allocateNodeId() }));
+    // scsynth's input buses follow its output buses, so one run covers both: as few synths
+    // (and replies, each a wake-up of this process) as the shipped 8/4/2/1-channel meters allow.
+    this.reported.clear();
+    this.synths = layout(numOutputBuses + numInputBuses, 0, 0).map((entry) => ({ ...entry, nodeId: this.session.allocateNodeId() }));
     return this.synths.map((synth) => synthNew(synth.defName, synth.nodeId, AddAction.tail, 0, { bus: synth.bus, rate: this.rate, id: synth.first }));
   }
 
@@ -96,6 +100,8 @@ export class LevelMeters implements Disposable {
     const nodeId = args[0];
     const first = args[1];
     if (typeof nodeId !== 'number' || typeof first !== 'number' || !this.synths.some((synth) => synth.nodeId === nodeId)) return;
+    // A synth heard twice before the others means they are gone or late: report what is known.
+    if (this.reported.has(nodeId)) this.flush();
     for (let i = 2; i + 1 < args.length; i += 2) {
       const level = this.levelsValue[first + (i - 2) / 2];
       const peak = args[i];
@@ -104,6 +110,12 @@ export class LevelMeters implements Disposable {
       level.peak = peak;
       level.rms = rms;
     }
+    this.reported.add(nodeId);
+    if (this.reported.size >= this.synths.length) this.flush();
+  }
+
+  private flush(): void {
+    this.reported.clear();
     this.onLevelsEmitter.fire(this.levelsValue);
   }
 

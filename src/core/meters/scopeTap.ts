@@ -33,6 +33,8 @@ export interface ScopeSession {
   allocateBufferId(): number;
   freeBufferId(id: number): void;
   request(request: cmd.Request): Promise<DecodedMessage>;
+  /** Requests sent together in one bundle. */
+  requestAll(requests: readonly cmd.Request[]): Promise<DecodedMessage[]>;
   send(message: OscMessage): void;
 }
 
@@ -165,10 +167,17 @@ export class ScopeTap implements Disposable {
     const start = (position - frames + ring) % ring;
     // Two reads where the newest frames wrap around the end of the ring.
     const parts = start + frames <= ring ? [[start, frames]] : [[start, ring - start], [0, frames - (ring - start)]];
-    const replies = await Promise.all(parts.map(([from, count]) => this.session.request(cmd.bufferGetn(bufnum, from * channels, count * channels))));
-    const samples = replies.flatMap((reply) => reply.args.slice(3) as number[]);
+    // One datagram either way: each costs this process a system call and scsynth a wake-up.
+    const replies = await this.session.requestAll(parts.map(([from, count]) => cmd.bufferGetn(bufnum, from * channels, count * channels)));
     const out = Array.from({ length: channels }, () => new Float32Array(frames));
-    for (let i = 0; i < frames; i++) for (let c = 0; c < channels; c++) out[c][i] = samples[i * channels + c] ?? 0;
+    // De-interleave straight from the replies' arguments (after bufnum, start, count).
+    let frame = 0;
+    for (const reply of replies) {
+      const args = reply.args;
+      for (let i = 3; i + channels <= args.length && frame < frames; i += channels, frame++) {
+        for (let c = 0; c < channels; c++) out[c][frame] = args[i + c] as number;
+      }
+    }
     this.framesShown++;
     this.onFrameEmitter.fire({ bus, channels: out });
   }

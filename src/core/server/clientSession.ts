@@ -18,6 +18,7 @@ export interface SessionConnection {
   send(packet: OscMessage | OscBundle | Uint8Array): void;
   request(request: cmd.Request, timeoutMs?: number): Promise<DecodedMessage>;
   sendAndExpect(packet: OscMessage | OscBundle, command: string, reply: ReplyExpectation, timeoutMs?: number): Promise<DecodedMessage>;
+  expect(command: string, reply: ReplyExpectation, timeoutMs?: number): Promise<DecodedMessage>;
 }
 
 export interface ClientSessionOptions {
@@ -196,6 +197,17 @@ export class ClientSession {
   sendAndExpect(packet: OscMessage | OscBundle, command: string, reply: ReplyExpectation, timeoutMs?: number): Promise<DecodedMessage> {
     this.noteOutgoing(packet);
     return this.requireConnection(`send ${command}`).sendAndExpect(packet, command, reply, timeoutMs);
+  }
+
+  /** Several requests in one immediate bundle (one datagram, one wake-up of scsynth); their replies in order. */
+  requestAll(requests: readonly cmd.Request[], timeoutMs?: number): Promise<DecodedMessage[]> {
+    if (requests.length === 1) return this.request(requests[0], timeoutMs).then((reply) => [reply]);
+    const connection = this.requireConnection('send a bundle of requests');
+    const replies = requests.map((request) => connection.expect(request.message.address, request.reply, timeoutMs));
+    // Promise.all below handles every rejection, also those after the first.
+    const all = Promise.all(replies);
+    this.send({ timeTag: IMMEDIATELY, packets: requests.map((request) => request.message) });
+    return all;
   }
 
   /** sc3nb's msg: with `awaitReply`, resolves with the reply scsynth answers that command with. */

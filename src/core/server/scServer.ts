@@ -176,6 +176,7 @@ export class SCServer implements Disposable {
       allocateNodeId: () => this.allocateNodeId(),
       ...buffers,
       request: (request) => this.request(request),
+      requestAll: (requests) => this.session.requestAll(requests),
       send: (packet) => this.send(packet),
     });
     this.recorder = new Recorder({
