@@ -6,6 +6,8 @@
 //   server/    SCServer and its collaborators (StatusPoller, VolumeControl, NodeSync, TreeQueries),
 //              the node model, id allocators, tree parsing, view update batching
 //   sclang/    the SCLang process and finding it
+//   meters/    level meters, the scope's signal over OSC, its spectrum
+//   recording/ recording to a sound file, WAV/AIFF headers
 //   editor/    code blocks: what an evaluation sends
 
 export { SCServer } from './server/scServer';
@@ -32,3 +34,11 @@ export type { EvaluationResult, SCLangOptions, SclangState } from './sclang/scla
 export { SclangNotFoundError, findSclang } from './sclang/sclangLocator';
 export { findEnclosingBlock, lineAt, topLevelBlocks } from './editor/codeBlocks';
 export type { Disposable, Event, Logger } from './events';
+export { LevelMeters, ampToDb, describeLevel } from './meters/levelMeters';
+export type { ChannelLevel } from './meters/levelMeters';
+export { ScopeTap } from './meters/scopeTap';
+export type { ScopeFrame, ScopeSettings } from './meters/scopeTap';
+export { spectrum, peakFrequency } from './meters/spectrum';
+export { Recorder } from './recording/recorder';
+export type { RecorderState, RecordingOptions } from './recording/recorder';
+export { readSoundFileInfo, repairSoundFileHeader, SoundFileError } from './recording/soundFileHeader';

@@ -97,6 +97,10 @@ export class ScliveContext {
   private configurationChanged(event: vscode.ConfigurationChangeEvent): void {
     if (!event.affectsConfiguration('sclive')) return;
     if (event.affectsConfiguration('sclive.post.maxLines')) this.post.setMaxLines(readLiveCodingSettings().postMaxLines);
+    if (event.affectsConfiguration('sclive.statusBar.showLevel')) {
+      this.meters.updateRunning();
+      this.statusBar.update();
+    }
     this.controller.applyLiveSettings();
     const server = this.controller.server;
     if (!server || server.state !== 'running' || !server.ownsProcess) return;

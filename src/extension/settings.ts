@@ -151,3 +151,8 @@ export function readRecordingSettings(workspaceFolder: string | undefined, homeF
     channels: integerSetting(config, 'recording.channels', 0, 0, 16),
   };
 }
+
+/** Whether the status bar item shows the output level (read when used, so a change applies at once). */
+export function readShowLevelInStatusBar(): boolean {
+  return vscode.workspace.getConfiguration('sclive').get<boolean>('statusBar.showLevel', false) === true;
+}

@@ -143,6 +143,19 @@ describe('Meters and recording against a real scsynth', function () {
     assert.ok(wavChannelRmsDb(file, 1) < -80, 'channel 2 silent');
   });
 
+  it('does not cut the end of a take: 1.3 s recorded (not a whole number of disk-buffer halves) are all in the file', async () => {
+    const server = await bootServer();
+    playSineOnOutput1(server);
+    const file = path.join(folder, 'short.wav');
+    await server.recorder.start({ path: file, channels: 1 });
+    const started = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    const stopAsked = Date.now() - started;
+    await server.recorder.stop();
+    const info = readSoundFileInfo(file);
+    assert.ok(info.durationSeconds >= stopAsked / 1000 - 0.02 && info.durationSeconds <= stopAsked / 1000 + 0.15, `${info.durationSeconds.toFixed(3)} s in the file, Stop asked after ${stopAsked} ms`);
+  });
+
   it('a recording stopped by Quit Server, and one whose scsynth was killed, are readable files of the right length', async () => {
     const quitFile = path.join(folder, 'quit.aiff');
     const server = await bootServer();

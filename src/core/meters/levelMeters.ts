@@ -36,6 +36,7 @@ interface MeterSynth {
 }
 
 export class LevelMeters implements Disposable {
+  readonly what = 'the meters';
   private wanted = false;
   private rate = DEFAULT_METER_RATE;
   private synths: MeterSynth[] = [];
@@ -122,6 +123,10 @@ export class LevelMeters implements Disposable {
   /** The meter synths are gone with everything else (a new run, Free All). */
   forget(): void {
     this.synths = [];
+  }
+
+  runEnded(): void {
+    this.forget();
   }
 
   /** A node ended: true if it was a meter synth (they are put back by apply()). */

@@ -42,6 +42,7 @@ export interface ScopeSession {
 const RING_PICTURES = 4;
 
 export class ScopeTap implements Disposable {
+  readonly what = 'the scope';
   private settings: ScopeSettings = { bus: 0, channels: 2, frames: 1024, rate: 25 };
   private wanted = false;
   private bufnum: number | undefined;
@@ -133,7 +134,7 @@ export class ScopeTap implements Disposable {
   }
 
   /** A new run: buffer and synth are both gone with the old server. */
-  serverEnded(): void {
+  runEnded(): void {
     this.nodeId = undefined;
     this.bufnum = undefined;
     this.reading = false;

@@ -1,45 +1,34 @@
 // sc3nb's SCServer in TypeScript: a local or remote scsynth, its client session and state.
-// The state machine (boot, connect, quit, crash) lives here; each concern is a collaborator:
-// ClientSession (registration, ids, sending), ServerRun (one run's lifetime), StatusPoller,
-// NodeSync, TreeQueries, VolumeControl, synthdefs.ts. The sc3nb methods delegate to them.
+// It wires the collaborators and gives sc3nb's methods, each a delegate: ServerLifecycle (boot,
+// connect, quit, crash; each run a ServerRun), ClientSession (registration, ids, sending),
+// StatusPoller, NodeSync, TreeQueries, the kept synths (VolumeControl, LevelMeters, ScopeTap,
+// Recorder), synthdefs.ts. Its own code is sc3nb's init: what a run does once connected.
 import { Disposable, Emitter, Event, Logger, silentLogger } from '../events';
 import { OscArgument, OscBundle, OscMessage, timeTagFromUnixMs, IMMEDIATELY } from '../osc/oscCodec';
 import type { DecodedMessage } from '../osc/oscCodec';
 import { OscConnection, ReplyExpectation, isLoopback } from '../osc/oscConnection';
 import * as cmd from '../scsynth/scsynthCommands';
 import { ServerOptions, ServerOptionsInit } from '../scsynth/serverOptions';
-import { findScsynth } from '../scsynth/scsynthLocator';
-import { ProcessExit, ProcessLine, ScsynthProcess, startScsynth } from '../scsynth/scsynthProcess';
-import { classifyExit, removeSharedMemoryOf } from '../scsynth/scsynthExit';
-import { answersStatus, isUdpPortTaken } from '../scsynth/portProbe';
+import type { ProcessLine } from '../scsynth/scsynthProcess';
 import { ServerStatus, ServerVersion, parseStatusReply, parseVersionReply } from '../scsynth/serverStatus';
 import { Bundler } from './bundler';
 import { ClientSession } from './clientSession';
 import { NODE_NOTIFICATIONS, NodeWatcher } from './nodeWatcher';
 import { NodeSync } from './nodeSync';
 import { ControlValue, GroupNode, formatTree, parseQueryTreeReply } from './nodeTree';
-import { BootCancelledError, PortInUseError, ServerNotRunningError } from './serverErrors';
+import { ServerNotRunningError } from './serverErrors';
 import { ServerRun } from './serverRun';
 import { StatusPoller } from './statusPoller';
 import * as synthdefs from './synthdefs';
 import { TreeQueries } from './treeQueries';
 import { VolumeControl } from './volumeControl';
+import { KeptSynthSet } from './keptSynths';
+import { BootOptions, LifecycleHost, ServerLifecycle, ServerState, StateChange } from './serverLifecycle';
+
+export type { BootOptions, ServerState, StateChange };
 import { LevelMeters, METER_REPLY } from '../meters/levelMeters';
 import { Recorder } from '../recording/recorder';
 import { SCOPE_REPLY, ScopeTap } from '../meters/scopeTap';
-
-export type ServerState = 'stopped' | 'booting' | 'running' | 'quitting' | 'crashed';
-
-export interface StateChange {
-  state: ServerState;
-  previous: ServerState;
-  /** Set when the process exited: how, and the last lines it printed. */
-  exit?: ProcessExit;
-  /** Human-readable reason for the change (shown in logs and notifications). */
-  reason?: string;
-  /** What made a crash, where known: the audio driver (JACK) stopping under scsynth. */
-  cause?: 'audioDriver';
-}
 
 export interface SCServerSettings {
   /** Proposed client id (sc3nb proposes 1 and leaves 0 to sclang). */
@@ -57,19 +46,6 @@ export interface SCServerSettings {
   logger?: Logger;
 }
 
-export interface BootOptions {
-  /** Path of scsynth; otherwise PATH and the usual install places are searched. */
-  scsynthPath?: string;
-  /** How long to wait for scsynth to be ready, in ms. */
-  timeoutMs?: number;
-  withBlip?: boolean;
-  /** When the UDP port is taken by a running scsynth, connect to it instead of failing. */
-  attachIfRunning?: boolean;
-  /** Environment for scsynth (e.g. JACK_DEFAULT_SERVER). */
-  env?: NodeJS.ProcessEnv;
-}
-
-
 /**
  * A SuperCollider audio server: boots a local scsynth or attaches to a remote one, and keeps
  * the client session (id, default groups, allocators, node model, status, volume).
@@ -78,17 +54,10 @@ export class SCServer implements Disposable {
   readonly options: ServerOptions;
   private readonly settings: Required<Omit<SCServerSettings, 'logger' | 'clientId'>> & { clientId: number };
   private readonly logger: Logger;
-  private stateValue: ServerState = 'stopped';
-  /** The run in progress (from boot or connect to quit or crash). */
-  private run: ServerRun | undefined;
+  /** Boot, connect, quit, crash: the runs of this server. */
+  private readonly lifecycle: ServerLifecycle;
   /** The session of the run in progress, or of the last one (its client id stays readable). */
   private session: ClientSession;
-  private lastBoot: BootOptions | undefined;
-  /** The boot or connection in flight, and whether quit() asked to cancel it. */
-  private starting: Promise<void> | undefined;
-  private startCancelled = false;
-  private usableAt = 0;
-  private bootTimingsValue: { readyAt: number; usableAt: number } | undefined;
   private readonly initHooks: Array<() => void | Promise<void>> = [];
   private statusValue: ServerStatus | undefined;
   private versionValue: ServerVersion | undefined;
@@ -99,6 +68,8 @@ export class SCServer implements Disposable {
   private readonly nodeSync: NodeSync;
   private readonly treeQueries: TreeQueries;
   private readonly volumeControl: VolumeControl;
+  /** The synths this client keeps on the server for itself (volume, meters, scope, recording). */
+  private readonly kept: KeptSynthSet;
   /** sc3nb's NodeWatcher: the live node model. */
   readonly nodeWatcher = new NodeWatcher();
   /** Output and input levels, from meter synths this client keeps on the server while wanted. */
@@ -108,8 +79,7 @@ export class SCServer implements Disposable {
   /** The scope's signal, read over OSC while wanted. */
   readonly scope: ScopeTap;
 
-  private readonly onDidChangeStateEmitter = new Emitter<StateChange>();
-  readonly onDidChangeState: Event<StateChange> = this.onDidChangeStateEmitter.event;
+  readonly onDidChangeState: Event<StateChange>;
   private readonly onDidChangeStatusEmitter = new Emitter<ServerStatus>();
   /** Each polled status (also when unchanged). */
   readonly onDidChangeStatus: Event<ServerStatus> = this.onDidChangeStatusEmitter.event;
@@ -132,66 +102,16 @@ export class SCServer implements Disposable {
       synthdefsDir: settings.synthdefsDir ?? synthdefs.shippedSynthdefsDir(),
     };
     this.session = this.newSession(undefined);
-    const server = this;
-    const sending = () => server.session.isOpen && server.stateValue === 'running';
-    this.volumeControl = new VolumeControl({
-      get canSend() {
-        return sending();
-      },
-      numOutputBuses: this.options.numOutputBuses,
-      get synthdefsLoaded() {
-        return server.synthdefsLoaded;
-      },
-      allocateNodeId: () => this.allocateNodeId(),
-      sendMany: (messages) => this.sendMany(messages),
-    });
+    this.lifecycle = new ServerLifecycle(this.lifecycleHost());
+    this.onDidChangeState = this.lifecycle.onDidChangeState;
+    const access = this.collaboratorAccess();
+    this.volumeControl = new VolumeControl(access);
     this.onDidChangeVolume = this.volumeControl.onDidChange;
-    this.meters = new LevelMeters({
-      get canSend() {
-        return sending();
-      },
-      numOutputBuses: this.options.numOutputBuses,
-      numInputBuses: this.options.numInputBuses,
-      get synthdefsLoaded() {
-        return server.synthdefsLoaded;
-      },
-      allocateNodeId: () => this.allocateNodeId(),
-      send: (packet) => this.send(packet),
-    });
-    const buffers = {
-      allocateBufferId: () => this.allocateBufferId(1)[0],
-      freeBufferId: (id: number) => {
-        // After a new run the old allocator is gone, and with it the id.
-        if (this.session.isOpen) this.freeBufferIds([id]);
-      },
-    };
-    this.scope = new ScopeTap({
-      get canSend() {
-        return sending();
-      },
-      get synthdefsLoaded() {
-        return server.synthdefsLoaded;
-      },
-      logger: this.logger,
-      allocateNodeId: () => this.allocateNodeId(),
-      ...buffers,
-      request: (request) => this.request(request),
-      requestAll: (requests) => this.session.requestAll(requests),
-      send: (packet) => this.send(packet),
-    });
-    this.recorder = new Recorder({
-      get canSend() {
-        return sending();
-      },
-      get synthdefsLoaded() {
-        return server.synthdefsLoaded;
-      },
-      logger: this.logger,
-      allocateNodeId: () => this.allocateNodeId(),
-      ...buffers,
-      request: (request) => this.request(request),
-      send: (packet) => this.send(packet),
-    });
+    this.meters = new LevelMeters(access);
+    this.scope = new ScopeTap(access);
+    this.recorder = new Recorder(access);
+    // In this order at the tail of the root group: volume first, the others hear what it lets through.
+    this.kept = new KeptSynthSet([this.volumeControl, this.meters, this.scope, this.recorder], this.logger);
     this.poller = new StatusPoller((timeoutMs) => this.status(timeoutMs), {
       intervalMs: this.settings.statusIntervalMs,
       maxMissed: this.settings.maxMissedStatus,
@@ -202,38 +122,60 @@ export class SCServer implements Disposable {
       this.onDidChangeStatusEmitter.fire(status);
     });
     this.poller.onUnresponsive((value) => this.onDidChangeResponsivenessEmitter.fire(value));
-    this.treeQueries = new TreeQueries(this.nodeWatcher, {
+    this.treeQueries = new TreeQueries(this.nodeWatcher, access);
+    this.nodeSync = new NodeSync(this.nodeWatcher, access);
+    this.nodeWatcher.onDidChange((change) => {
+      // This client's own synths, freed by someone else (sclang's Cmd-., another client): put back.
+      if (change.kind === 'removed' && this.lifecycle.state === 'running') this.kept.nodeEnded(change.node.nodeId);
+    });
+  }
+
+  /**
+   * What the collaborators may use of the server, as one object (each takes the part its own
+   * interface names): they are tested with a fake of that part, no sockets.
+   */
+  private collaboratorAccess() {
+    const server = this;
+    return {
       logger: this.logger,
-      get canPrint() {
-        return server.ownsProcess;
+      numOutputBuses: this.options.numOutputBuses,
+      numInputBuses: this.options.numInputBuses,
+      /** Whether messages can reach a running server now. */
+      get canSend() {
+        return server.session.isOpen && server.lifecycle.state === 'running';
+      },
+      get isRunning() {
+        return server.session.isOpen && server.lifecycle.state === 'running';
       },
       get isOpen() {
         return server.session.isOpen;
       },
-      request: (request) => this.request(request),
-      send: (packet) => this.send(packet),
+      /** Only a scsynth this program started prints where the core can read it. */
+      get canPrint() {
+        return server.ownsProcess;
+      },
+      get synthdefsLoaded() {
+        return server.synthdefsLoaded;
+      },
+      get sampleRate() {
+        return server.sampleRate;
+      },
+      allocateNodeId: () => this.allocateNodeId(),
+      allocateBufferId: () => this.allocateBufferId(1)[0],
+      freeBufferId: (id: number) => {
+        // After a new run the old allocator is gone, and with it the id.
+        if (this.session.isOpen) this.freeBufferIds([id]);
+      },
+      send: (packet: OscMessage | OscBundle) => this.send(packet),
+      sendMany: (messages: readonly OscMessage[]) => this.sendMany(messages),
+      request: (request: cmd.Request) => this.request(request),
+      requestAll: (requests: readonly cmd.Request[]) => this.session.requestAll(requests),
       sync: () => this.sync().then(() => undefined),
       status: () => this.status(),
-      allocateNodeId: () => this.allocateNodeId(),
-    });
-    this.nodeSync = new NodeSync(this.nodeWatcher, {
-      get isRunning() {
-        return sending();
-      },
-      logger: this.logger,
-      queryAllNodes: (includeControls) => this.queryAllNodes(includeControls),
-      queryGroup: async (groupId) => parseQueryTreeReply((await this.request(cmd.groupQueryTree(groupId, false))).args),
+      queryAllNodes: (includeControls: boolean) => this.queryAllNodes(includeControls),
+      queryGroup: async (groupId: number) => parseQueryTreeReply((await this.request(cmd.groupQueryTree(groupId, false))).args),
       printedTree: () => (this.run?.process ? this.treeQueries.printedTree() : undefined),
-    });
-    this.nodeWatcher.onDidChange((change) => {
-      if (change.kind !== 'removed' || this.stateValue !== 'running') return;
-      // This client's own synths, freed by someone else (sclang's Cmd-., another client): put back.
-      const nodeId = change.node.nodeId;
-      if (this.volumeControl.nodeEnded(nodeId)) void this.volumeControl.apply().catch((error: Error) => this.logger.warn(`Restoring the volume failed: ${error.message}`));
-      if (this.meters.nodeEnded(nodeId)) void this.meters.apply().catch((error: Error) => this.logger.warn(`Restoring the meters failed: ${error.message}`));
-      if (this.recorder.nodeEnded(nodeId)) this.recorder.apply();
-      if (this.scope.nodeEnded(nodeId)) void this.scope.apply().catch((error: Error) => this.logger.warn(`Restoring the scope failed: ${error.message}`));
-    });
+    };
   }
 
   private newSession(connection: OscConnection | undefined): ClientSession {
@@ -249,17 +191,17 @@ export class SCServer implements Disposable {
   // ---- state ---------------------------------------------------------------------------
 
   get state(): ServerState {
-    return this.stateValue;
+    return this.lifecycle.state;
   }
 
   /** True once booted or attached and initialised, until quit or crash. */
   get hasBooted(): boolean {
-    return this.stateValue === 'running';
+    return this.lifecycle.state === 'running';
   }
 
   /** True while the server is running and answers. */
   get isRunning(): boolean {
-    return this.stateValue === 'running' && !this.poller.unresponsive;
+    return this.lifecycle.state === 'running' && !this.poller.unresponsive;
   }
 
   get unresponsive(): boolean {
@@ -282,7 +224,7 @@ export class SCServer implements Disposable {
 
   /** When the last boot saw scsynth's ready line and when the session was usable (performance.now() ms). */
   get bootTimings(): { readyAt: number; usableAt: number } | undefined {
-    return this.bootTimingsValue;
+    return this.lifecycle.bootTimings;
   }
 
   /** The scsynth command line of the last boot. */
@@ -325,7 +267,7 @@ export class SCServer implements Disposable {
     if (!(ms >= 0)) throw new RangeError('status interval must be >= 0 ms');
     this.poller.intervalMs = ms;
     // From 0 (no polling) to an interval while running: polling starts.
-    if (this.stateValue === 'running' && !this.poller.running && ms > 0) this.poller.start();
+    if (this.lifecycle.state === 'running' && !this.poller.running && ms > 0) this.poller.start();
   }
 
   /** The last polled status, undefined before the first reply. */
@@ -343,149 +285,75 @@ export class SCServer implements Disposable {
   get numUgens(): number | undefined { return this.statusValue?.numUgens; }
   get numSynthdefs(): number | undefined { return this.statusValue?.numSynthdefs; }
 
-  // ---- boot, attach, quit ------------------------------------------------------------
+  // ---- boot, attach, quit (ServerLifecycle) ---------------------------------------------
 
   /** Starts a local scsynth and initialises the session. `quit()` meanwhile cancels it. */
   boot(options: BootOptions = {}): Promise<void> {
-    if (this.stateValue === 'running' || this.stateValue === 'booting' || this.stateValue === 'quitting') {
-      return Promise.reject(new Error(`Cannot boot: the server is ${this.stateValue}.`));
-    }
-    return this.startingRun(() => this.bootNow(options));
-  }
-
-  /** Runs a boot or a connection, so that quit() can cancel it (see throwIfCancelled). */
-  private async startingRun(start: () => Promise<void>): Promise<void> {
-    this.startCancelled = false;
-    const run = start();
-    this.starting = run;
-    try {
-      await run;
-    } finally {
-      if (this.starting === run) this.starting = undefined;
-    }
-  }
-
-  /** Called between the steps of a boot: a quit() since the last step ends it here. */
-  private throwIfCancelled(): void {
-    if (this.startCancelled) throw new BootCancelledError();
-  }
-
-  private async bootNow(options: BootOptions): Promise<void> {
-    this.lastBoot = options;
-    const executable = findScsynth({ explicitPath: options.scsynthPath, program: this.options.program });
-    const port = this.options.udpPort;
-    const host = this.options.bindAddress === '0.0.0.0' ? '127.0.0.1' : this.options.bindAddress;
-    if (await isUdpPortTaken(port, this.options.bindAddress)) {
-      const answered = await answersStatus(host, port, 500);
-      if (answered && options.attachIfRunning) {
-        this.logger.info(`A scsynth already runs on UDP port ${port}; connecting to it.`);
-        return this.remote(host, port, { withBlip: options.withBlip });
-      }
-      throw new PortInUseError(port, answered);
-    }
-    this.setState('booting');
-    const args = this.options.toArgs();
-    this.logger.info(`Booting: ${[executable, ...args].join(' ')}`);
-    const started = Date.now();
-    let proc: ScsynthProcess;
-    try {
-      proc = await startScsynth(
-        executable,
-        args,
-        { readyTimeoutMs: options.timeoutMs ?? 10_000, env: options.env ? { ...process.env, ...options.env } : undefined, udpPort: port },
-        (line) => this.onOutputEmitter.fire(line),
-      );
-    } catch (error) {
-      this.setState('stopped', { reason: (error as Error).message });
-      throw error;
-    }
-    const readyAt = performance.now();
-    const run = this.beginRun(proc);
-    if (this.startCancelled) {
-      await this.quitNow();
-      throw new BootCancelledError();
-    }
-    run.add(proc.onLine((line) => {
-      // A tree the core asked scsynth to print is the core's, not the musician's output.
-      if (this.treeQueries.takePrintedLine(line.text)) return;
-      this.onOutputEmitter.fire(line);
-    }));
-    run.add(proc.onExit((exit) => this.processExited(proc, exit)));
-    this.logger.info(`scsynth ready after ${Date.now() - started} ms (pid ${proc.pid}).`);
-    try {
-      await this.connect(run, host, port);
-      this.throwIfCancelled();
-      await this.init(options.withBlip ?? false);
-      this.bootTimingsValue = { readyAt, usableAt: this.usableAt };
-    } catch (error) {
-      if (!(error instanceof BootCancelledError)) this.logger.error(`Initialising the server failed: ${(error as Error).message}`);
-      await this.quitNow().catch(() => undefined);
-      throw error;
-    }
+    return this.lifecycle.boot(options);
   }
 
   /** Connects to a running scsynth (this program did not start it, and will not stop it). */
   remote(host: string, port: number, options: { withBlip?: boolean } = {}): Promise<void> {
-    if (this.stateValue === 'running' || this.stateValue === 'booting' || this.stateValue === 'quitting') return Promise.reject(new Error(`Cannot connect: the server is ${this.stateValue}.`));
-    if (!Number.isInteger(port) || port < 1 || port > 65535) return Promise.reject(new RangeError(`port must be a whole number from 1 to 65535, got ${JSON.stringify(port)} (${typeof port})`));
-    return this.startingRun(() => this.remoteNow(host, port, options));
+    return this.lifecycle.remote(host, port, options);
   }
 
-  private async remoteNow(host: string, port: number, options: { withBlip?: boolean }): Promise<void> {
-    const run = this.beginRun(undefined, { host, port });
-    this.setState('booting');
-    try {
-      await this.connect(run, host, port);
-      await this.request(cmd.status(), 2000).catch((error: Error) => {
-        throw new Error(`No scsynth answered at ${host}:${port}: ${error.message}`);
-      });
-      await this.init(options.withBlip ?? false);
-    } catch (error) {
-      this.endRun();
-      this.setState('stopped', { reason: (error as Error).message });
-      throw error;
-    }
+  /**
+   * Quits: a server this program started is sent /quit, then waited for, terminated and
+   * killed, each after a timeout. A remote server is only disconnected from.
+   */
+  quit(): Promise<void> {
+    return this.lifecycle.quit();
   }
 
-  /** A new run: whatever it starts is undone by one dispose() at its end (endRun). */
-  private beginRun(proc: ScsynthProcess | undefined, remoteAddress?: { host: string; port: number }): ServerRun {
-    this.run?.dispose();
-    const run = new ServerRun(proc, remoteAddress);
-    this.run = run;
-    // Runs last, after the run's listeners and connection are gone.
-    run.onEnd(() => {
-      this.poller.reset();
-      this.nodeSync.reset();
-      this.volumeControl.forget();
-      this.meters.forget();
-      this.scope.serverEnded();
-      this.statusValue = undefined;
-      this.nodeWatcher.clear();
-    });
-    return run;
+  /** Quits and boots again with the same options. Only for a server this program started. */
+  reboot(): Promise<void> {
+    return this.lifecycle.reboot();
   }
 
-  private endRun(): void {
-    this.run?.dispose();
-    this.run = undefined;
+  private get run(): ServerRun | undefined {
+    return this.lifecycle.run;
   }
 
-  private async connect(run: ServerRun, host: string, port: number): Promise<void> {
-    const connection = new OscConnection({
-      host,
-      port,
-      bindAddress: isLoopback(host) ? '127.0.0.1' : undefined,
-      timeoutMs: this.settings.replyTimeoutMs,
+  /** What the lifecycle asks of this server at each step of a run. */
+  private lifecycleHost(): LifecycleHost {
+    const server = this;
+    return {
+      options: this.options,
       logger: this.logger,
-    });
-    await connection.open();
-    this.session = this.newSession(connection);
-    run.connected(connection, this.session);
-    for (const address of NODE_NOTIFICATIONS) {
-      run.add(connection.onMessage(address, (message) => this.nodeWatcher.handleNotification(message.address, message.args)));
-    }
-    run.add(connection.onMessage(METER_REPLY, (message) => this.meters.handleReply(message.args)));
-    run.add(connection.onMessage(SCOPE_REPLY, (message) => this.scope.handleReply(message.args)));
+      replyTimeoutMs: this.settings.replyTimeoutMs,
+      get sessionOpen() {
+        return server.session.isOpen;
+      },
+      output: (line) => {
+        // A tree the core asked scsynth to print is the core's, not the musician's output.
+        if (!this.treeQueries.takePrintedLine(line.text)) this.onOutputEmitter.fire(line);
+      },
+      runBegan: (run) =>
+        // Runs last, after the run's listeners and connection are gone.
+        run.onEnd(() => {
+          this.poller.reset();
+          this.nodeSync.reset();
+          this.kept.runEnded();
+          this.statusValue = undefined;
+          this.nodeWatcher.clear();
+        }),
+      connected: (run, connection) => {
+        this.session = this.newSession(connection);
+        run.connected(connection, this.session);
+        for (const address of NODE_NOTIFICATIONS) {
+          run.add(connection.onMessage(address, (message) => this.nodeWatcher.handleNotification(message.address, message.args)));
+        }
+        run.add(connection.onMessage(METER_REPLY, (message) => this.meters.handleReply(message.args)));
+        run.add(connection.onMessage(SCOPE_REPLY, (message) => this.scope.handleReply(message.args)));
+      },
+      initSession: (withBlip) => this.init(withBlip),
+      beforeQuit: async () => {
+        this.poller.stop();
+        // The recording's file is closed by scsynth while it still runs.
+        if (this.session.isOpen) await this.recorder.stop().catch((error: Error) => this.logger.warn(`Stopping the recording failed: ${error.message}`));
+      },
+      request: (request, timeoutMs) => this.request(request, timeoutMs),
+    };
   }
 
   /**
@@ -507,17 +375,13 @@ export class SCServer implements Disposable {
       this.nodeWatcher.finishResync(tree);
     }
     if (!session.isOpen) throw new Error('the connection closed during initialisation');
-    this.throwIfCancelled();
     // Usable: registered, ids allocated, default groups and node model in place.
-    this.setState('running');
-    this.usableAt = performance.now();
+    this.lifecycle.running();
     this.poller.start();
     if (!tree) await this.resyncNodeTree();
     await loaded;
     await this.executeInitHooks();
-    await this.volumeControl.apply();
-    await this.meters.apply();
-    await this.scope.apply();
+    await this.kept.applyAll();
     if (withBlip) this.blip();
   }
 
@@ -537,7 +401,7 @@ export class SCServer implements Disposable {
    * own client id, so ids never collide), then runs the init hooks.
    */
   async connectSclang(lang: { attachToServer(port: number, maxLogins: number): Promise<void> }): Promise<void> {
-    if (this.stateValue !== 'running') throw new ServerNotRunningError('connect sclang');
+    if (this.lifecycle.state !== 'running') throw new ServerNotRunningError('connect sclang');
     await lang.attachToServer(this.addr[1], this.maxLogins);
     await this.executeInitHooks();
   }
@@ -562,80 +426,10 @@ export class SCServer implements Disposable {
     }
   }
 
-  /**
-   * Quits: a server this program started is sent /quit, then waited for, terminated and
-   * killed, each after a timeout. A remote server is only disconnected from.
-   */
-  async quit(): Promise<void> {
-    if (this.starting) {
-      // A boot or connection in flight: it stops at its next step and cleans up after itself.
-      this.startCancelled = true;
-      await this.starting.catch(() => undefined);
-      return;
-    }
-    return this.quitNow();
-  }
-
-  private async quitNow(): Promise<void> {
-    if (this.stateValue === 'stopped' || this.stateValue === 'crashed') {
-      this.endRun();
-      return;
-    }
-    const proc = this.run?.process;
-    this.setState('quitting');
-    this.poller.stop();
-    // The recording's file is closed by scsynth while it still runs.
-    if (this.session.isOpen) await this.recorder.stop().catch((error: Error) => this.logger.warn(`Stopping the recording failed: ${error.message}`));
-    else this.recorder.serverEnded();
-    if (proc && !proc.hasExited) {
-      if (this.session.isOpen) {
-        await this.request(cmd.quit(), 1000).catch((error: Error) => this.logger.warn(`/quit was not confirmed: ${error.message}`));
-      }
-      const exit = await proc.stop(2000, 2000);
-      removeSharedMemoryOf(this.options.udpPort);
-      this.logger.info(`scsynth exited (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}).`);
-    } else if (this.session.isOpen) {
-      await this.request(cmd.notify(false), 1000).catch(() => undefined);
-    }
-    this.recorder.serverEnded();
-    this.endRun();
-    this.setState('stopped');
-  }
-
-  /** Quits and boots again with the same options. Only for a server this program started. */
-  async reboot(): Promise<void> {
-    if (this.run?.remoteAddress && !this.run.process) throw new Error('Cannot reboot a remote server: this program did not start it.');
-    const boot = this.lastBoot ?? {};
-    await this.quit();
-    await this.boot(boot);
-  }
-
-  private processExited(proc: ScsynthProcess, exit: ProcessExit): void {
-    removeSharedMemoryOf(this.options.udpPort);
-    if (proc !== this.run?.process || this.stateValue === 'quitting' || this.stateValue === 'stopped') return;
-    const verdict = classifyExit(exit);
-    const lastLines = exit.lastLines.slice(-10).join('\n');
-    if (verdict.kind === 'quitByOtherClient') this.logger.info('scsynth quit (asked by another client).');
-    else if (verdict.kind === 'audioDriver') this.logger.error(`scsynth stopped because its audio driver stopped ("${verdict.driverLine}"). Last output:\n${lastLines}`);
-    else this.logger.error(`${verdict.reason}. Last output:\n${lastLines}`);
-    this.recorder.serverEnded();
-    this.endRun();
-    if (verdict.kind === 'quitByOtherClient') this.setState('stopped', { exit, reason: verdict.reason });
-    else this.setState('crashed', { exit, reason: verdict.reason, ...(verdict.kind === 'audioDriver' ? { cause: 'audioDriver' as const } : {}) });
-  }
-
   dispose(): void {
-    if (this.ownsProcess) this.run!.process!.signal('SIGTERM');
-    this.endRun();
+    this.lifecycle.dispose();
     for (const owned of [this.poller, this.nodeSync, this.volumeControl, this.meters, this.scope, this.recorder, this.nodeWatcher]) owned.dispose();
-    for (const emitter of [this.onDidChangeStateEmitter, this.onDidChangeStatusEmitter, this.onDidChangeResponsivenessEmitter, this.onOutputEmitter]) emitter.dispose();
-  }
-
-  private setState(state: ServerState, extra: Omit<StateChange, 'state' | 'previous'> = {}): void {
-    const previous = this.stateValue;
-    if (previous === state) return;
-    this.stateValue = state;
-    this.onDidChangeStateEmitter.fire({ state, previous, ...extra });
+    for (const emitter of [this.onDidChangeStatusEmitter, this.onDidChangeResponsivenessEmitter, this.onOutputEmitter]) emitter.dispose();
   }
 
   // ---- OSC (ClientSession) -------------------------------------------------------------
@@ -701,7 +495,7 @@ export class SCServer implements Disposable {
   }
 
   async version(timeoutMs?: number): Promise<ServerVersion> {
-    if (this.versionValue && this.stateValue === 'running') return this.versionValue;
+    if (this.versionValue && this.lifecycle.state === 'running') return this.versionValue;
     const reply = await this.request(cmd.version(), timeoutMs);
     this.versionValue = parseVersionReply(reply.args);
     return this.versionValue;
@@ -762,20 +556,12 @@ export class SCServer implements Disposable {
     this.send(cmd.groupFreeAll(root ? 0 : this.defaultGroup));
     this.send(cmd.clearSched());
     if (root) {
-      this.volumeControl.forget();
-      this.meters.forget();
-      this.scope.forget();
-      this.recorder.forget();
+      this.kept.forgetAll();
       this.sendDefaultGroups();
     }
     await this.sync();
     await this.executeInitHooks();
-    if (root) {
-      await this.volumeControl.apply();
-      await this.meters.apply();
-      await this.scope.apply();
-      this.recorder.apply();
-    }
+    if (root) await this.kept.applyAll();
     await this.sync();
   }
 
@@ -805,17 +591,14 @@ export class SCServer implements Disposable {
    * and this client's volume synths. Init hooks run afterwards without being awaited.
    */
   hush(): void {
-    if (!this.session.isOpen || this.stateValue !== 'running') throw new ServerNotRunningError('hush');
+    if (!this.session.isOpen || this.lifecycle.state !== 'running') throw new ServerNotRunningError('hush');
     this.send({
       timeTag: IMMEDIATELY,
       packets: [
         cmd.clearSched(),
         cmd.groupFreeAll(0),
         ...this.session.defaultGroupMessages(),
-        ...this.volumeControl.recreateMessages(),
-        ...this.meters.recreateMessages(),
-        ...this.scope.recreateMessages(),
-        ...this.recorder.recreateMessages(),
+        ...this.kept.recreateMessages(),
       ],
     });
     void this.executeInitHooks().catch((error: Error) => this.logger.warn(`An init hook failed after hush: ${error.message}`));
@@ -866,10 +649,10 @@ export class SCServer implements Disposable {
 
   /** This client's own synths (volume, meters, recording): not the musician's, so not shown or counted as theirs. */
   get ownSynthIds(): readonly number[] {
-    return [...this.volumeControl.synthIds, ...this.meters.synthIds, ...this.scope.synthIds, ...this.recorder.synthIds];
+    return this.kept.synthIds;
   }
 
   toString(): string {
-    return `<SCServer addr=${this.addr.join(':')} state=${this.stateValue} clientId=${this.clientId} pid=${this.pid ?? '-'}>`;
+    return `<SCServer addr=${this.addr.join(':')} state=${this.lifecycle.state} clientId=${this.clientId} pid=${this.pid ?? '-'}>`;
   }
 }

@@ -17,6 +17,7 @@ export interface VolumeSession {
 }
 
 export class VolumeControl implements Disposable {
+  readonly what = 'the volume';
   private volumeDb = 0;
   private mutedValue = false;
   private nodeIds: number[] = [];
@@ -72,6 +73,10 @@ export class VolumeControl implements Disposable {
   /** The volume synths are gone with everything else (a new run, Free All): none is known. */
   forget(): void {
     this.nodeIds = [];
+  }
+
+  runEnded(): void {
+    this.forget();
   }
 
   /**

@@ -114,7 +114,12 @@ export function registerServerCommands(context: ScliveContext): void {
           ...(controller.server?.ownsProcess ? [{ label: '$(debug-restart) Reboot Server', command: 'sclive.server.reboot' }] : []),
           ...(controller.server?.recorder.state === 'idle'
             ? [{ label: '$(record) Start Recording', command: 'sclive.recording.start' }]
-            : [{ label: '$(stop-circle) Stop Recording', description: controller.server?.recorder.path, command: 'sclive.recording.stop' }]),
+            : [
+                { label: '$(stop-circle) Stop Recording', description: controller.server?.recorder.path, command: 'sclive.recording.stop' },
+                controller.server?.recorder.state === 'paused'
+                  ? { label: '$(record) Resume Recording', command: 'sclive.recording.resume' }
+                  : { label: '$(debug-pause) Pause Recording', command: 'sclive.recording.pause' },
+              ]),
           { label: '$(debug-stop) Quit Server', command: 'sclive.server.quit' },
           { label: '$(list-tree) Dump Node Tree', command: 'sclive.nodes.dumpTree' },
           { label: '$(output) Dump OSC…', command: 'sclive.server.dumpOsc' },

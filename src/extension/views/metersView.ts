@@ -7,6 +7,7 @@ import { describeLevel } from '../../core/meters/levelMeters';
 import type { ChannelLevel } from '../../core/meters/levelMeters';
 import type { SCServer } from '../../core/server/scServer';
 import type { ServerController } from '../server/serverController';
+import { readShowLevelInStatusBar } from '../settings';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const METERS_VIEW_ID = 'sclive.meters';
@@ -52,12 +53,13 @@ export class MetersView implements vscode.WebviewViewProvider, vscode.Disposable
     this.subscriptions.dispose();
   }
 
-  /** Meter synths on the server only while someone can see them. */
-  private updateRunning(): void {
+  /** Meter synths on the server only while someone can see them: this view, or the status bar's level. */
+  updateRunning(): void {
     const meters = this.server?.meters;
     if (!meters) return;
-    if (this.visible && !meters.running) void meters.start().catch(() => undefined);
-    else if (!this.visible && meters.running) meters.stop();
+    const wanted = this.visible || readShowLevelInStatusBar();
+    if (wanted && !meters.running) void meters.start().catch(() => undefined);
+    else if (!wanted && meters.running) meters.stop();
   }
 
   private post(levels: readonly ChannelLevel[]): void {

@@ -3,6 +3,10 @@ import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/events';
 import type { SCServer } from '../../core/server/scServer';
 import type { ServerController } from '../server/serverController';
+import { readShowLevelInStatusBar } from '../settings';
+
+/** The level in the status bar changes at most this often: readable, and calm. */
+const LEVEL_UPDATE_MS = 250;
 
 export class ServerStatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
@@ -35,6 +39,13 @@ export class ServerStatusBar implements vscode.Disposable {
       this.update();
     }));
     run.add({ dispose: stopClock });
+    let levelShownAt = 0;
+    run.add(server.meters.onLevels(() => {
+      const now = performance.now();
+      if (now - levelShownAt < LEVEL_UPDATE_MS || !readShowLevelInStatusBar()) return;
+      levelShownAt = now;
+      this.update();
+    }));
     this.update();
   }
 
@@ -55,7 +66,7 @@ export class ServerStatusBar implements vscode.Disposable {
         this.item.text = `${recording}$(warning) scsynth unresponsive · ${volume}`;
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       } else {
-        this.item.text = `${recording}$(pulse) ${cpu} · ${synths} · ${volume}`;
+        this.item.text = `${recording}$(pulse) ${cpu} · ${synths} · ${volume}${this.levelText(server)}`;
       }
     } else if (state === 'booting') {
       this.item.text = '$(loading~spin) scsynth booting';
@@ -69,6 +80,14 @@ export class ServerStatusBar implements vscode.Disposable {
     }
     this.item.tooltip = this.tooltip(server, state, volume);
     this.item.accessibilityInformation = { label: `SuperCollider server: ${this.item.text.replace(/\$\([^)]*\)\s*/g, '')}` };
+  }
+
+  /** " · out -12 dB": the loudest output's peak, when the setting asks for it and the meters run. */
+  private levelText(server: SCServer): string {
+    if (!readShowLevelInStatusBar() || !server.meters.running) return '';
+    const outputs = server.meters.levels.filter((level) => level.kind === 'out');
+    const peak = Math.max(0, ...outputs.map((level) => level.peak));
+    return ` · out ${peak > 1e-7 ? `${Math.round(20 * Math.log10(peak))} dB` : 'silent'}`;
   }
 
   private tooltip(server: SCServer | undefined, state: string, volume: string): vscode.MarkdownString {

@@ -472,6 +472,11 @@ describe('SuperCollider Live in VS Code', function () {
       assert.match(api.meters.text[1], /^out 2: silent peak/);
       assert.ok(server.meters.synthIds.length > 0, 'meter synths run while the view is visible');
       await pageCheckedByRunner('meters', { row: '^out 1: -1[12]\\.\\d dB peak' });
+      // The compact level in the status bar item, when asked for.
+      await vscode.workspace.getConfiguration('sclive').update('statusBar.showLevel', true, vscode.ConfigurationTarget.Global);
+      await waitFor('the output level in the status bar', () => /· out -1[12] dB$/.test(api.statusBar.item.text));
+      await vscode.workspace.getConfiguration('sclive').update('statusBar.showLevel', undefined, vscode.ConfigurationTarget.Global);
+      await waitFor('no level in the status bar again', () => !api.statusBar.item.text.includes('· out '));
     } finally {
       await server.freeNode(id);
     }
