@@ -3,9 +3,11 @@ import { silentLogger } from '../../src/core/events';
 import type { OscMessage } from '../../src/core/osc/oscCodec';
 import { KeptSynthSet, KeptSynths } from '../../src/core/server/keptSynths';
 
-/** A keeper of one synth that records what is asked of it. */
+let nextBase = 1000;
+
+/** A keeper of one synth (ids of its own) that records what is asked of it. */
 function keeper(name: string, calls: string[]): KeptSynths & { id: number | undefined } {
-  let next = name.length * 100;
+  let next = (nextBase += 1000);
   const k = {
     what: name,
     id: undefined as number | undefined,
