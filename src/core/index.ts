@@ -8,6 +8,7 @@
 //   sclang/    the SCLang process and finding it
 //   meters/    level meters, the scope's signal over OSC, its spectrum
 //   recording/ recording to a sound file, WAV/AIFF headers
+//   language/  the class library index (from sclang, cached), code context, outline
 //   editor/    code blocks: what an evaluation sends
 
 export { SCServer } from './server/scServer';
@@ -42,3 +43,9 @@ export { spectrum, peakFrequency } from './meters/spectrum';
 export { Recorder } from './recording/recorder';
 export type { RecorderState, RecordingOptions } from './recording/recorder';
 export { readSoundFileInfo, repairSoundFileHeader, SoundFileError } from './recording/soundFileHeader';
+export { ClassIndex, ClassIndexError, parseClassIndex, formatSignature } from './language/classIndex';
+export type { ClassInfo, MethodInfo, HelpDocument } from './language/classIndex';
+export { introspectClassLibrary } from './language/introspection';
+export { loadIndex, saveIndex } from './language/indexCache';
+export { completionContext, signatureContext } from './language/codeContext';
+export { scdOutline, scOutline } from './language/outline';

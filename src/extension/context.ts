@@ -5,6 +5,8 @@
 import * as vscode from 'vscode';
 import { registerInstrumentCommands } from './commands/instrumentCommands';
 import { registerServerCommands } from './commands/serverCommands';
+import { ClassIndexService } from './language/classIndexService';
+import { registerLanguageProviders } from './language/languageProviders';
 import { ExtensionLog } from './log/extensionLog';
 import { ServerOutput } from './log/serverOutput';
 import { registerEvaluation } from './sclang/evaluation';
@@ -28,6 +30,7 @@ export class ScliveContext {
   readonly statusBar: ServerStatusBar;
   readonly meters: MetersView;
   readonly scope: ScopeView;
+  readonly classIndex: ClassIndexService;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.pushExtCleanup(this.log, this.serverOutput);
@@ -50,6 +53,11 @@ export class ScliveContext {
       vscode.window.registerWebviewViewProvider(SCOPE_VIEW_ID, this.scope),
     );
     this.wireNodeTreeView();
+    // The language at the musician's fingertips, from an index of the class library.
+    this.classIndex = new ClassIndexService(extension.globalStorageUri.fsPath, this.log);
+    this.pushExtCleanup(this.classIndex, ...registerLanguageProviders(this.classIndex));
+    // Class files edited since the index was made: a start of sclang reads them again.
+    this.pushExtCleanup(this.sclang.onDidCompile(() => void this.classIndex.refresh(false)));
     registerServerCommands(this);
     registerInstrumentCommands(this);
     registerEvaluation(this);

@@ -9,6 +9,7 @@ import type { NodeTreeElement, NodeTreeProvider } from './views/nodeTreeView';
 import type { ServerStatusBar } from './views/statusBar';
 import type { MetersView } from './views/metersView';
 import type { ScopeView } from './views/scopeView';
+import type { ClassIndexService } from './language/classIndexService';
 
 /** What the extension hands out (used by its tests, and by other extensions if they like). */
 export interface SuperColliderLiveApi {
@@ -21,6 +22,7 @@ export interface SuperColliderLiveApi {
   sclang: SclangController;
   meters: MetersView;
   scope: ScopeView;
+  classIndex: ClassIndexService;
 }
 
 let context: ScliveContext | undefined;
@@ -34,8 +36,8 @@ export function activate(extension: vscode.ExtensionContext): SuperColliderLiveA
     throw error;
   }
   context.bootOnStartup();
-  const { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope } = context;
-  return { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope };
+  const { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex } = context;
+  return { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex };
 }
 
 export async function deactivate(): Promise<void> {

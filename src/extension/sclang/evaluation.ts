@@ -78,7 +78,10 @@ export function registerEvaluation(scliveContext: ScliveContext): void {
     return false;
   }));
   register('sclive.sclang.restart', () => sclang.restart());
-  register('sclive.sclang.recompile', () => sclang.restart());
+  register('sclive.sclang.recompile', async () => {
+    await sclang.restart();
+    await scliveContext.classIndex.refresh(true);
+  });
   register('sclive.sclang.stop', () => sclang.stop());
   register('sclive.post.clear', () => sclang.post.clear());
   register('sclive.post.show', () => sclang.post.show());

@@ -1,6 +1,6 @@
 // sclang for this window: started on the first evaluation, sharing the extension's server.
 import * as vscode from 'vscode';
-import { DisposableStore } from '../../core/events';
+import { DisposableStore, Emitter } from '../../core/events';
 import { EvaluationResult, SCLang, SclangState } from '../../core/sclang/sclang';
 import type { ServerController } from '../server/serverController';
 import type { SCServer } from '../../core/server/scServer';
@@ -24,6 +24,9 @@ export class SclangController implements vscode.Disposable {
   private readonly runIds = new WeakMap<SCServer, number>();
   private nextRunId = 1;
   private readonly langScope = new DisposableStore();
+  private readonly onDidCompileEmitter = new Emitter<void>();
+  /** sclang compiled its class library (a start, a restart, a recompile). */
+  readonly onDidCompile = this.onDidCompileEmitter.event;
   private readonly subscriptions = new DisposableStore();
   readonly statusItem: vscode.StatusBarItem;
 
@@ -80,6 +83,7 @@ export class SclangController implements vscode.Disposable {
       this.post.show();
       throw error;
     }
+    this.onDidCompileEmitter.fire();
     await this.attachToServer();
     return lang;
   }

@@ -460,6 +460,46 @@ describe('SuperCollider Live in VS Code', function () {
     }
   });
 
+  it('the language at the fingertips, also while sclang is busy: completion after SinOsc., signature inside SinOsc.ar(, hover on SinOsc, F12 opens Osc.sc', async function () {
+    this.timeout(120_000);
+    const index = await api.classIndex.ready();
+    assert.ok(index && index.classCount > 1000, 'the class library index is there');
+    const content = 'x = SinOsc.\ny = SinOsc.ar(\nz = "text".\n';
+    const document = await vscode.workspace.openTextDocument({ language: 'supercollider', content });
+    const editor = await vscode.window.showTextDocument(document);
+    // sclang busy for 6 s in one evaluation: the features answer from the index, not from sclang.
+    const busy = api.sclang.evaluate('var t = Main.elapsedTime; while { Main.elapsedTime - t < 6 } { }; \\done');
+    try {
+      await waitFor('sclang busy', () => api.sclang.state === 'busy', 10_000);
+      const started = Date.now();
+      const completions = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(0, 11));
+      const labels = completions.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
+      assert.ok(labels.includes('ar') && labels.includes('kr'), `completion after SinOsc.: ${labels.slice(0, 12).join(', ')}`);
+      const stringMethods = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(2, 11));
+      assert.ok(stringMethods.items.some((item) => item.label === 'toUpper'), 'after a string literal: String methods');
+      const help = await vscode.commands.executeCommand<vscode.SignatureHelp>('vscode.executeSignatureHelpProvider', document.uri, new vscode.Position(1, 14));
+      const signature = help.signatures[help.activeSignature];
+      assert.match(signature.label, /^SinOsc\.ar\(freq: 440\.0, phase: 0\.0, mul: 1\.0, add: 0\.0\)$/);
+      const marked = signature.parameters[help.activeParameter].label as [number, number];
+      assert.equal(signature.label.slice(marked[0], marked[1]), 'freq: 440.0', 'the current argument is freq');
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(0, 6));
+      const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      assert.match(hoverText, /Interpolating sine wavetable oscillator/);
+      editor.selection = new vscode.Selection(0, 6, 0, 6);
+      await vscode.commands.executeCommand('editor.action.revealDefinition');
+      await waitFor('Osc.sc open at SinOsc', () => {
+        const active = vscode.window.activeTextEditor;
+        return active?.document.fileName.endsWith('/Osc.sc') && active.document.lineAt(active.selection.active.line).text.startsWith('SinOsc : PureUGen');
+      });
+      assert.equal(api.sclang.state, 'busy', `all answered while sclang was still busy (${Date.now() - started} ms)`);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      await busy.catch(() => undefined);
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
   it('the Meters view renders and shows the level of a playing sine, as bars and as text (checked by the runner)', async function () {
     this.timeout(60_000);
     await vscode.commands.executeCommand('sclive.meters.show');

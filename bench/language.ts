@@ -1,0 +1,95 @@
+// Section 8: the class library index: its build from a real sclang, and completion, signature
+// and hover answers from it next to a plain baseline (a linear scan of every name).
+import { ClassIndex, formatSignature, parseClassIndex } from '../src/core/language/classIndex';
+import { completionContext, signatureContext } from '../src/core/language/codeContext';
+import { introspectClassLibrary } from '../src/core/language/introspection';
+import { median, p99 } from './stats';
+
+export interface LanguageBench {
+  sclangMs: number;
+  parseMs: number;
+  classes: number;
+  methods: number;
+  requests: number;
+  completionMs: { median: number; p99: number };
+  completionBaselineMs: { median: number; p99: number };
+  signatureMs: { median: number; p99: number };
+  hoverMs: { median: number; p99: number };
+}
+
+function time(run: () => unknown): number {
+  const start = process.hrtime.bigint();
+  run();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Completion as the editor asks for it: the context from the text, then the index. */
+function complete(index: ClassIndex, text: string): number {
+  const context = completionContext(text, text.length);
+  if (context.kind === 'class') return index.classNamesWithPrefix(context.prefix).length;
+  if (context.kind === 'method') {
+    if (context.receiver && index.classes.has(context.receiver.className)) return index.methodsOf(context.receiver.className, context.receiver.classSide).filter((m) => m.name.startsWith(context.prefix)).length;
+    return index.selectorsWithPrefix(context.prefix).length;
+  }
+  return 0;
+}
+
+/** The baseline: every class and method name scanned for the prefix. */
+function scanAll(index: ClassIndex, text: string): number {
+  const prefix = /[A-Za-z0-9_]*$/.exec(text)![0];
+  let found = 0;
+  for (const info of index.classes.values()) {
+    if (info.name.startsWith(prefix)) found++;
+    for (const method of info.classMethods) if (method.name.startsWith(prefix)) found++;
+    for (const method of info.instanceMethods) if (method.name.startsWith(prefix)) found++;
+  }
+  return found;
+}
+
+export async function benchLanguage(): Promise<LanguageBench> {
+  const { index, text, elapsedMs } = await introspectClassLibrary();
+  const parseMs = time(() => parseClassIndex(text));
+  // 2,000 requests a musician makes: `Foo.` and `Foo.a` on the classes with the most methods,
+  // class-name prefixes, `x.pl` on an unknown receiver, literals.
+  const classes = [...index.classes.values()].sort((a, b) => b.classMethods.length + b.instanceMethods.length - (a.classMethods.length + a.instanceMethods.length));
+  const requests: string[] = [];
+  for (const info of classes) {
+    if (requests.length >= 1400) break;
+    requests.push(`x = ${info.name}.`, `x = ${info.name}.${info.classMethods[0]?.name.slice(0, 1) ?? 'n'}`, `x = ${info.name.slice(0, 3)}`);
+  }
+  const literals = ['"text".', '\\sym.', '[1, 2].', '(1..5).', '1.', '2.5.mi', 'x.pl', 'x.', '{ 1 }.', 'SinOsc.ar(440).ra'];
+  while (requests.length < 2000) requests.push(literals[requests.length % literals.length]);
+  const ugens = classes.filter((c) => c.classMethods.some((m) => m.name === 'ar')).slice(0, 2000);
+  const completion: number[] = [];
+  const baseline: number[] = [];
+  for (const request of requests) {
+    completion.push(time(() => complete(index, request)));
+    baseline.push(time(() => scanAll(index, request)));
+  }
+  const signature: number[] = [];
+  const hover: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const ugen = ugens[i % ugens.length];
+    signature.push(time(() => {
+      const call = signatureContext(`${ugen.name}.ar(440, `, ugen.name.length + 9);
+      const method = call?.receiver && index.respondingMethod(call.receiver.className, call.selector, call.receiver.classSide);
+      return method && formatSignature(method);
+    }));
+    hover.push(time(() => {
+      const info = index.classes.get(ugen.name)!;
+      return [info.superclass, index.classDocument(info.name)?.summary, index.position(info.file, info.charPos)];
+    }));
+  }
+  const stat = (values: number[]) => ({ median: median(values), p99: p99(values) });
+  return {
+    sclangMs: elapsedMs,
+    parseMs,
+    classes: index.classCount,
+    methods: index.methodCount,
+    requests: requests.length,
+    completionMs: stat(completion),
+    completionBaselineMs: stat(baseline),
+    signatureMs: stat(signature),
+    hoverMs: stat(hover),
+  };
+}

@@ -1,0 +1,84 @@
+// The class library index for this window: from the cache at once if it still matches the
+// installed SuperCollider, else read from a short-lived sclang of its own (a few seconds, in
+// the background). Read again after Recompile, and when sclang's class files changed.
+import * as vscode from 'vscode';
+import { ClassIndex } from '../../core/language/classIndex';
+import { introspectClassLibrary } from '../../core/language/introspection';
+import { loadIndex, saveIndex } from '../../core/language/indexCache';
+import { findSclang, SclangNotFoundError } from '../../core/sclang/sclangLocator';
+import type { ExtensionLog } from '../log/extensionLog';
+import { readLiveCodingSettings } from '../settings';
+
+export class ClassIndexService implements vscode.Disposable {
+  private current: ClassIndex | undefined;
+  private building: Promise<ClassIndex | undefined> | undefined;
+  private toldMissing = false;
+  private readonly onDidChangeEmitter = new vscode.EventEmitter<ClassIndex>();
+  readonly onDidChange = this.onDidChangeEmitter.event;
+
+  constructor(private readonly cacheDir: string, private readonly log: ExtensionLog) {}
+
+  /** The index if there is one now (never waits: features answer from what is there). */
+  get index(): ClassIndex | undefined {
+    return this.current;
+  }
+
+  /** The index, loading or building it if needed. */
+  async ready(): Promise<ClassIndex | undefined> {
+    if (this.current) return this.current;
+    return this.refresh(false);
+  }
+
+  /** Loads the cache when it still holds; otherwise (or when `force`) reads the class library from sclang. */
+  refresh(force: boolean): Promise<ClassIndex | undefined> {
+    this.building ??= this.load(force).finally(() => (this.building = undefined));
+    return this.building;
+  }
+
+  dispose(): void {
+    this.onDidChangeEmitter.dispose();
+  }
+
+  private async load(force: boolean): Promise<ClassIndex | undefined> {
+    const { sclangPath } = readLiveCodingSettings();
+    let executable: string;
+    try {
+      executable = findSclang({ explicitPath: sclangPath });
+    } catch (error) {
+      this.tellMissing(error as Error);
+      return undefined;
+    }
+    if (!force) {
+      const cached = loadIndex(this.cacheDir, executable);
+      if (cached) return this.use(cached, 'from the cache');
+    }
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'SuperCollider: reading the class library' },
+        () => introspectClassLibrary({ sclangPath: executable }),
+      );
+      saveIndex(this.cacheDir, result.text, result.index, result.sclangPath);
+      return this.use(result.index, `from sclang in ${Math.round(result.elapsedMs)} ms`);
+    } catch (error) {
+      this.log.error(`Reading the class library failed: ${(error as Error).message}`);
+      return this.current;
+    }
+  }
+
+  private use(index: ClassIndex, how: string): ClassIndex {
+    this.current = index;
+    this.log.info(`Class library index ${how}: ${index.classCount} classes, ${index.methodCount} methods, ${index.documents.size} help documents (SuperCollider ${index.version}).`);
+    this.onDidChangeEmitter.fire(index);
+    return index;
+  }
+
+  private tellMissing(error: Error): void {
+    if (this.toldMissing) return;
+    this.toldMissing = true;
+    const message = error instanceof SclangNotFoundError ? error.message : `sclang could not be found: ${error.message}`;
+    this.log.warn(`Completion, signatures, hovers and definitions need sclang: ${message}`);
+    void vscode.window.showWarningMessage(`SuperCollider completion, signature help and definitions need sclang, which is not installed (or not where sclive.sclangPath says). ${message}`, 'Open Settings').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'sclive.sclangPath');
+    });
+  }
+}

@@ -1,0 +1,278 @@
+// Completion, signature help, hover, definitions, implementations, workspace symbols and the
+// outline for SuperCollider files, all answered from the class library index in this process:
+// they respond at once, also while sclang is busy playing or stuck.
+import * as vscode from 'vscode';
+import { ClassIndex, MethodInfo, formatSignature } from '../../core/language/classIndex';
+import { CallContext, completionContext, maskCode, receiverBefore, signatureContext } from '../../core/language/codeContext';
+import { OutlineKind, OutlineSymbol, scOutline, scdOutline } from '../../core/language/outline';
+import type { ClassIndexService } from './classIndexService';
+
+const SELECTOR = { language: 'supercollider' };
+
+export function registerLanguageProviders(service: ClassIndexService): vscode.Disposable[] {
+  const index = () => service.index;
+  // The first SuperCollider file opened loads the index (from the cache, or from sclang).
+  const warm = () => void service.ready();
+  if (vscode.workspace.textDocuments.some((doc) => doc.languageId === 'supercollider')) warm();
+  return [
+    vscode.workspace.onDidOpenTextDocument((doc) => doc.languageId === 'supercollider' && warm()),
+    vscode.languages.registerCompletionItemProvider(SELECTOR, { provideCompletionItems: (doc, pos) => completions(index(), doc, pos) }, '.', '~', '\\', '(', ','),
+    vscode.languages.registerSignatureHelpProvider(SELECTOR, { provideSignatureHelp: (doc, pos) => signatures(index(), doc, pos) }, { triggerCharacters: ['(', ','], retriggerCharacters: [',', ':'] }),
+    vscode.languages.registerHoverProvider(SELECTOR, { provideHover: (doc, pos) => hover(index(), doc, pos) }),
+    vscode.languages.registerDefinitionProvider(SELECTOR, { provideDefinition: (doc, pos) => definitions(index(), doc, pos) }),
+    vscode.languages.registerImplementationProvider(SELECTOR, { provideImplementation: (doc, pos) => implementations(index(), doc, pos) }),
+    vscode.languages.registerWorkspaceSymbolProvider({ provideWorkspaceSymbols: (query) => classSymbols(index(), query) }),
+    vscode.languages.registerDocumentSymbolProvider(SELECTOR, { provideDocumentSymbols: (doc) => outline(doc) }, { label: 'SuperCollider' }),
+  ];
+}
+
+/** `SinOsc.ar(freq: 440.0, ...)` for a class method, `UGen:range(lo: 0.0, hi: 1.0)` for an instance method. */
+function callLabel(method: MethodInfo): string {
+  return `${method.owner}${method.isClassMethod ? '.' : ':'}${formatSignature(method).replace(/^\*/, '')}`;
+}
+
+// ---- completion ----
+
+function completions(index: ClassIndex | undefined, doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] | undefined {
+  const context = completionContext(doc.getText(), doc.offsetAt(pos));
+  const range = (prefix: string) => new vscode.Range(pos.translate(0, -prefix.length), pos);
+  switch (context.kind) {
+    case 'envVar':
+      return environmentVariables().filter((name) => name.startsWith(context.prefix)).map((name) => item(name, vscode.CompletionItemKind.Variable, range(context.prefix), 'environment variable'));
+    case 'synthDef':
+      return synthDefNames().filter((name) => name.startsWith(context.prefix)).map((name) => item(name, vscode.CompletionItemKind.Constant, range(context.prefix), 'SynthDef'));
+    case 'class':
+      if (!index) return undefined;
+      return index.classNamesWithPrefix(context.prefix).map((name) => {
+        const info = index.classes.get(name)!;
+        const completion = item(name, vscode.CompletionItemKind.Class, range(context.prefix), info.superclass ? `: ${info.superclass}` : undefined);
+        const summary = index.classDocument(name)?.summary;
+        if (summary) completion.documentation = summary;
+        return completion;
+      });
+    case 'method': {
+      if (!index) return undefined;
+      const { receiver, prefix } = context;
+      if (receiver && index.classes.has(receiver.className)) {
+        return index
+          .methodsOf(receiver.className, receiver.classSide)
+          .filter((method) => method.name.startsWith(prefix) && !method.name.startsWith('pr'))
+          .map((method) => methodItem(index, method, range(prefix)));
+      }
+      // A receiver whose class the text does not show: every instance method's name.
+      return index.selectorsWithPrefix(prefix).map((selector) => {
+        const owners = index.implementations.get(selector) ?? [];
+        return methodItem(index, owners[0], range(prefix), owners.length > 1 ? `${owners.length} classes` : undefined);
+      });
+    }
+    case 'argument': {
+      if (!index) return undefined;
+      const method = methodsForCall(index, context.call)[0];
+      if (!method) return undefined;
+      return method.args
+        .filter((arg) => arg.name.startsWith(context.prefix) && !context.call.keywordsUsed.includes(arg.name))
+        .map((arg) => {
+          const completion = item(`${arg.name}:`, vscode.CompletionItemKind.Property, range(context.prefix), arg.defaultValue !== 'nil' ? `= ${arg.defaultValue}` : undefined);
+          completion.insertText = `${arg.name}: `;
+          return completion;
+        });
+    }
+    default:
+      return undefined;
+  }
+}
+
+function item(label: string, kind: vscode.CompletionItemKind, range: vscode.Range, detail?: string): vscode.CompletionItem {
+  const completion = new vscode.CompletionItem(label, kind);
+  completion.range = range;
+  if (detail) completion.detail = detail;
+  return completion;
+}
+
+/** A method with its arguments as a snippet: the defaults to tab through (nil ones by name). */
+function methodItem(index: ClassIndex, method: MethodInfo, range: vscode.Range, detail?: string): vscode.CompletionItem {
+  const completion = item(method.name, vscode.CompletionItemKind.Method, range, detail ?? callLabel(method));
+  if (method.args.length) {
+    const snippet = new vscode.SnippetString(method.name).appendText('(');
+    method.args.forEach((arg, i) => {
+      if (i) snippet.appendText(', ');
+      snippet.appendPlaceholder(arg.defaultValue && arg.defaultValue !== 'nil' ? arg.defaultValue : arg.name);
+    });
+    snippet.appendText(')');
+    completion.insertText = snippet;
+    completion.command = { title: 'Signature', command: 'editor.action.triggerParameterHints' };
+  }
+  const summary = index.classDocument(method.owner)?.summary;
+  if (summary) completion.documentation = new vscode.MarkdownString(`${method.owner}: ${summary}`);
+  return completion;
+}
+
+/** `~names` assigned in the open SuperCollider documents. */
+function environmentVariables(): string[] {
+  const names = new Set<string>();
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.languageId !== 'supercollider') continue;
+    for (const match of maskCode(doc.getText()).masked.matchAll(/~([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(match[1]);
+  }
+  return [...names].sort();
+}
+
+/** SynthDef names defined in the open documents, and sclang's default. */
+function synthDefNames(): string[] {
+  const names = new Set<string>(['default']);
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.languageId !== 'supercollider') continue;
+    const walk = (symbols: OutlineSymbol[]) => symbols.forEach((s) => (s.kind === 'synthDef' ? names.add(s.name) : walk(s.children)));
+    walk(scdOutline(doc.getText()));
+  }
+  return [...names].sort();
+}
+
+// ---- signature help ----
+
+function methodsForCall(index: ClassIndex, call: CallContext): MethodInfo[] {
+  const { receiver, selector } = call;
+  if (receiver && index.classes.has(receiver.className)) {
+    const method = index.respondingMethod(receiver.className, selector, receiver.classSide);
+    return method ? [method] : [];
+  }
+  return index.implementations.get(selector) ?? [];
+}
+
+function signatures(index: ClassIndex | undefined, doc: vscode.TextDocument, pos: vscode.Position): vscode.SignatureHelp | undefined {
+  const call = signatureContext(doc.getText(), doc.offsetAt(pos));
+  if (!index || !call) return undefined;
+  const methods = methodsForCall(index, call).slice(0, 20);
+  if (!methods.length) return undefined;
+  const help = new vscode.SignatureHelp();
+  help.signatures = methods.map((method) => {
+    const label = callLabel(method);
+    const signature = new vscode.SignatureInformation(label, index.classDocument(method.owner)?.summary);
+    let at = label.indexOf('(') + 1;
+    signature.parameters = method.args.map((arg) => {
+      const start = label.indexOf(arg.name, at);
+      const text = arg.defaultValue && arg.defaultValue !== 'nil' ? `${arg.name}: ${arg.defaultValue}` : arg.name;
+      at = start + text.length;
+      return new vscode.ParameterInformation([start, start + text.length]);
+    });
+    return signature;
+  });
+  help.activeSignature = 0;
+  const first = methods[0];
+  // A keyword argument (freq: 440) marks its parameter; otherwise the position counts.
+  const byKeyword = call.keyword ? first.args.findIndex((arg) => arg.name === call.keyword) : -1;
+  help.activeParameter = byKeyword >= 0 ? byKeyword : Math.min(call.argumentIndex, Math.max(0, first.args.length - 1));
+  return help;
+}
+
+// ---- hover, definitions ----
+
+/** The class or method named at a position: `SinOsc`, or the `ar` of `SinOsc.ar`. */
+function symbolAt(index: ClassIndex, doc: vscode.TextDocument, pos: vscode.Position): { range: vscode.Range; className?: string; methods: MethodInfo[] } | undefined {
+  const range = doc.getWordRangeAtPosition(pos, /[A-Za-z_][A-Za-z0-9_]*/);
+  if (!range) return undefined;
+  const word = doc.getText(range);
+  const text = doc.getText();
+  const { masked, inside } = maskCode(text, doc.offsetAt(range.start));
+  if (inside !== 'code') return undefined;
+  const before = masked.replace(/\s+$/, '');
+  if (before.endsWith('.') && !before.endsWith('..')) {
+    const receiver = receiverBefore(before.slice(0, -1));
+    if (receiver && index.classes.has(receiver.className)) {
+      const method = index.respondingMethod(receiver.className, word, receiver.classSide);
+      return { range, methods: method ? [method] : [] };
+    }
+    return { range, methods: index.implementations.get(word) ?? [] };
+  }
+  if (/^[A-Z]/.test(word) && index.classes.has(word)) return { range, className: word, methods: [] };
+  return undefined;
+}
+
+function locationOf(index: ClassIndex, file: string, charPos: number): vscode.Location {
+  const { line, character } = index.position(file, charPos);
+  return new vscode.Location(vscode.Uri.file(file), new vscode.Position(line, character));
+}
+
+function hover(index: ClassIndex | undefined, doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+  if (!index) return undefined;
+  const found = symbolAt(index, doc, pos);
+  if (!found) return undefined;
+  const md = new vscode.MarkdownString();
+  if (found.className) {
+    const info = index.classes.get(found.className)!;
+    const docInfo = index.classDocument(info.name);
+    md.appendCodeblock(`${info.name}${info.superclass ? ` : ${info.superclass}` : ''}`, 'supercollider');
+    if (docInfo?.summary) md.appendMarkdown(`${docInfo.summary}\n\n`);
+    if (docInfo?.categories) md.appendMarkdown(`*${docInfo.categories}*\n\n`);
+    const ctor = index.constructorOf(info.name);
+    const rates = ['ar', 'kr', 'ir'].map((rate) => index.respondingMethod(info.name, rate, true)).filter((m): m is MethodInfo => !!m && m.owner === info.name);
+    for (const method of rates.length ? rates : ctor ? [ctor] : []) md.appendCodeblock(`${info.name}.${formatSignature(method).replace(/^\*/, '')}`, 'supercollider');
+    md.appendMarkdown(`Defined in \`${info.file.split('/').slice(-2).join('/')}\``);
+  } else {
+    if (!found.methods.length) return undefined;
+    for (const method of found.methods.slice(0, 5)) md.appendCodeblock(callLabel(method), 'supercollider');
+    if (found.methods.length > 5) md.appendMarkdown(`…and ${found.methods.length - 5} more classes define it.\n\n`);
+    const summary = found.methods.length === 1 ? index.classDocument(found.methods[0].owner)?.summary : undefined;
+    if (summary) md.appendMarkdown(`${found.methods[0].owner}: ${summary}`);
+  }
+  return new vscode.Hover(md, found.range);
+}
+
+function definitions(index: ClassIndex | undefined, doc: vscode.TextDocument, pos: vscode.Position): vscode.Location[] | undefined {
+  if (!index) return undefined;
+  const found = symbolAt(index, doc, pos);
+  if (!found) return undefined;
+  if (found.className) {
+    const info = index.classes.get(found.className)!;
+    return [locationOf(index, info.file, info.charPos)];
+  }
+  return found.methods.map((method) => locationOf(index, method.file, method.charPos));
+}
+
+/** Every class that defines the method under the cursor (whatever the receiver). */
+function implementations(index: ClassIndex | undefined, doc: vscode.TextDocument, pos: vscode.Position): vscode.Location[] | undefined {
+  if (!index) return undefined;
+  const range = doc.getWordRangeAtPosition(pos, /[A-Za-z_][A-Za-z0-9_]*/);
+  if (!range) return undefined;
+  const word = doc.getText(range);
+  const methods = [...(index.implementations.get(word) ?? []), ...(index.implementations.get(`*${word}`) ?? [])];
+  return methods.map((method) => locationOf(index, method.file, method.charPos));
+}
+
+function classSymbols(index: ClassIndex | undefined, query: string): vscode.SymbolInformation[] {
+  if (!index) return [];
+  const q = query.toLowerCase();
+  const result: vscode.SymbolInformation[] = [];
+  for (const info of index.classes.values()) {
+    if (q && !info.name.toLowerCase().includes(q)) continue;
+    result.push(new vscode.SymbolInformation(info.name, vscode.SymbolKind.Class, info.superclass ?? '', locationOf(index, info.file, info.charPos)));
+    if (result.length >= 500) break;
+  }
+  return result;
+}
+
+// ---- outline ----
+
+const SYMBOL_KINDS: Record<OutlineKind, vscode.SymbolKind> = {
+  block: vscode.SymbolKind.Namespace,
+  synthDef: vscode.SymbolKind.Function,
+  variable: vscode.SymbolKind.Variable,
+  proxy: vscode.SymbolKind.Object,
+  class: vscode.SymbolKind.Class,
+  extension: vscode.SymbolKind.Class,
+  method: vscode.SymbolKind.Method,
+  classMethod: vscode.SymbolKind.Method,
+};
+
+function outline(doc: vscode.TextDocument): vscode.DocumentSymbol[] {
+  const text = doc.getText();
+  const symbols = doc.fileName.endsWith('.sc') ? scOutline(text) : scdOutline(text);
+  const convert = (symbol: OutlineSymbol): vscode.DocumentSymbol => {
+    const full = new vscode.Range(doc.positionAt(symbol.start), doc.positionAt(Math.max(symbol.end, symbol.nameEnd)));
+    const name = new vscode.Range(doc.positionAt(symbol.nameStart), doc.positionAt(symbol.nameEnd));
+    const result = new vscode.DocumentSymbol(symbol.name, symbol.detail, SYMBOL_KINDS[symbol.kind], full, full.contains(name) ? name : full);
+    result.children = symbol.children.map(convert);
+    return result;
+  };
+  return symbols.map(convert);
+}
