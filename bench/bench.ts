@@ -1007,6 +1007,9 @@ async function benchLanguageSection(): Promise<void> {
       ['completion (context from the text + index), ms', ms(r.completionMs), ms(r.completionBaselineMs), 'p99 < 5'],
       ['signature (call context + responding method), ms', ms(r.signatureMs), '-', 'p99 < 5'],
       ['hover (class, summary, position in its file), ms', ms(r.hoverMs), '-', 'p99 < 5'],
+      ['help: the help sclang starts, SCDoc indexes, first page, ms', fmt(r.helpColdMs, 0), '-', '-'],
+      ['help: a page not opened before (help sclang running), ms, median', fmt(r.helpFirstMs, 1), '-', '< 500'],
+      ['help: a page opened again, ms, median', fmt(r.helpRepeatMs, 1), '-', '< 50'],
     ],
     ['The sclang run includes its class library compile (~4 s here); the introspection itself is ~0.4 s and SCDoc\'s help index ~2 s of it.'],
   );

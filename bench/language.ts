@@ -3,6 +3,7 @@
 import { ClassIndex, formatSignature, parseClassIndex } from '../src/core/language/classIndex';
 import { completionContext, signatureContext } from '../src/core/language/codeContext';
 import { introspectClassLibrary } from '../src/core/language/introspection';
+import { HelpRenderer } from '../src/core/language/helpRenderer';
 import { median, p99 } from './stats';
 
 export interface LanguageBench {
@@ -15,6 +16,12 @@ export interface LanguageBench {
   completionBaselineMs: { median: number; p99: number };
   signatureMs: { median: number; p99: number };
   hoverMs: { median: number; p99: number };
+  /** The help sclang's start and SCDoc's index, then the first page. */
+  helpColdMs: number;
+  /** A page not opened before, with the help sclang running (median of several). */
+  helpFirstMs: number;
+  /** A page opened again (median). */
+  helpRepeatMs: number;
 }
 
 function time(run: () => unknown): number {
@@ -81,6 +88,23 @@ export async function benchLanguage(): Promise<LanguageBench> {
     }));
   }
   const stat = (values: number[]) => ({ median: median(values), p99: p99(values) });
+  const help = new HelpRenderer();
+  const clock = async (run: () => Promise<unknown>) => {
+    const start = performance.now();
+    await run();
+    return performance.now() - start;
+  };
+  let helpColdMs = 0;
+  const first: number[] = [];
+  const repeat: number[] = [];
+  try {
+    helpColdMs = await clock(() => help.page('SinOsc'));
+    // Pages unlikely to have been rendered on this machine before.
+    for (const name of ['LFSaw', 'Pulse', 'Blip', 'Formant', 'Klank', 'Ringz', 'Pseq', 'Prand', 'Pwhite']) first.push(await clock(() => help.page(name)));
+    for (let i = 0; i < 9; i++) repeat.push(await clock(() => help.page('SinOsc')));
+  } finally {
+    await help.stop();
+  }
   return {
     sclangMs: elapsedMs,
     parseMs,
@@ -91,5 +115,8 @@ export async function benchLanguage(): Promise<LanguageBench> {
     completionBaselineMs: stat(baseline),
     signatureMs: stat(signature),
     hoverMs: stat(hover),
+    helpColdMs,
+    helpFirstMs: median(first),
+    helpRepeatMs: median(repeat),
   };
 }

@@ -5,6 +5,8 @@
 import * as vscode from 'vscode';
 import { registerInstrumentCommands } from './commands/instrumentCommands';
 import { registerServerCommands } from './commands/serverCommands';
+import { registerHelpCommands } from './commands/helpCommands';
+import { HelpRenderer } from '../core/language/helpRenderer';
 import { ClassIndexService } from './language/classIndexService';
 import { registerLanguageProviders } from './language/languageProviders';
 import { ExtensionLog } from './log/extensionLog';
@@ -18,6 +20,7 @@ import { NodeTreeElement, NodeTreeProvider } from './views/nodeTreeView';
 import { METERS_VIEW_ID, MetersView } from './views/metersView';
 import { SCOPE_VIEW_ID, ScopeView } from './views/scopeView';
 import { ServerStatusBar } from './views/statusBar';
+import { HelpPanel } from './views/helpPanel';
 
 export class ScliveContext {
   readonly log = new ExtensionLog();
@@ -31,6 +34,8 @@ export class ScliveContext {
   readonly meters: MetersView;
   readonly scope: ScopeView;
   readonly classIndex: ClassIndexService;
+  readonly help: HelpPanel;
+  private readonly helpRenderer: HelpRenderer;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.pushExtCleanup(this.log, this.serverOutput);
@@ -58,6 +63,10 @@ export class ScliveContext {
     this.pushExtCleanup(this.classIndex, ...registerLanguageProviders(this.classIndex));
     // Class files edited since the index was made: a start of sclang reads them again.
     this.pushExtCleanup(this.sclang.onDidCompile(() => void this.classIndex.refresh(false)));
+    this.helpRenderer = new HelpRenderer({ sclangPath: readLiveCodingSettings().sclangPath, logger: this.log });
+    this.help = new HelpPanel(extension.extensionUri, this.helpRenderer, this.sclang, this.log);
+    this.pushExtCleanup(this.helpRenderer, this.help);
+    registerHelpCommands(this);
     registerServerCommands(this);
     registerInstrumentCommands(this);
     registerEvaluation(this);
@@ -84,7 +93,7 @@ export class ScliveContext {
 
   /** Stops sclang and quits the server this window started; remote servers are left alone. */
   async dispose(): Promise<void> {
-    await Promise.all([this.sclang.dispose(), this.controller.dispose()]);
+    await Promise.all([this.sclang.dispose(), this.controller.dispose(), this.helpRenderer.stop()]);
   }
 
   private wireNodeTreeView(): void {

@@ -10,6 +10,7 @@ import type { ServerStatusBar } from './views/statusBar';
 import type { MetersView } from './views/metersView';
 import type { ScopeView } from './views/scopeView';
 import type { ClassIndexService } from './language/classIndexService';
+import type { HelpPanel } from './views/helpPanel';
 
 /** What the extension hands out (used by its tests, and by other extensions if they like). */
 export interface SuperColliderLiveApi {
@@ -23,6 +24,7 @@ export interface SuperColliderLiveApi {
   meters: MetersView;
   scope: ScopeView;
   classIndex: ClassIndexService;
+  help: HelpPanel;
 }
 
 let context: ScliveContext | undefined;
@@ -36,8 +38,8 @@ export function activate(extension: vscode.ExtensionContext): SuperColliderLiveA
     throw error;
   }
   context.bootOnStartup();
-  const { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex } = context;
-  return { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex };
+  const { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help } = context;
+  return { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help };
 }
 
 export async function deactivate(): Promise<void> {

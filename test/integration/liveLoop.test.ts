@@ -92,7 +92,13 @@ describe('The live loop with a real scsynth and sclang', function () {
     const made = await lang.evaluate('5000.do { Synth(\\sclive_sine, [\\amp, 0]) }; "made"');
     assert.equal(made.status, 'ok');
     const named = () => server.nodeWatcher.children(1).filter((node) => node.defName === 'sclive_sine').length;
-    await waitFor('5,000 synths with their def name in the model', () => server.nodeWatcher.children(1).length === 5000 && named() === 5000, 25_000).catch((error: Error) => {
+    // sclang sends its 5,000 /s_new unpaced: on a loaded machine scsynth drops a few of them
+    // (seen: 4,907 made). What must hold: every synth scsynth has is in the model, named.
+    const onServer = async () => (await server.status()).numSynths;
+    await waitFor('every synth scsynth made, with its def name, in the model', async () => {
+      const count = await onServer();
+      return count >= 4500 && server.nodeWatcher.children(1).length === count && named() === count;
+    }, 25_000).catch((error: Error) => {
       throw new Error(`${error.message}: ${server.nodeWatcher.children(1).length} synths, ${named()} named; gaps ${server.nodeWatcher.gapsDetected}; status ${JSON.stringify(server.lastStatus)}; log ${(logger.lines).slice(-8).join(' | ')}`);
     });
     assert.ok(overflowLines.length <= 10, `scsynth's overflow complaints: ${overflowLines.length} (it was about ten a second)`);

@@ -199,6 +199,31 @@ async function checkMeters(page: Page, ready: { row: RegExp | string }): Promise
   throw new Error(`the Meters view did not show ${pattern}: ${seen}`);
 }
 
+/** The help page as a musician uses it: an example run with Ctrl+Enter, then a link followed. */
+async function useHelpPage(page: Page, ready: { link: string; title: string }): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    for (const frame of page.frames()) {
+      const heading = frame.locator('h1', { hasText: ready.title }).first();
+      if (!(await heading.count().catch(() => 0))) continue;
+      log(`help page shown: "${(await heading.innerText()).replace(/\s+/g, ' ')}"`);
+      await page.screenshot({ path: path.join(RESULTS, 'vscode-help.png') });
+      const example = frame.locator('textarea.editor').first();
+      await example.click();
+      // The whole example, then Ctrl+Enter, as a musician tries one in SuperCollider's IDE.
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Control+Enter');
+      log('pressed Ctrl+Enter in the first example');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await frame.locator(`a[href*="${ready.link}"]`).first().click();
+      log(`clicked the link to ${ready.link}`);
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`no help page titled ${ready.title} in the workbench`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /** The page checks, in the order the suite reaches them; the suite writes `<step>.ready.json`. */
 const PAGE_CHECKS: Array<[string, (page: Page, ready: never, handshake: string) => Promise<void>]> = [
   ['workbench', checkWorkbench],
@@ -206,6 +231,7 @@ const PAGE_CHECKS: Array<[string, (page: Page, ready: never, handshake: string) 
   ['pattern', checkPatternInTree],
   ['controls', checkControls],
   ['keys', pressEvaluationKeys],
+  ['help', useHelpPage],
   ['meters', checkMeters],
 ];
 

@@ -500,6 +500,32 @@ describe('SuperCollider Live in VS Code', function () {
     }
   });
 
+  it('Look Up Documentation opens the SinOsc page beside the editor, also while sclang is busy; an example runs with Ctrl+Enter and a link leads to another page (keys and clicks by the runner)', async function () {
+    this.timeout(150_000);
+    const document = await vscode.workspace.openTextDocument({ language: 'supercollider', content: 'SinOsc.ar(440)\n' });
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(0, 2, 0, 2);
+    const busy = api.sclang.evaluate('var t = Main.elapsedTime; while { Main.elapsedTime - t < 3 } { }; \\done');
+    try {
+      await waitFor('sclang busy', () => api.sclang.state === 'busy', 10_000);
+      const shown = new Promise<{ title: string; examples: number }>((resolve) => api.help.onDidShow((page) => page.title === 'SinOsc' && resolve(page)));
+      await vscode.commands.executeCommand('sclive.help.lookUp');
+      const page = await shown;
+      assert.ok(page.examples >= 1, `the page holds ${page.examples} examples`);
+    } finally {
+      await busy.catch(() => undefined);
+    }
+    const postedBefore = api.sclang.post.text.length;
+    const linked = new Promise<string>((resolve) => api.help.onDidShow((page) => page.title !== 'SinOsc' && resolve(page.title)));
+    await pageCheckedByRunner('help', { title: 'SinOsc', link: 'PureUGen.html' });
+    assert.equal(await linked, 'PureUGen', 'the link led to the PureUGen page');
+    await waitFor('the example\'s result in the post window', () => /-> (a )?Synth/.test(api.sclang.post.text.slice(postedBefore)));
+    await api.controller.server?.freeAll();
+    await vscode.commands.executeCommand('workbench.action.closeEditorsInOtherGroups');
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('the Meters view renders and shows the level of a playing sine, as bars and as text (checked by the runner)', async function () {
     this.timeout(60_000);
     await vscode.commands.executeCommand('sclive.meters.show');
