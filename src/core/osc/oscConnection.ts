@@ -1,6 +1,10 @@
 import * as dgram from 'node:dgram';
 import { Disposable, Emitter, Event, Logger, silentLogger } from '../events';
 import { DropLog } from './dropLog';
+import { ConnectionClosedError, ReplyExpectation, ReplyRouter, ServerFailError } from './replyRouter';
+
+export { ConnectionClosedError, OscTimeoutError, ServerFailError } from './replyRouter';
+export type { ReplyExpectation } from './replyRouter';
 import { HostResolutionError, isLoopback, resolveHost } from './hostAddress';
 
 export { HostResolutionError, isLoopback };
@@ -14,50 +18,10 @@ import {
   forEachMessage,
 } from './oscCodec';
 
-/** Which reply answers a request, and how a `/fail` for it is recognised. */
-export interface ReplyExpectation {
-  /** Address of the reply, e.g. `/synced` or `/done`. */
-  address: string;
-  /** Whether a reply with that address answers this request (e.g. carries its id). */
-  match?: (args: DecodedMessage['args']) => boolean;
-  /** The command named by `/fail <command> ...`; defaults to the request's address. */
-  failCommand?: string;
-}
-
 /** An OSC message together with the reply it expects, if any. */
 export interface OscRequest {
   message: OscMessage;
   reply?: ReplyExpectation;
-}
-
-export class OscTimeoutError extends Error {
-  constructor(readonly command: string, readonly expected: string, readonly timeoutMs: number, target: string) {
-    super(`No reply to ${command} from ${target} within ${timeoutMs} ms (expected ${expected}). Is the server running and reachable?`);
-    this.name = 'OscTimeoutError';
-  }
-}
-
-/** scsynth answered `/fail <command> <message>`. */
-export class ServerFailError extends Error {
-  constructor(readonly command: string, readonly serverMessage: string, readonly args: DecodedMessage['args']) {
-    super(`scsynth failed ${command}: ${serverMessage}`);
-    this.name = 'ServerFailError';
-  }
-}
-
-export class ConnectionClosedError extends Error {
-  constructor(command: string, reason: string) {
-    super(`${command} was not answered: ${reason}`);
-    this.name = 'ConnectionClosedError';
-  }
-}
-
-interface PendingReply {
-  command: string;
-  expectation: ReplyExpectation;
-  resolve(message: DecodedMessage): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
 }
 
 export interface OscConnectionOptions {
@@ -81,8 +45,7 @@ export class OscConnection implements Disposable {
   readonly host: string;
   readonly port: number;
   private socket: dgram.Socket | undefined;
-  private readonly pending = new Map<string, PendingReply[]>();
-  private readonly pendingFailures = new Map<string, PendingReply[]>();
+  private readonly replies: ReplyRouter;
   private readonly listeners = new Map<string, Set<(message: DecodedMessage) => void>>();
   private readonly logger: Logger;
   private readonly timeoutMs: number;
@@ -117,6 +80,7 @@ export class OscConnection implements Disposable {
     this.receiveBufferBytes = options.receiveBufferBytes ?? 8 * 1024 * 1024;
     this.logger = options.logger ?? silentLogger;
     this.dropLog = new DropLog(this.logger);
+    this.replies = new ReplyRouter(this.target);
   }
 
   get target(): string {
@@ -175,7 +139,7 @@ export class OscConnection implements Disposable {
     try {
       this.send(packet);
     } catch (error) {
-      this.cancel(command, reply, error as Error);
+      this.replies.cancel(command, reply, error as Error);
     }
     return promise;
   }
@@ -185,20 +149,7 @@ export class OscConnection implements Disposable {
     if (this.closedReason !== undefined || !this.socket) {
       return Promise.reject(new ConnectionClosedError(command, this.closedReason ?? 'the connection is not open'));
     }
-    return new Promise<DecodedMessage>((resolve, reject) => {
-      const entry: PendingReply = {
-        command,
-        expectation: reply,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.remove(entry);
-          reject(new OscTimeoutError(command, reply.address, timeoutMs, this.target));
-        }, timeoutMs),
-      };
-      pushTo(this.pending, reply.address, entry);
-      pushTo(this.pendingFailures, reply.failCommand ?? command, entry);
-    });
+    return this.replies.expect(command, reply, timeoutMs);
   }
 
   /** Listens to every message with this address. */
@@ -219,14 +170,7 @@ export class OscConnection implements Disposable {
   /** Closes the socket; every pending request is rejected with `reason`. */
   close(reason = 'the connection was closed'): void {
     this.closedReason = reason;
-    for (const entries of this.pending.values()) {
-      for (const entry of [...entries]) {
-        clearTimeout(entry.timer);
-        entry.reject(new ConnectionClosedError(entry.command, reason));
-      }
-    }
-    this.pending.clear();
-    this.pendingFailures.clear();
+    this.replies.rejectAll(reason);
     const socket = this.socket;
     this.socket = undefined;
     this.dropLog.dispose();
@@ -263,16 +207,13 @@ export class OscConnection implements Disposable {
 
   private dispatch(message: DecodedMessage): void {
     if (message.address === '/fail') {
-      this.dispatchFail(message);
-    } else {
-      const waiting = this.pending.get(message.address);
-      if (waiting) {
-        const entry = waiting.find((candidate) => !candidate.expectation.match || candidate.expectation.match(message.args));
-        if (entry) {
-          this.remove(entry);
-          entry.resolve(message);
-        }
+      const { error, matched } = this.replies.fail(message);
+      if (!matched) {
+        this.logger.warn(error.message);
+        this.onFailEmitter.fire(error);
       }
+    } else {
+      this.replies.reply(message);
     }
     const set = this.listeners.get(message.address);
     if (set) {
@@ -287,56 +228,12 @@ export class OscConnection implements Disposable {
     if (this.onMessageEmitter.hasListeners) this.onMessageEmitter.fire(message);
   }
 
-  private dispatchFail(message: DecodedMessage): void {
-    const command = String(message.args[0] ?? '');
-    const text = message.args.slice(1).filter((arg) => typeof arg === 'string').join(' ') || 'failed';
-    const error = new ServerFailError(command, text, message.args);
-    const waiting = this.pendingFailures.get(command);
-    const entry = waiting?.[0];
-    if (entry) {
-      this.remove(entry);
-      entry.reject(error);
-    } else {
-      this.logger.warn(error.message);
-      this.onFailEmitter.fire(error);
-    }
-  }
-
-  private cancel(command: string, reply: ReplyExpectation, error: Error): void {
-    const entries = this.pending.get(reply.address) ?? [];
-    const entry = [...entries].reverse().find((candidate) => candidate.command === command && candidate.expectation === reply);
-    if (entry) {
-      this.remove(entry);
-      entry.reject(error);
-    }
-  }
-
-  private remove(entry: PendingReply): void {
-    clearTimeout(entry.timer);
-    removeFrom(this.pending, entry.expectation.address, entry);
-    removeFrom(this.pendingFailures, entry.expectation.failCommand ?? entry.command, entry);
-  }
-
   private requireSocket(what: string): dgram.Socket {
     if (!this.socket) {
       throw new ConnectionClosedError(what, this.closedReason ?? 'the connection is not open');
     }
     return this.socket;
   }
-}
-
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-function removeFrom<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (!list) return;
-  const index = list.indexOf(value);
-  if (index >= 0) list.splice(index, 1);
-  if (list.length === 0) map.delete(key);
 }
 
 function describe(packet: OscMessage | OscBundle): string {

@@ -11,6 +11,7 @@ import { readLiveCodingSettings } from '../settings';
 
 export class ClassIndexService implements vscode.Disposable {
   private current: ClassIndex | undefined;
+  private sourceValue: 'cache' | 'sclang' | undefined;
   private building: Promise<ClassIndex | undefined> | undefined;
   private toldMissing = false;
   private readonly onDidChangeEmitter = new vscode.EventEmitter<ClassIndex>();
@@ -31,8 +32,19 @@ export class ClassIndexService implements vscode.Disposable {
 
   /** Loads the cache when it still holds; otherwise (or when `force`) reads the class library from sclang. */
   refresh(force: boolean): Promise<ClassIndex | undefined> {
-    this.building ??= this.load(force).finally(() => (this.building = undefined));
-    return this.building;
+    if (this.building && !force) return this.building;
+    // A forced read waits for one in flight (which may have been only the cache), then reads anew.
+    const run = (this.building ?? Promise.resolve(undefined)).catch(() => undefined).then(() => this.load(force));
+    const tracked: Promise<ClassIndex | undefined> = run.finally(() => {
+      if (this.building === tracked) this.building = undefined;
+    });
+    this.building = tracked;
+    return tracked;
+  }
+
+  /** Where the current index came from. */
+  get source(): 'cache' | 'sclang' | undefined {
+    return this.sourceValue;
   }
 
   dispose(): void {
@@ -50,7 +62,7 @@ export class ClassIndexService implements vscode.Disposable {
     }
     if (!force) {
       const cached = loadIndex(this.cacheDir, executable);
-      if (cached) return this.use(cached, 'from the cache');
+      if (cached) return this.use(cached, 'cache', 'from the cache');
     }
     try {
       const result = await vscode.window.withProgress(
@@ -58,15 +70,16 @@ export class ClassIndexService implements vscode.Disposable {
         () => introspectClassLibrary({ sclangPath: executable }),
       );
       saveIndex(this.cacheDir, result.text, result.index, result.sclangPath);
-      return this.use(result.index, `from sclang in ${Math.round(result.elapsedMs)} ms`);
+      return this.use(result.index, 'sclang', `from sclang in ${Math.round(result.elapsedMs)} ms`);
     } catch (error) {
       this.log.error(`Reading the class library failed: ${(error as Error).message}`);
       return this.current;
     }
   }
 
-  private use(index: ClassIndex, how: string): ClassIndex {
+  private use(index: ClassIndex, source: 'cache' | 'sclang', how: string): ClassIndex {
     this.current = index;
+    this.sourceValue = source;
     this.log.info(`Class library index ${how}: ${index.classCount} classes, ${index.methodCount} methods, ${index.documents.size} help documents (SuperCollider ${index.version}).`);
     this.onDidChangeEmitter.fire(index);
     return index;

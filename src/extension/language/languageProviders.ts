@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { ClassIndex, MethodInfo, formatSignature } from '../../core/language/classIndex';
 import { CallContext, completionContext, maskCode, receiverBefore, signatureContext } from '../../core/language/codeContext';
 import { OutlineKind, OutlineSymbol, scOutline, scdOutline } from '../../core/language/outline';
+import { findReferences } from '../../core/language/references';
+import { readFile } from 'node:fs/promises';
 import type { ClassIndexService } from './classIndexService';
 
 const SELECTOR = { language: 'supercollider' };
@@ -21,6 +23,7 @@ export function registerLanguageProviders(service: ClassIndexService): vscode.Di
     vscode.languages.registerHoverProvider(SELECTOR, { provideHover: (doc, pos) => hover(index(), doc, pos) }),
     vscode.languages.registerDefinitionProvider(SELECTOR, { provideDefinition: (doc, pos) => definitions(index(), doc, pos) }),
     vscode.languages.registerImplementationProvider(SELECTOR, { provideImplementation: (doc, pos) => implementations(index(), doc, pos) }),
+    vscode.languages.registerReferenceProvider(SELECTOR, { provideReferences: (doc, pos, _context, token) => references(index(), doc, pos, token) }),
     vscode.languages.registerWorkspaceSymbolProvider({ provideWorkspaceSymbols: (query) => classSymbols(index(), query) }),
     vscode.languages.registerDocumentSymbolProvider(SELECTOR, { provideDocumentSymbols: (doc) => outline(doc) }, { label: 'SuperCollider' }),
   ];
@@ -198,6 +201,8 @@ function hover(index: ClassIndex | undefined, doc: vscode.TextDocument, pos: vsc
   const found = symbolAt(index, doc, pos);
   if (!found) return undefined;
   const md = new vscode.MarkdownString();
+  md.isTrusted = { enabledCommands: ['sclive.help.lookUp'] };
+  const helpLink = (topic: string) => `[Open Help](command:sclive.help.lookUp?${encodeURIComponent(JSON.stringify([topic]))} "Look Up Documentation")`;
   if (found.className) {
     const info = index.classes.get(found.className)!;
     const docInfo = index.classDocument(info.name);
@@ -208,12 +213,13 @@ function hover(index: ClassIndex | undefined, doc: vscode.TextDocument, pos: vsc
     const rates = ['ar', 'kr', 'ir'].map((rate) => index.respondingMethod(info.name, rate, true)).filter((m): m is MethodInfo => !!m && m.owner === info.name);
     for (const method of rates.length ? rates : ctor ? [ctor] : []) md.appendCodeblock(`${info.name}.${formatSignature(method).replace(/^\*/, '')}`, 'supercollider');
     md.appendMarkdown(`Defined in \`${info.file.split('/').slice(-2).join('/')}\``);
+    if (docInfo) md.appendMarkdown(` · ${helpLink(info.name)}`);
   } else {
     if (!found.methods.length) return undefined;
     for (const method of found.methods.slice(0, 5)) md.appendCodeblock(callLabel(method), 'supercollider');
     if (found.methods.length > 5) md.appendMarkdown(`…and ${found.methods.length - 5} more classes define it.\n\n`);
     const summary = found.methods.length === 1 ? index.classDocument(found.methods[0].owner)?.summary : undefined;
-    if (summary) md.appendMarkdown(`${found.methods[0].owner}: ${summary}`);
+    if (summary) md.appendMarkdown(`${found.methods[0].owner}: ${summary} · ${helpLink(`Classes/${found.methods[0].owner}#${found.methods[0].isClassMethod ? '*' : '-'}${found.methods[0].name}`)}`);
   }
   return new vscode.Hover(md, found.range);
 }
@@ -237,6 +243,58 @@ function implementations(index: ClassIndex | undefined, doc: vscode.TextDocument
   const word = doc.getText(range);
   const methods = [...(index.implementations.get(word) ?? []), ...(index.implementations.get(`*${word}`) ?? [])];
   return methods.map((method) => locationOf(index, method.file, method.charPos));
+}
+
+/**
+ * Where a class or selector is used: the workspace's SuperCollider files and the class library
+ * (as text: whole words in code, not in strings or comments).
+ */
+async function references(index: ClassIndex | undefined, doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Location[] | undefined> {
+  const range = doc.getWordRangeAtPosition(pos, /[A-Za-z_][A-Za-z0-9_]*/);
+  if (!range) return undefined;
+  const word = doc.getText(range);
+  const kind = /^[A-Z]/.test(word) ? 'class' : 'selector';
+  const open = new Map(vscode.workspace.textDocuments.filter((d) => d.languageId === 'supercollider' || /\.(scd|sc)$/.test(d.fileName)).map((d) => [d.uri.toString(), d]));
+  const uris = new Map<string, vscode.Uri>([...open.values()].map((d) => [d.uri.toString(), d.uri]));
+  for (const uri of await vscode.workspace.findFiles('**/*.{scd,sc}', '**/node_modules/**', 2000)) uris.set(uri.toString(), uri);
+  if (index) {
+    for (const info of index.classes.values()) {
+      for (const file of [info.file, ...info.instanceMethods.map((m) => m.file), ...info.classMethods.map((m) => m.file)]) if (file) uris.set(vscode.Uri.file(file).toString(), vscode.Uri.file(file));
+    }
+  }
+  const locations: vscode.Location[] = [];
+  for (const [key, uri] of uris) {
+    if (token.isCancellationRequested) return locations;
+    const openDoc = open.get(key);
+    let text: string;
+    try {
+      text = openDoc ? openDoc.getText() : await readFile(uri.fsPath, 'utf8');
+    } catch {
+      continue;
+    }
+    const matches = findReferences(text, word, kind);
+    if (!matches.length) continue;
+    const lines = lineStarts(text);
+    for (const match of matches) locations.push(new vscode.Location(uri, new vscode.Range(positionIn(lines, match.start), positionIn(lines, match.end))));
+  }
+  return locations;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+function positionIn(starts: number[], offset: number): vscode.Position {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return new vscode.Position(low, offset - starts[low]);
 }
 
 function classSymbols(index: ClassIndex | undefined, query: string): vscode.SymbolInformation[] {

@@ -485,6 +485,10 @@ describe('SuperCollider Live in VS Code', function () {
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(0, 6));
       const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
       assert.match(hoverText, /Interpolating sine wavetable oscillator/);
+      assert.match(hoverText, /\[Open Help\]\(command:sclive\.help\.lookUp\?/, 'a link that opens the help page');
+      const references = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', document.uri, new vscode.Position(0, 6));
+      assert.ok(references.some((r) => r.uri.toString() === document.uri.toString()), 'a reference in this document');
+      assert.ok(references.filter((r) => r.uri.fsPath.endsWith('.sc')).length >= 5, `references in the class library: ${references.length}`);
       editor.selection = new vscode.Selection(0, 6, 0, 6);
       await vscode.commands.executeCommand('editor.action.revealDefinition');
       await waitFor('Osc.sc open at SinOsc', () => {
@@ -493,6 +497,13 @@ describe('SuperCollider Live in VS Code', function () {
       });
       assert.equal(api.sclang.state, 'busy', `all answered while sclang was still busy (${Date.now() - started} ms)`);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await busy;
+      // Recompile Class Library reads the index again, from sclang (not the cache).
+      const rebuilt = new Promise<void>((resolve) => api.classIndex.onDidChange(() => api.classIndex.source === 'sclang' && resolve()));
+      await vscode.commands.executeCommand('sclive.sclang.recompile');
+      await rebuilt;
+      assert.notEqual(api.classIndex.index, index, 'a new index after the recompile');
+      assert.ok(api.classIndex.index?.classes.has('SinOsc'));
     } finally {
       await busy.catch(() => undefined);
       await vscode.window.showTextDocument(document);
