@@ -206,13 +206,18 @@ async function useHelpPage(page: Page, ready: { link: string; title: string }): 
     for (const frame of page.frames()) {
       const heading = frame.locator('h1', { hasText: ready.title }).first();
       if (!(await heading.count().catch(() => 0))) continue;
+      // The page's script has run once its bar is there (keys before that reach a bare textarea).
+      await frame.locator('.sclive-bar').waitFor({ timeout: 10_000 });
       log(`help page shown: "${(await heading.innerText()).replace(/\s+/g, ' ')}"`);
       await page.screenshot({ path: path.join(RESULTS, 'vscode-help.png') });
       const example = frame.locator('textarea.editor').first();
       await example.click();
-      // The whole example, then Ctrl+Enter, as a musician tries one in SuperCollider's IDE.
-      await page.keyboard.press('Control+A');
-      await page.keyboard.press('Control+Enter');
+      // The whole example, then Ctrl+Enter, as a musician tries one in SuperCollider's IDE; the
+      // keys go to the example itself (locator.press focuses it), not to whatever VS Code focused.
+      await example.press('Control+A');
+      const selected = await example.evaluate((el) => (el as unknown as { selectionEnd: number; selectionStart: number }).selectionEnd - (el as unknown as { selectionStart: number }).selectionStart);
+      await example.press('Control+Enter');
+      log(`${selected} characters of the example selected`);
       log('pressed Ctrl+Enter in the first example');
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await frame.locator(`a[href*="${ready.link}"]`).first().click();

@@ -530,7 +530,9 @@ describe('SuperCollider Live in VS Code', function () {
     const linked = new Promise<string>((resolve) => api.help.onDidShow((page) => page.title !== 'SinOsc' && resolve(page.title)));
     await pageCheckedByRunner('help', { title: 'SinOsc', link: 'PureUGen.html' });
     assert.equal(await linked, 'PureUGen', 'the link led to the PureUGen page');
-    await waitFor('the example\'s result in the post window', () => /-> (a )?Synth/.test(api.sclang.post.text.slice(postedBefore)));
+    await waitFor('the example\'s result in the post window', () => /-> (a )?Synth/.test(api.sclang.post.text.slice(postedBefore))).catch((error: Error) => {
+      throw new Error(`${error.message}; the post window since: ${JSON.stringify(api.sclang.post.text.slice(postedBefore).slice(-600))}`);
+    });
     await api.controller.server?.freeAll();
     await vscode.commands.executeCommand('workbench.action.closeEditorsInOtherGroups');
     await vscode.window.showTextDocument(document);
