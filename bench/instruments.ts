@@ -57,7 +57,7 @@ export async function instrumentsStreaming(server: SCServer, rounds: number, sec
     await sleep(500);
     windows.push(await measureWindow(server, false, seconds));
     await server.meters.start(24);
-    await server.scope.start({ bus: 0, channels: 2, frames: 1024, rate: 25 });
+    await server.scope.start({ bus: 0, channels: 2, frames: 1024, rate: 22 });
     await sleep(500);
     windows.push(await measureWindow(server, true, seconds));
     server.meters.stop();

@@ -54,17 +54,22 @@ describe('ScopeTap', () => {
     assert.equal(picture.channels[0][255], 99 * 10, 'the newest frame last');
   });
 
-  it('skips a report while a read is still out (never queues), and counts it', async () => {
-    const { tap, hold, release } = setup(4 * 256);
+  it('keeps the newest report that came during a read for right after it; older ones are superseded (counted), never queued', async () => {
+    const { tap, reads, hold, release } = setup(4 * 256);
     await tap.start({ channels: 1, frames: 256 });
     hold();
     tap.handleReply([3000, 0, 500]);
     tap.handleReply([3000, 0, 510]);
     tap.handleReply([3000, 0, 520]);
-    const frame = nextFrame(tap);
+    const first = nextFrame(tap);
     release();
-    await frame;
-    assert.deepEqual(tap.counters, { frames: 1, skipped: 2 });
+    await first;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(reads.map(([start]) => start + 256), [500, 520], 'the read at 500, then the newest (520); 510 never');
+    const second = nextFrame(tap);
+    release();
+    await second;
+    assert.deepEqual(tap.counters, { frames: 2, skipped: 1 });
   });
 
   it('ignores reports of synths not its own, and refuses frames that do not fit one reply', async () => {

@@ -1,7 +1,8 @@
 // The scope's signal over OSC (so a remote server works too; sclang's scope reads shared memory
 // and refuses remote servers): a synth writes the buses round and round into a buffer and reports
 // its write position a few dozen times a second; the newest frames before it are read with
-// /b_getn. A report that comes while a read is still out is skipped (counted), never queued.
+// /b_getn. A report that comes while a read is out is kept for right after it; a newer one
+// supersedes it (counted): never more than one waits.
 import { Emitter, Event, Disposable, Logger } from '../events';
 import type { DecodedMessage, OscMessage } from '../osc/oscCodec';
 import * as cmd from '../scsynth/scsynthCommands';
@@ -43,7 +44,8 @@ const RING_PICTURES = 4;
 
 export class ScopeTap implements Disposable {
   readonly what = 'the scope';
-  private settings: ScopeSettings = { bus: 0, channels: 2, frames: 1024, rate: 25 };
+  /** 22 reports a second give 20+ pictures: each costs a send and two receives, so no more than needed. */
+  private settings: ScopeSettings = { bus: 0, channels: 2, frames: 1024, rate: 22 };
   private wanted = false;
   private bufnum: number | undefined;
   private nodeId: number | undefined;
@@ -119,13 +121,26 @@ export class ScopeTap implements Disposable {
     const [nodeId, , position] = args;
     if (nodeId !== this.nodeId || typeof position !== 'number' || this.bufnum === undefined) return;
     if (this.reading) {
-      this.reportsSkipped++;
+      // Kept for right after the read that is out; an older one waiting is superseded.
+      if (this.waitingPosition !== undefined) this.reportsSkipped++;
+      this.waitingPosition = Math.floor(position);
       return;
     }
+    this.startRead(this.bufnum, Math.floor(position));
+  }
+
+  private waitingPosition: number | undefined;
+
+  private startRead(bufnum: number, position: number): void {
     this.reading = true;
-    void this.read(this.bufnum, Math.floor(position))
+    void this.read(bufnum, position)
       .catch((error: Error) => this.session.logger.debug(`A scope read failed: ${error.message}`))
-      .finally(() => (this.reading = false));
+      .finally(() => {
+        this.reading = false;
+        const next = this.waitingPosition;
+        this.waitingPosition = undefined;
+        if (next !== undefined && this.bufnum === bufnum && this.nodeId !== undefined) this.startRead(bufnum, next);
+      });
   }
 
   /** The synth is gone with everything else (Free All); the buffer stays. */

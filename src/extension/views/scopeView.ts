@@ -17,7 +17,7 @@ export class ScopeView implements vscode.WebviewViewProvider, vscode.Disposable 
   private view: vscode.WebviewView | undefined;
   private server: SCServer | undefined;
   private mode: Mode = 'wave';
-  private settings: Partial<ScopeSettings> = { bus: 0, channels: 2, frames: 1024, rate: 25 };
+  private settings: Partial<ScopeSettings> = { bus: 0, channels: 2, frames: 1024, rate: 22 };
   private readonly subscriptions = new DisposableStore();
   /** What the last picture showed, in words (for screen readers and tests). */
   private lastSummary = '';
