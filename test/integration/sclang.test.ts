@@ -96,6 +96,19 @@ describe('SCLang with a real sclang and scsynth', function () {
     assert.equal((await lang.evaluate('3 * 4')).result, '12');
   });
 
+  it('a sclang restarted while attached to the core\'s server logs in cleanly (no "login after a crash" warning)', async () => {
+    const server = await bootServer();
+    const lang = await startLang();
+    await lang.attachToServer(server.addr[1], server.maxLogins, 'first');
+    await lang.recompile();
+    const posted: string[] = [];
+    lang.onPost((line) => posted.push(line));
+    await lang.attachToServer(server.addr[1], server.maxLogins, 'second');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.ok(!posted.some((line) => /already registered|login after a crash/.test(line)), posted.join('\n'));
+    assert.equal((await lang.evaluate('Server.default.serverRunning')).result, 'true');
+  });
+
   it('reports a server that sclang boots itself, so the core can attach to it', async () => {
     const lang = await startLang();
     const port = freshPort();

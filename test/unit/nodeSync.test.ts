@@ -72,6 +72,27 @@ describe('NodeSync', () => {
     }
   });
 
+  it('names the synths that come within 2 s of a printout from the next printout (the last of a burst are not left unnamed)', async function () {
+    this.timeout(5000);
+    const serverTree = tree([[1000, 'default']]);
+    const { watcher, sync, asked } = setup(serverTree, { groupTooLarge: true, printed: true });
+    try {
+      watcher.handleNotification('/n_go', [1000, 1, NONE, NONE, 0]);
+      await sleep(80);
+      assert.equal(asked.printed, 1);
+      // The last synth of the burst: scsynth prints it only in the next printout.
+      (serverTree.children[0] as GroupNode).children.push({ kind: 'synth', nodeId: 1001, defName: 'pad' });
+      watcher.handleNotification('/n_go', [1001, 1, 1000, NONE, 0]);
+      await sleep(300);
+      assert.equal(watcher.get(1001)?.defName, undefined, 'not before the 2 s are over');
+      await sleep(2000);
+      assert.equal(watcher.get(1001)?.defName, 'pad');
+      assert.equal(asked.printed, 2);
+    } finally {
+      sync.dispose();
+    }
+  });
+
   it('resynchronises once after a gap, and checks the model against /status only outside a resync', async () => {
     const { watcher, sync, asked } = setup(tree([[1000, 'default']]));
     try {

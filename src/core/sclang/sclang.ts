@@ -264,7 +264,9 @@ export class SCLang {
     if (!proc || proc.hasExited) return;
     this.stopping = true;
     try {
-      proc.write('0.exit;\x1b');
+      // Unregister from a server sclang joined (it did not boot it): otherwise the next sclang
+      // is told "already registered" and warns the musician of "a login after a crash".
+      proc.write('if(Server.default.serverRunning and: { Server.default.pid.isNil }) { Server.default.sendMsg("/notify", 0) }; 0.exit;\x1b');
     } catch {
       // stdin already closed
     }

@@ -92,13 +92,13 @@ export class NodeSync implements Disposable {
     this.resyncTimer.unref();
   }
 
-  private scheduleDefNameLookup(groupId: number): void {
+  private scheduleDefNameLookup(groupId: number, delayMs = DEF_NAME_DELAY_MS): void {
     this.groupsMissingDefNames.add(groupId);
     if (this.defNameTimer || !this.session.isRunning) return;
     this.defNameTimer = setTimeout(() => {
       this.defNameTimer = undefined;
       void this.lookUpDefNames();
-    }, DEF_NAME_DELAY_MS);
+    }, delayMs);
     this.defNameTimer.unref();
   }
 
@@ -111,7 +111,7 @@ export class NodeSync implements Disposable {
       // A group that overflowed a reply is not queried again while it is about as large.
       const overflowedAt = this.oversizedGroups.get(groupId);
       if (overflowedAt !== undefined && this.watcher.children(groupId).length >= overflowedAt * 0.9) {
-        await this.lookUpDefNamesInPrintedTree();
+        await this.lookUpDefNamesInPrintedTree(groupId);
         continue;
       }
       try {
@@ -121,7 +121,7 @@ export class NodeSync implements Disposable {
       } catch (error) {
         if (isOverflow(error)) {
           this.oversizedGroups.set(groupId, this.watcher.children(groupId).length);
-          await this.lookUpDefNamesInPrintedTree();
+          await this.lookUpDefNamesInPrintedTree(groupId);
         } else {
           this.session.logger.debug(`Def names of group ${groupId} unknown: ${(error as Error).message}`);
         }
@@ -134,8 +134,14 @@ export class NodeSync implements Disposable {
    * the tree scsynth prints (a server this program started), at most once every 2 s, so a
    * large pattern does not fill the log with "buffer overflow" ten times a second.
    */
-  private async lookUpDefNamesInPrintedTree(): Promise<void> {
-    if (performance.now() - this.lastDefNameDump < DEF_NAME_DUMP_INTERVAL_MS) return;
+  private async lookUpDefNamesInPrintedTree(groupId: number): Promise<void> {
+    const sinceLast = performance.now() - this.lastDefNameDump;
+    if (sinceLast < DEF_NAME_DUMP_INTERVAL_MS) {
+      // Too soon after the last printout: the group waits for the next one (it is not dropped,
+      // or the synths made last in a burst would stay unnamed).
+      this.scheduleDefNameLookup(groupId, DEF_NAME_DUMP_INTERVAL_MS - sinceLast);
+      return;
+    }
     const printing = this.session.printedTree();
     if (!printing) return;
     this.lastDefNameDump = performance.now();

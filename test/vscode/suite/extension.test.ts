@@ -559,10 +559,20 @@ describe('SuperCollider Live in VS Code', function () {
     } finally {
       await server.freeNode(id);
     }
+    // The Scope view, over OSC: the sine's wave on output 1, nothing on output 2.
+    const scopeId = server.allocateNodeId();
+    server.send(cmd.synthNew('sclive_sine', scopeId, cmd.AddAction.head, server.defaultGroup, { freq: 440, amp: 0.25, pan: -1 }));
+    try {
+      await vscode.commands.executeCommand('sclive.scope.show');
+      await waitFor('the sine in the Scope view', () => api.scope.visible && /^wave of bus 1: channel 1 peak 0\.2[45], channel 2 peak 0\.00$/.test(api.scope.summary));
+      assert.ok(server.scope.synthIds.length === 1, 'the scope synth runs while the view is visible');
+    } finally {
+      await server.freeNode(scopeId);
+    }
     // Hidden, the meters stop: no synths of them are left on the server.
     await vscode.commands.executeCommand('sclive.nodeTree.focus');
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
-    await waitFor('the meter synths gone once the view is hidden', () => server.meters.synthIds.length === 0);
+    await waitFor('the meter and scope synths gone once the views are hidden', () => server.meters.synthIds.length === 0 && server.scope.synthIds.length === 0);
     await vscode.commands.executeCommand('sclive.nodeTree.focus');
   });
 
