@@ -35,7 +35,7 @@ export class ScliveContext {
   readonly scope: ScopeView;
   readonly classIndex: ClassIndexService;
   readonly help: HelpPanel;
-  private readonly helpRenderer: HelpRenderer;
+  readonly helpRenderer: HelpRenderer;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.pushExtCleanup(this.log, this.serverOutput);

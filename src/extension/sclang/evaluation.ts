@@ -80,6 +80,8 @@ export function registerEvaluation(scliveContext: ScliveContext): void {
   register('sclive.sclang.restart', () => sclang.restart());
   register('sclive.sclang.recompile', async () => {
     await sclang.restart();
+    // The help's own sclang compiled the old class library: it starts afresh with the next page.
+    await scliveContext.helpRenderer.stop();
     await scliveContext.classIndex.refresh(true);
   });
   register('sclive.sclang.stop', () => sclang.stop());
