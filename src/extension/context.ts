@@ -116,7 +116,7 @@ export class ScliveContext {
     if (event.affectsConfiguration('sclive.post.maxLines')) this.post.setMaxLines(readLiveCodingSettings().postMaxLines);
     if (event.affectsConfiguration('sclive.statusBar.showLevel')) {
       this.meters.updateRunning();
-      this.statusBar.update();
+      this.statusBar.showLevelChanged();
     }
     this.controller.applyLiveSettings();
     const server = this.controller.server;

@@ -199,6 +199,26 @@ async function checkMeters(page: Page, ready: { row: RegExp | string }): Promise
   throw new Error(`the Meters view did not show ${pattern}: ${seen}`);
 }
 
+/**
+ * Completion as it is drawn: after `SinOsc.` the musician types a method's first letter and
+ * presses Ctrl+Space; the list shown holds the method (ar after "a", kr after "k").
+ */
+async function checkCompletionWidget(page: Page, ready: { line: string; expect: string[] }): Promise<void> {
+  await page.locator('.monaco-editor .view-line', { hasText: ready.line }).first().click();
+  for (const label of ready.expect) {
+    await page.keyboard.press('End');
+    await page.keyboard.type(label[0]);
+    await page.keyboard.press('Control+Space');
+    const rows = page.locator('.suggest-widget.visible .monaco-list-row');
+    await rows.first().waitFor({ timeout: 10_000 });
+    const labels = (await rows.locator('.label-name').allInnerTexts()).map((text) => text.trim());
+    log(`suggestions after "${ready.line}${label[0]}": ${labels.slice(0, 8).join(', ')}`);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Backspace');
+    if (!labels.includes(label)) throw new Error(`the suggestion list after "${ready.line}${label[0]}" lacks ${label}: ${labels.join(', ')}`);
+  }
+}
+
 /** The help page as a musician uses it: an example run with Ctrl+Enter, then a link followed. */
 async function useHelpPage(page: Page, ready: { link: string; title: string }): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -229,6 +249,38 @@ async function useHelpPage(page: Page, ready: { link: string; title: string }): 
   }
 }
 
+/**
+ * The Scope view as drawn: its caption names the picture, and the canvas holds a wave in the
+ * first channel's lane (many rows touched) and a flat line in the second's (a row or two).
+ */
+async function checkScope(page: Page, ready: { summary: string }): Promise<void> {
+  const pattern = new RegExp(ready.summary);
+  const deadline = Date.now() + 20_000;
+  let seen = 'no Scope view';
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const canvas = frame.locator('canvas#scope');
+      if (!(await canvas.count().catch(() => 0))) continue;
+      const caption = (await frame.locator('#summary').innerText().catch(() => '')).trim();
+      const rows = await canvas.evaluate((el) => {
+        const c = el as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const lanes = [new Set<number>(), new Set<number>()];
+        for (let y = 0; y < c.height; y++) for (let x = 0; x < c.width; x++) if (data[(y * c.width + x) * 4 + 3] > 0) lanes[y < c.height / 2 ? 0 : 1].add(y);
+        return lanes.map((lane) => lane.size);
+      }).catch(() => [0, 0]);
+      seen = `caption "${caption}", rows drawn in the lanes ${rows.join(' / ')}`;
+      if (pattern.test(caption) && rows[0] >= 10 && rows[1] <= 4) {
+        log(`scope: ${seen}`);
+        await page.screenshot({ path: path.join(RESULTS, 'vscode-scope.png') });
+        return;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the Scope view did not draw ${pattern}: ${seen}`);
+}
+
 /** The page checks, in the order the suite reaches them; the suite writes `<step>.ready.json`. */
 const PAGE_CHECKS: Array<[string, (page: Page, ready: never, handshake: string) => Promise<void>]> = [
   ['workbench', checkWorkbench],
@@ -236,8 +288,10 @@ const PAGE_CHECKS: Array<[string, (page: Page, ready: never, handshake: string) 
   ['pattern', checkPatternInTree],
   ['controls', checkControls],
   ['keys', pressEvaluationKeys],
+  ['completion', checkCompletionWidget],
   ['help', useHelpPage],
   ['meters', checkMeters],
+  ['scope', checkScope],
 ];
 
 /**

@@ -1,6 +1,7 @@
 // Which code an evaluation command sends: the enclosing top-level ( ... ) block, as in the
 // SuperCollider IDE. Strings, symbols, character literals and comments are skipped, so a
 // bracket inside them never counts.
+import { maskCode } from './codeMask';
 
 export interface TextRange {
   /** Offset of the first character. */
@@ -33,45 +34,18 @@ interface Token {
  * once from the top (a string or comment left open swallows the rest, as it does for sclang).
  */
 function tokenize(text: string): Token[] {
+  const { masked } = maskCode(text);
   const tokens: Token[] = [];
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const c = text[i];
-    const next = text[i + 1];
-    if (c === '/' && next === '/') {
+  for (let i = 0; i < masked.length; i++) {
+    const c = masked[i];
+    if (c === '/' && masked[i + 1] === '/') {
       tokens.push({ char: '//', offset: i });
-      while (i < n && text[i] !== '\n') i++;
-      continue;
-    }
-    if (c === '/' && next === '*') {
-      // Block comments nest in SuperCollider.
-      let depth = 1;
-      i += 2;
-      while (i < n && depth > 0) {
-        if (text[i] === '/' && text[i + 1] === '*') {
-          depth++;
-          i += 2;
-        } else if (text[i] === '*' && text[i + 1] === '/') {
-          depth--;
-          i += 2;
-        } else i++;
-      }
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      i++;
-      while (i < n && text[i] !== c) i += text[i] === '\\' ? 2 : 1;
-      i++;
-      continue;
-    }
-    if (c === '$') {
-      // A character literal: $a, $(, $", and escaped ones such as $\n.
-      i += next === '\\' ? 3 : 2;
+      const lineEnd = masked.indexOf('\n', i);
+      if (lineEnd < 0) break;
+      i = lineEnd - 1;
       continue;
     }
     if (c in OPENERS || c in OPENER_OF || c === ';' || c === '\n') tokens.push({ char: c, offset: i });
-    i++;
   }
   return tokens;
 }

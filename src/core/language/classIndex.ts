@@ -3,6 +3,7 @@
 // titles and summaries. Read once from sclang (introspection.ts) and then answered here, in
 // TypeScript, so completion, signatures and hovers respond while sclang is busy or stopped.
 import { readFileSync } from 'node:fs';
+import { lineStarts, positionAt } from '../editor/lineStarts';
 
 export interface ArgumentInfo {
   name: string;
@@ -53,7 +54,7 @@ export class ClassIndex {
   readonly implementations = new Map<string, MethodInfo[]>();
   private readonly sortedClassNames: string[];
   private readonly sortedSelectors: string[];
-  private readonly lineStarts = new Map<string, number[]>();
+  private readonly lineStartsOf = new Map<string, number[]>();
 
   constructor(readonly version: string, classes: ClassInfo[], documents: HelpDocument[]) {
     for (const info of classes) this.classes.set(info.name, info);
@@ -124,25 +125,17 @@ export class ClassIndex {
 
   /** 0-based line and character of a position in a class library file. */
   position(file: string, charPos: number): { line: number; character: number } {
-    let starts = this.lineStarts.get(file);
+    let starts = this.lineStartsOf.get(file);
     if (!starts) {
-      starts = [0];
       try {
-        const text = readFileSync(file, 'utf8');
-        for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+        starts = lineStarts(readFileSync(file, 'utf8'));
       } catch {
         // A file that moved since the index was made: the top of it.
+        starts = [0];
       }
-      this.lineStarts.set(file, starts);
+      this.lineStartsOf.set(file, starts);
     }
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid] <= charPos) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low, character: charPos - starts[low] };
+    return positionAt(starts, charPos);
   }
 }
 

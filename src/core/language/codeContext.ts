@@ -2,70 +2,7 @@
 // comment (nothing), after `Foo.` (class methods), after a receiver whose class the text shows
 // (`"str".`, `\sym.`, `[1, 2].`, `(1..5).`, `1.`, `2.5.`, `{ }.`, `SinOsc.ar(...).`), inside
 // which call and at which argument. Works on text alone: no sclang, no index.
-
-/** The text up to `end` with the insides of strings, symbols, characters and comments blanked. */
-export function maskCode(text: string, end = text.length): { masked: string; inside: 'code' | 'string' | 'symbol' | 'comment' } {
-  const out: string[] = [];
-  let i = 0;
-  let inside: 'code' | 'string' | 'symbol' | 'comment' = 'code';
-  while (i < end) {
-    const c = text[i];
-    const next = text[i + 1];
-    if (c === '/' && next === '/') {
-      const stop = text.indexOf('\n', i);
-      const to = stop < 0 || stop > end ? end : stop;
-      out.push(' '.repeat(to - i));
-      inside = to === end && (stop < 0 || stop >= end) ? 'comment' : 'code';
-      i = to;
-      continue;
-    }
-    if (c === '/' && next === '*') {
-      // sclang's block comments nest.
-      let depth = 0;
-      let j = i;
-      while (j < end) {
-        if (text[j] === '/' && text[j + 1] === '*') {
-          depth++;
-          j += 2;
-        } else if (text[j] === '*' && text[j + 1] === '/') {
-          depth--;
-          j += 2;
-          if (depth === 0) break;
-        } else j++;
-      }
-      const to = Math.min(j, end);
-      out.push(' '.repeat(to - i));
-      inside = depth > 0 ? 'comment' : 'code';
-      i = to;
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < end && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
-      if (j >= end) {
-        out.push(c + ' '.repeat(Math.max(0, end - i - 1)));
-        inside = c === '"' ? 'string' : 'symbol';
-        i = end;
-        break;
-      }
-      out.push(c + ' '.repeat(j - i - 1) + c);
-      i = j + 1;
-      inside = 'code';
-      continue;
-    }
-    if (c === '$' && i + 1 < end) {
-      // A character literal: $a, $\n, $( do not open anything.
-      const len = next === '\\' ? 3 : 2;
-      out.push('$' + 'a'.repeat(Math.min(len, end - i) - 1));
-      i += len;
-      continue;
-    }
-    out.push(c);
-    i++;
-    inside = 'code';
-  }
-  return { masked: out.join('').slice(0, end), inside };
-}
+import { maskCode } from '../editor/codeMask';
 
 export interface Receiver {
   className: string;

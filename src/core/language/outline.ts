@@ -2,7 +2,7 @@
 // scroll: in a .scd file its top-level blocks with the SynthDefs, ~variables and
 // Pdef/Ndef/Tdef keys they define; in a .sc file its classes (and class extensions) and methods.
 import { topLevelBlocks } from '../editor/codeBlocks';
-import { maskCode } from './codeContext';
+import { maskCode } from '../editor/codeMask';
 
 export type OutlineKind = 'block' | 'synthDef' | 'variable' | 'proxy' | 'class' | 'extension' | 'method' | 'classMethod';
 

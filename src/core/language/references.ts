@@ -1,7 +1,7 @@
 // Where a class or a selector is used in SuperCollider code: whole words in code only (not in
 // strings or comments); a selector as a message (`.play`), a keyword-free call (`play(x)`), a
 // method definition (`play {`) or a binary-operator-free identifier use.
-import { maskCode } from './codeContext';
+import { maskCode } from '../editor/codeMask';
 
 export interface ReferenceMatch {
   start: number;

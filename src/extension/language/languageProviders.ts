@@ -3,9 +3,11 @@
 // they respond at once, also while sclang is busy playing or stuck.
 import * as vscode from 'vscode';
 import { ClassIndex, MethodInfo, formatSignature } from '../../core/language/classIndex';
-import { CallContext, completionContext, maskCode, receiverBefore, signatureContext } from '../../core/language/codeContext';
+import { CallContext, completionContext, receiverBefore, signatureContext } from '../../core/language/codeContext';
+import { maskCode } from '../../core/editor/codeMask';
 import { OutlineKind, OutlineSymbol, scOutline, scdOutline } from '../../core/language/outline';
 import { findReferences } from '../../core/language/references';
+import { lineStarts, positionAt } from '../../core/editor/lineStarts';
 import { readFile } from 'node:fs/promises';
 import type { ClassIndexService } from './classIndexService';
 
@@ -13,8 +15,9 @@ const SELECTOR = { language: 'supercollider' };
 
 export function registerLanguageProviders(service: ClassIndexService): vscode.Disposable[] {
   const index = () => service.index;
-  // The first SuperCollider file opened loads the index (from the cache, or from sclang).
-  const warm = () => void service.ready();
+  // The first SuperCollider file opened loads the index (from the cache, or from sclang); never
+  // inside activate(): reading the cache takes 60-130 ms here.
+  const warm = () => void setImmediate(() => void service.ready());
   if (vscode.workspace.textDocuments.some((doc) => doc.languageId === 'supercollider')) warm();
   return [
     vscode.workspace.onDidOpenTextDocument((doc) => doc.languageId === 'supercollider' && warm()),
@@ -275,26 +278,13 @@ async function references(index: ClassIndex | undefined, doc: vscode.TextDocumen
     const matches = findReferences(text, word, kind);
     if (!matches.length) continue;
     const lines = lineStarts(text);
-    for (const match of matches) locations.push(new vscode.Location(uri, new vscode.Range(positionIn(lines, match.start), positionIn(lines, match.end))));
+    const at = (offset: number) => {
+      const { line, character } = positionAt(lines, offset);
+      return new vscode.Position(line, character);
+    };
+    for (const match of matches) locations.push(new vscode.Location(uri, new vscode.Range(at(match.start), at(match.end))));
   }
   return locations;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-function positionIn(starts: number[], offset: number): vscode.Position {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (starts[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return new vscode.Position(low, offset - starts[low]);
 }
 
 function classSymbols(index: ClassIndex | undefined, query: string): vscode.SymbolInformation[] {

@@ -2,70 +2,50 @@
 // and a spectrum mode, drawn in a webview from the core's ScopeTap (over OSC, so a remote
 // server works too). The scope synth runs only while the view is visible.
 import * as vscode from 'vscode';
-import { DisposableStore } from '../../core/events';
+import type { DisposableStore } from '../../core/events';
 import type { ScopeFrame, ScopeSettings } from '../../core/meters/scopeTap';
 import { peakFrequency, spectrum } from '../../core/meters/spectrum';
 import type { SCServer } from '../../core/server/scServer';
 import type { ServerController } from '../server/serverController';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { InstrumentView } from './instrumentView';
 
 export const SCOPE_VIEW_ID = 'sclive.scope';
 
 type Mode = 'wave' | 'spectrum';
 
-export class ScopeView implements vscode.WebviewViewProvider, vscode.Disposable {
-  private view: vscode.WebviewView | undefined;
-  private server: SCServer | undefined;
+type SettingsMessage = { type: string; mode?: Mode; bus?: number; channels?: 1 | 2; frames?: number };
+
+export class ScopeView extends InstrumentView {
   private mode: Mode = 'wave';
   private settings: Partial<ScopeSettings> = { bus: 0, channels: 2, frames: 1024, rate: 22 };
-  private readonly subscriptions = new DisposableStore();
   /** What the last picture showed, in words (for screen readers and tests). */
   private lastSummary = '';
 
-  constructor(private readonly extensionUri: vscode.Uri, controller: ServerController) {
-    this.subscriptions.add(controller.forEachServer((server, run) => {
-      this.server = server;
-      run.add(server.scope.onFrame((frame) => this.post(frame)));
-      run.add({ dispose: () => (this.server = undefined) });
-      this.updateRunning();
-    }));
+  constructor(extensionUri: vscode.Uri, controller: ServerController) {
+    super(extensionUri, { name: 'scope', title: 'Scope', body: SCOPE_BODY });
+    this.follow(controller);
   }
 
   get summary(): string {
     return this.lastSummary;
   }
 
-  get visible(): boolean {
-    return !!this.view?.visible;
+  protected attach(server: SCServer, run: DisposableStore): void {
+    run.add(server.scope.onFrame((frame) => this.post(frame)));
   }
 
-  resolveWebviewView(view: vscode.WebviewView): void {
-    this.view = view;
-    view.webview.options = webviewOptions(this.extensionUri);
-    view.webview.html = webviewHtml(view.webview, this.extensionUri, 'scope', 'Scope', SCOPE_BODY);
-    view.webview.onDidReceiveMessage((message: { type: string; mode?: Mode; bus?: number; channels?: 1 | 2; frames?: number }) => {
-      if (message.type !== 'settings') return;
-      if (message.mode) this.mode = message.mode;
-      this.settings = { ...this.settings, ...(message.bus !== undefined ? { bus: message.bus } : {}), ...(message.channels ? { channels: message.channels } : {}), ...(message.frames ? { frames: message.frames } : {}) };
-      if (this.server?.scope.running) void this.server.scope.start(this.settings).catch(() => undefined);
-    });
-    view.onDidChangeVisibility(() => this.updateRunning());
-    view.onDidDispose(() => {
-      this.view = undefined;
-      this.updateRunning();
-    });
-    this.updateRunning();
+  protected setRunning(server: SCServer, running: boolean): void {
+    if (running && !server.scope.running) void server.scope.start(this.settings).catch(() => undefined);
+    else if (!running && server.scope.running) void server.scope.stop().catch(() => undefined);
   }
 
-  dispose(): void {
-    this.subscriptions.dispose();
-  }
-
-  private updateRunning(): void {
-    const scope = this.server?.scope;
-    if (!scope) return;
-    if (this.visible && !scope.running) void scope.start(this.settings).catch(() => undefined);
-    else if (!this.visible && scope.running) void scope.stop().catch(() => undefined);
+  /** The page's controls: bus, channels, frames and mode. */
+  protected override received(message: unknown): void {
+    const m = message as SettingsMessage;
+    if (m.type !== 'settings') return;
+    if (m.mode) this.mode = m.mode;
+    this.settings = { ...this.settings, ...(m.bus !== undefined ? { bus: m.bus } : {}), ...(m.channels ? { channels: m.channels } : {}), ...(m.frames ? { frames: m.frames } : {}) };
+    if (this.server?.scope.running) void this.server.scope.start(this.settings).catch(() => undefined);
   }
 
   private post(frame: ScopeFrame): void {

@@ -9,6 +9,8 @@ import { readShowLevelInStatusBar } from '../settings';
 const LEVEL_UPDATE_MS = 250;
 
 export class ServerStatusBar implements vscode.Disposable {
+  /** sclive.statusBar.showLevel, read once and on each change (levels come 24 times a second). */
+  private showLevel = readShowLevelInStatusBar();
   readonly item: vscode.StatusBarItem;
   private readonly subscriptions = new DisposableStore();
 
@@ -42,10 +44,16 @@ export class ServerStatusBar implements vscode.Disposable {
     let levelShownAt = 0;
     run.add(server.meters.onLevels(() => {
       const now = performance.now();
-      if (now - levelShownAt < LEVEL_UPDATE_MS || !readShowLevelInStatusBar()) return;
+      if (now - levelShownAt < LEVEL_UPDATE_MS || !this.showLevel) return;
       levelShownAt = now;
       this.update();
     }));
+    this.update();
+  }
+
+  /** The setting changed. */
+  showLevelChanged(): void {
+    this.showLevel = readShowLevelInStatusBar();
     this.update();
   }
 
@@ -84,7 +92,7 @@ export class ServerStatusBar implements vscode.Disposable {
 
   /** " · out -12 dB": the loudest output's peak, when the setting asks for it and the meters run. */
   private levelText(server: SCServer): string {
-    if (!readShowLevelInStatusBar() || !server.meters.running) return '';
+    if (!this.showLevel || !server.meters.running) return '';
     const outputs = server.meters.levels.filter((level) => level.kind === 'out');
     const peak = Math.max(0, ...outputs.map((level) => level.peak));
     return ` · out ${peak > 1e-7 ? `${Math.round(20 * Math.log10(peak))} dB` : 'silent'}`;

@@ -498,6 +498,9 @@ describe('SuperCollider Live in VS Code', function () {
       assert.equal(api.sclang.state, 'busy', `all answered while sclang was still busy (${Date.now() - started} ms)`);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       await busy;
+      // The list a musician sees: the runner presses Ctrl+Space after `SinOsc.` in the editor.
+      await vscode.window.showTextDocument(document);
+      await pageCheckedByRunner('completion', { line: 'x = SinOsc.', expect: ['ar', 'kr'] });
       // Recompile Class Library reads the index again, from sclang (not the cache).
       const rebuilt = new Promise<void>((resolve) => api.classIndex.onDidChange(() => api.classIndex.source === 'sclang' && resolve()));
       await vscode.commands.executeCommand('sclive.sclang.recompile');
@@ -566,6 +569,7 @@ describe('SuperCollider Live in VS Code', function () {
       await vscode.commands.executeCommand('sclive.scope.show');
       await waitFor('the sine in the Scope view', () => api.scope.visible && /^wave of bus 1: channel 1 peak 0\.2[45], channel 2 peak 0\.00$/.test(api.scope.summary));
       assert.ok(server.scope.synthIds.length === 1, 'the scope synth runs while the view is visible');
+      await pageCheckedByRunner('scope', { summary: '^wave of bus 1: channel 1 peak 0\\.2[45], channel 2 peak 0\\.00$' });
     } finally {
       await server.freeNode(scopeId);
     }

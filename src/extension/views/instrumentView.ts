@@ -1,0 +1,66 @@
+// What the Meters and Scope views share: a webview view fed by synths this client runs on the
+// server, attached to each new server run, and running only while it is wanted (visible).
+import * as vscode from 'vscode';
+import { DisposableStore } from '../../core/events';
+import type { SCServer } from '../../core/server/scServer';
+import type { ServerController } from '../server/serverController';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+export abstract class InstrumentView implements vscode.WebviewViewProvider, vscode.Disposable {
+  protected view: vscode.WebviewView | undefined;
+  protected server: SCServer | undefined;
+  private readonly subscriptions = new DisposableStore();
+
+  /** `page`: the media/ files (`<name>.js`, `<name>.css`), the title and the body of the view's page. */
+  constructor(private readonly extensionUri: vscode.Uri, private readonly page: { name: string; title: string; body: string }) {}
+
+  /** Called last by the subclass's constructor (its fields are set by then): attach to every server run. */
+  protected follow(controller: ServerController): void {
+    this.subscriptions.add(controller.forEachServer((server, run) => {
+      this.server = server;
+      this.attach(server, run);
+      run.add({ dispose: () => (this.server = undefined) });
+      this.updateRunning();
+    }));
+  }
+
+  get visible(): boolean {
+    return !!this.view?.visible;
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    view.webview.options = webviewOptions(this.extensionUri);
+    view.webview.html = webviewHtml(view.webview, this.extensionUri, this.page.name, this.page.title, this.page.body);
+    view.webview.onDidReceiveMessage((message: unknown) => this.received(message));
+    view.onDidChangeVisibility(() => this.updateRunning());
+    view.onDidDispose(() => {
+      this.view = undefined;
+      this.updateRunning();
+    });
+    this.updateRunning();
+  }
+
+  /** Starts or stops the instrument on the current server as `wanted()` says. */
+  updateRunning(): void {
+    if (this.server) this.setRunning(this.server, this.wanted());
+  }
+
+  dispose(): void {
+    this.subscriptions.dispose();
+  }
+
+  /** Listens to a new server's instrument; what it adds to `run` ends with that run. */
+  protected abstract attach(server: SCServer, run: DisposableStore): void;
+
+  /** Starts the instrument if `running` and it is not, stops it if not `running` and it is. */
+  protected abstract setRunning(server: SCServer, running: boolean): void;
+
+  /** Whether the instrument should run: by default while the view is visible. */
+  protected wanted(): boolean {
+    return this.visible;
+  }
+
+  /** A message from the view's page. */
+  protected received(_message: unknown): void {}
+}
