@@ -20,7 +20,16 @@ function playSineOnOutput1(server: SCServer): number {
 
 /** Levels after they have settled (the meter's peak falls back slowly: wait for a steady reading). */
 async function steadyLevels(server: SCServer, check: (levels: readonly ChannelLevel[]) => boolean): Promise<readonly ChannelLevel[]> {
-  return waitFor('steady meter levels', () => (check(server.meters.levels) ? server.meters.levels : undefined), 5000);
+  // The first report with the sine's peak can hold silence from before the synth started in its
+  // RMS: the levels are read from the report after that.
+  await waitFor('meter levels', () => check(server.meters.levels), 5000);
+  const next = new Promise<readonly ChannelLevel[]>((resolve) => {
+    const listener = server.meters.onLevels((levels) => {
+      listener.dispose();
+      resolve(levels.map((level) => ({ ...level })));
+    });
+  });
+  return next;
 }
 
 /** RMS of channel `channel` (0-based) of a 24-bit or float WAV, in dBFS. */
