@@ -68,8 +68,8 @@ const FLAGS: Record<string, [keyof Config, string]> = {
   'audit-cycles': ['auditCycles', 'boot/quit cycles in section 6 (100)'],
   'audit-crash-runs': ['auditCrashRuns', 'killed scsynth / JACK runs in section 6 (5)'],
   'audit-flood': ['auditFlood', 'stray datagrams in section 6 (40000)'],
-  'instrument-rounds': ['instrumentRounds', 'windows without and with meters + scope in section 7 (3)'],
-  'instrument-seconds': ['instrumentSeconds', 'seconds per window in section 7 (4)'],
+  'instrument-rounds': ['instrumentRounds', 'windows without and with meters + scope in section 7 (8)'],
+  'instrument-seconds': ['instrumentSeconds', 'seconds per window in section 7 (2)'],
   'query-runs': ['queryRuns', 'queries per size and variant (5)'],
   'decode-runs': ['decodeRuns', 'decodes of the captured reply per side (200)'],
 };
@@ -77,8 +77,8 @@ const FLAGS: Record<string, [keyof Config, string]> = {
 function parseConfig(argv: string[]): Config {
   const config: Config = {
     sections: new Set([1, 2, 3, 4, 5, 6, 7, 8]),
-    instrumentRounds: 3,
-    instrumentSeconds: 4,
+    instrumentRounds: 8,
+    instrumentSeconds: 2,
     bootRuns: 7,
     bootPeriod: 1024,
     statusN: 2000,
@@ -977,7 +977,8 @@ async function benchInstruments(config: Config): Promise<void> {
     const rows: Cell[][] = [
       ['meter updates received per second (4 channels each)', fmt(med(true, (w) => w.meterUpdatesPerSecond)), fmt(med(false, (w) => w.meterUpdatesPerSecond)), '20-30'],
       ['scope pictures per second (2 × 1,024 frames)', fmt(med(true, (w) => w.scopePicturesPerSecond)), fmt(med(false, (w) => w.scopePicturesPerSecond)), '≥ 20'],
-      ['scope position reports skipped (a read still out), per window', fmt(med(true, (w) => w.scopeReportsSkipped), 0), '-', '-'],
+      ['scope ticks skipped (a read still out and one waiting), per window', fmt(med(true, (w) => w.scopeTicksSkipped), 0), '-', '-'],
+      ['datagrams sent / received per second', `${fmt(med(true, (w) => w.sentPerSecond))} / ${fmt(med(true, (w) => w.receivedPerSecond))}`, `${fmt(med(false, (w) => w.sentPerSecond))} / ${fmt(med(false, (w) => w.receivedPerSecond))}`, '-'],
       ['client CPU, % of one core', fmt(med(true, (w) => w.clientCpuPercent), 2), fmt(med(false, (w) => w.clientCpuPercent), 2), 'streaming − baseline < 3'],
       ['scsynth /status average CPU, %', fmt(med(true, (w) => w.scsynthAvgCpu), 2), fmt(med(false, (w) => w.scsynthAvgCpu), 2), '-'],
     ];
@@ -985,7 +986,7 @@ async function benchInstruments(config: Config): Promise<void> {
       `7. Meters and scope streaming (real scsynth, dummy JACK at 1,024 frames; a sine playing; medians of ${config.instrumentRounds} windows of ${config.instrumentSeconds} s each, alternating)`,
       ['metric', 'meters + scope running', 'baseline: same server without them', 'target'],
       rows,
-      ['Client CPU is this process (the core as the extension host runs it; drawing in the webview is not included). Baseline includes the /status polling every 200 ms.'],
+      ['Client CPU is this process: the core as the extension host runs it (posting the pictures to the webview, and drawing them there, are not included). Baseline includes the /status polling every 200 ms.'],
     );
     results.instruments = { windows };
   } finally {

@@ -1,5 +1,6 @@
-// The Scope view's page: draws each picture the extension posts (wave, or spectrum on a
-// logarithmic frequency axis from 20 Hz), and sends the controls' settings back.
+// The Scope view's page: draws the pictures the extension posts (wave, or spectrum on a
+// logarithmic frequency axis from 20 Hz), a message's pictures one after the other, and sends
+// the controls' settings back.
 (function () {
   const vscode = acquireVsCodeApi();
   const canvas = document.getElementById('scope');
@@ -67,12 +68,21 @@
     });
   }
 
-  window.addEventListener('message', (event) => {
-    const message = event.data;
+  function draw(message, channels) {
     fit();
     ctx.clearRect(0, 0, canvas.width, canvas.height);
-    if (message.type === 'wave') drawWave(message.channels);
-    else if (message.type === 'spectrum') drawSpectrum(message.channels, message.binHz);
+    if (message.type === 'wave') drawWave(channels);
+    else if (message.type === 'spectrum') drawSpectrum(channels, message.binHz);
+  }
+
+  /** The later pictures of the message being shown; a new message replaces them. */
+  let later = [];
+  window.addEventListener('message', (event) => {
+    const message = event.data;
+    if (message.type !== 'wave' && message.type !== 'spectrum') return;
+    for (const timer of later) clearTimeout(timer);
+    later = message.pictures.slice(1).map((channels, i) => setTimeout(() => draw(message, channels), (i + 1) * message.intervalMs));
+    draw(message, message.pictures[0]);
     summary.textContent = message.summary;
     canvas.setAttribute('aria-label', message.summary);
   });

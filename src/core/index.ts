@@ -38,7 +38,7 @@ export type { Disposable, Event, Logger } from './events';
 export { LevelMeters, ampToDb, describeLevel } from './meters/levelMeters';
 export type { ChannelLevel } from './meters/levelMeters';
 export { ScopeTap } from './meters/scopeTap';
-export type { ScopeFrame, ScopeSettings } from './meters/scopeTap';
+export type { ScopeRead, ScopeSettings } from './meters/scopeTap';
 export { spectrum, peakFrequency } from './meters/spectrum';
 export { Recorder } from './recording/recorder';
 export type { RecorderState, RecordingOptions } from './recording/recorder';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as cmd from '../../src/core/scsynth/scsynthCommands';
 import { ChannelLevel, ampToDb, describeLevel } from '../../src/core/meters/levelMeters';
 import { readSoundFileInfo } from '../../src/core/recording/soundFileHeader';
-import type { ScopeFrame } from '../../src/core/meters/scopeTap';
+import type { ScopeRead } from '../../src/core/meters/scopeTap';
 import { peakFrequency, spectrum } from '../../src/core/meters/spectrum';
 import type { SCServer } from '../../src/core/server/scServer';
 import { bootServer, quitAll, waitFor } from './serverHarness';
@@ -92,29 +92,69 @@ describe('Meters and recording against a real scsynth', function () {
     await loudAgain('after a reboot');
   });
 
-  it('scopes 2 channels of 1,024 frames at 20 pictures a second or more: a 440 Hz wave, its spectrum peaking at 440 Hz', async () => {
+  it('scopes 2 channels of 1,024 frames at 20 pictures a second or more: a 440 Hz wave, unbroken, its spectrum peaking at 440 Hz', async () => {
     const server = await bootServer();
     playSineOnOutput1(server);
     await server.scope.start({ bus: 0, channels: 2, frames: 1024 });
-    const frames: ScopeFrame[] = [];
-    const listener = server.scope.onFrame((frame) => frames.push(frame));
+    const reads: ScopeRead[] = [];
+    const listener = server.scope.onRead((read) => reads.push(read));
     await new Promise((resolve) => setTimeout(resolve, 500));
-    frames.length = 0;
+    reads.length = 0;
     await new Promise((resolve) => setTimeout(resolve, 2000));
     listener.dispose();
-    assert.ok(frames.length >= 40, `${frames.length} pictures in 2 s`);
-    const last = frames[frames.length - 1];
-    assert.equal(last.channels.length, 2);
-    assert.equal(last.channels[0].length, 1024);
+    const pictures = reads.flatMap((read) => read.pictures);
+    assert.ok(pictures.length >= 40, `${pictures.length} pictures in 2 s`);
+    assert.equal(reads[0].pictures.length, 2, 'a read brings two consecutive pictures');
+    const last = pictures[pictures.length - 1];
+    assert.equal(last.length, 2);
+    assert.equal(last[0].length, 1024);
     // 1,024 frames at 48 kHz hold 9.4 periods of 440 Hz: 18 or 19 zero crossings.
     let crossings = 0;
-    for (let i = 1; i < 1024; i++) if ((last.channels[0][i - 1] < 0) !== (last.channels[0][i] < 0)) crossings++;
+    for (let i = 1; i < 1024; i++) if ((last[0][i - 1] < 0) !== (last[0][i] < 0)) crossings++;
     assert.ok(crossings >= 18 && crossings <= 19, `${crossings} zero crossings`);
-    assert.ok(Math.max(...last.channels[0].map(Math.abs)) > 0.24, 'the wave has its amplitude');
-    assert.ok(Math.max(...last.channels[1].map(Math.abs)) < 1e-4, 'output 2 is silent');
-    const result = spectrum(last.channels[0], 48000);
+    assert.ok(Math.max(...last[0].map(Math.abs)) > 0.24, 'the wave has its amplitude');
+    assert.ok(Math.max(...last[1].map(Math.abs)) < 1e-4, 'output 2 is silent');
+    // Unbroken: from one sample to the next a 440 Hz sine of 0.25 moves at most 0.25 * 2π * 440 / 48,000
+    // (0.0144); a ring read in the wrong order, or a read torn by the synth writing, jumps further.
+    const steps = (samples: Float32Array) => samples.slice(1).map((v, i) => Math.abs(v - samples[i]));
+    const limit = 0.25 * 2 * Math.PI * (440 / 48000) * 1.05;
+    for (const read of reads) {
+      const joined = new Float32Array([...read.pictures[0][0], ...read.pictures[1][0]]);
+      assert.ok(Math.max(...steps(joined)) <= limit, `the two pictures of a read are one stretch of the wave (largest step ${Math.max(...steps(joined)).toFixed(4)})`);
+    }
+    const result = spectrum(last[0], 48000);
     assert.ok(Math.abs(peakFrequency(result) - 440) <= result.binHz, `spectrum peak ${peakFrequency(result).toFixed(1)} Hz (bins of ${result.binHz.toFixed(1)} Hz)`);
     assert.ok(server.ownSynthIds.includes(server.scope.synthIds[0]), 'the scope synth is the client\'s own');
+  });
+
+  it('reads by the meters\' updates while they run (the scope synth then sends nothing), by its own ticks when they stop', async () => {
+    const server = await bootServer();
+    playSineOnOutput1(server);
+    let ownTicks = 0;
+    const handleReply = server.scope.handleReply.bind(server.scope);
+    server.scope.handleReply = (args) => {
+      if (args[0] === server.scope.synthIds[0]) ownTicks++;
+      handleReply(args);
+    };
+    await server.meters.start();
+    await server.scope.start({ bus: 0, channels: 2, frames: 1024 });
+    const picturesIn = async (ms: number) => {
+      let count = 0;
+      const listener = server.scope.onRead((read) => (count += read.pictures.length));
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      listener.dispose();
+      return count;
+    };
+    await picturesIn(300);
+    ownTicks = 0;
+    const paced = await picturesIn(2000);
+    assert.equal(ownTicks, 0, 'no ticks of the scope synth while the meters run');
+    assert.ok(paced >= 40, `${paced} pictures in 2 s by the meters' updates`);
+    server.meters.stop();
+    await picturesIn(300);
+    const own = await picturesIn(2000);
+    assert.ok(ownTicks >= 15, `${ownTicks} ticks of its own in 2.3 s`);
+    assert.ok(own >= 40, `${own} pictures in 2 s by its own ticks`);
   });
 
   it('keeps scoping after Free All and after a reboot', async () => {
@@ -122,7 +162,7 @@ describe('Meters and recording against a real scsynth', function () {
     await server.scope.start({ channels: 1, frames: 512 });
     const picturesWhile = async (what: string) => {
       let count = 0;
-      const listener = server.scope.onFrame(() => count++);
+      const listener = server.scope.onRead((read) => (count += read.pictures.length));
       await waitFor(`scope pictures ${what}`, () => count >= 5, 5000);
       listener.dispose();
     };

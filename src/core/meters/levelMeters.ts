@@ -46,6 +46,9 @@ export class LevelMeters implements Disposable {
   private readonly onLevelsEmitter = new Emitter<readonly ChannelLevel[]>();
   /** Every channel's level, each time a meter synth reports (about `rate` times a second). */
   readonly onLevels: Event<readonly ChannelLevel[]> = this.onLevelsEmitter.event;
+  private readonly onDidChangeRunningEmitter = new Emitter<boolean>();
+  /** Metering was started or stopped (the scope reads by the meters' updates while they run). */
+  readonly onDidChangeRunning: Event<boolean> = this.onDidChangeRunningEmitter.event;
 
   constructor(private readonly session: MeterSession) {}
 
@@ -65,16 +68,20 @@ export class LevelMeters implements Disposable {
   async start(rate = DEFAULT_METER_RATE): Promise<void> {
     if (!(rate > 0 && rate <= 100)) throw new RangeError(`meter rate must be 1 to 100 updates a second, got ${rate}`);
     this.rate = rate;
+    const changed = !this.wanted;
     this.wanted = true;
     this.resetLevels();
+    if (changed) this.onDidChangeRunningEmitter.fire(true);
     await this.apply();
   }
 
   stop(): void {
+    const changed = this.wanted;
     this.wanted = false;
     const ids = this.synthIds;
     this.synths = [];
     if (ids.length && this.session.canSend) this.session.send(nodeFree(...ids));
+    if (changed) this.onDidChangeRunningEmitter.fire(false);
   }
 
   /** Puts the meter synths on the server if metering is wanted and they are not there. */
@@ -141,6 +148,7 @@ export class LevelMeters implements Disposable {
 
   dispose(): void {
     this.onLevelsEmitter.dispose();
+    this.onDidChangeRunningEmitter.dispose();
   }
 
   private resetLevels(): void {

@@ -1,8 +1,11 @@
 // The scope's signal over OSC (so a remote server works too; sclang's scope reads shared memory
-// and refuses remote servers): a synth writes the buses round and round into a buffer and reports
-// its write position a few dozen times a second; the newest frames before it are read with
-// /b_getn. A report that comes while a read is out is kept for right after it; a newer one
-// supersedes it (counted): never more than one waits.
+// and refuses remote servers): a synth writes the buses round and round into a buffer whose last
+// frame holds the index of the newest frame. A read is one /b_getn of the whole buffer: scsynth
+// answers it between control blocks, so ring and index agree and no report has to say where to
+// read. Each wake-up of this process costs more than the work it does (0.1-0.5 ms of CPU on a
+// shared 2-vCPU machine), so the reads cost as few as they can: the ring holds two pictures where
+// they fit one reply (a read brings both, shown one after the other), and while the meters run
+// their updates pace the reads instead of a tick of the scope synth's own.
 import { Emitter, Event, Disposable, Logger } from '../events';
 import type { DecodedMessage, OscMessage } from '../osc/oscCodec';
 import * as cmd from '../scsynth/scsynthCommands';
@@ -19,10 +22,13 @@ export interface ScopeSettings {
   rate: number;
 }
 
-export interface ScopeFrame {
+/** What one read brings. */
+export interface ScopeRead {
   bus: number;
-  /** One array per channel, `frames` samples each, oldest first. */
-  channels: Float32Array[];
+  /** Consecutive pictures, oldest first; each one array per channel of `frames` samples, oldest first. */
+  pictures: Float32Array[][];
+  /** How far apart to show the pictures, in ms (one over the rate asked for). */
+  intervalMs: number;
 }
 
 /** What the scope needs of the session. */
@@ -34,28 +40,54 @@ export interface ScopeSession {
   allocateBufferId(): number;
   freeBufferId(id: number): void;
   request(request: cmd.Request): Promise<DecodedMessage>;
-  /** Requests sent together in one bundle. */
-  requestAll(requests: readonly cmd.Request[]): Promise<DecodedMessage[]>;
   send(message: OscMessage): void;
 }
 
-/** The ring holds this many pictures, so a read is done long before the synth writes over it. */
-const RING_PICTURES = 4;
+/** Something else that wakes this process regularly and can pace the reads (the meters). */
+export interface ScopeClock {
+  readonly running: boolean;
+  readonly onDidChangeRunning: Event<boolean>;
+  readonly onLevels: Event<unknown>;
+}
+
+/** Paced by a clock, a tick this much of the read interval after the last read is taken. */
+const CLOCK_TOLERANCE = 0.75;
+/** Floats one /b_setn reply may carry: 5 bytes each (value and type tag) in a 64 KB datagram. */
+const MAX_REPLY_FLOATS = 12_000;
 
 export class ScopeTap implements Disposable {
   readonly what = 'the scope';
-  /** 22 reports a second give 20+ pictures: each costs a send and two receives, so no more than needed. */
+  /** 22 pictures a second: 20+ asked, and each read costs this process a send and a wake-up or two. */
   private settings: ScopeSettings = { bus: 0, channels: 2, frames: 1024, rate: 22 };
   private wanted = false;
   private bufnum: number | undefined;
   private nodeId: number | undefined;
   private reading = false;
-  private framesShown = 0;
-  private reportsSkipped = 0;
-  private readonly onFrameEmitter = new Emitter<ScopeFrame>();
-  readonly onFrame: Event<ScopeFrame> = this.onFrameEmitter.event;
+  /** A tick came while a read was out: read again right after it. */
+  private readAgain = false;
+  private lastReadAt = -Infinity;
+  private picturesShown = 0;
+  private ticksSkipped = 0;
+  private readonly onReadEmitter = new Emitter<ScopeRead>();
+  /** Every read's pictures (about `rate` pictures a second). */
+  readonly onRead: Event<ScopeRead> = this.onReadEmitter.event;
+  private readonly clockListeners: Disposable[] = [];
 
-  constructor(private readonly session: ScopeSession) {}
+  constructor(
+    private readonly session: ScopeSession,
+    private readonly clock?: ScopeClock,
+  ) {
+    if (clock) {
+      this.clockListeners.push(
+        clock.onLevels(() => {
+          if (performance.now() - this.lastReadAt >= CLOCK_TOLERANCE * this.readIntervalMs) this.tick();
+        }),
+        clock.onDidChangeRunning(() => {
+          if (this.nodeId !== undefined && this.session.canSend) this.session.send(cmd.nodeSet(this.nodeId, { rate: this.ownTickRate }));
+        }),
+      );
+    }
+  }
 
   get running(): boolean {
     return this.wanted;
@@ -65,23 +97,48 @@ export class ScopeTap implements Disposable {
     return this.nodeId !== undefined ? [this.nodeId] : [];
   }
 
-  /** Pictures delivered, and position reports skipped because a read was still out. */
-  get counters(): { frames: number; skipped: number } {
-    return { frames: this.framesShown, skipped: this.reportsSkipped };
+  /** Pictures delivered, and ticks that came while a read was out and one already waited. */
+  get counters(): { pictures: number; skipped: number } {
+    return { pictures: this.picturesShown, skipped: this.ticksSkipped };
+  }
+
+  /** True while another clock (the meters) paces the reads. */
+  get pacedByClock(): boolean {
+    return this.clock?.running === true;
+  }
+
+  /** Pictures one read brings: two where they fit one reply. */
+  get picturesPerRead(): number {
+    const { frames, channels } = this.settings;
+    return (2 * frames + 1) * channels <= MAX_REPLY_FLOATS ? 2 : 1;
+  }
+
+  private get readIntervalMs(): number {
+    return (this.picturesPerRead * 1000) / this.settings.rate;
+  }
+
+  /** The synth's own ticks a second: none while the clock paces the reads. */
+  private get ownTickRate(): number {
+    return this.pacedByClock ? 0 : this.settings.rate / this.picturesPerRead;
   }
 
   async start(settings: Partial<ScopeSettings> = {}): Promise<void> {
     const next = { ...this.settings, ...settings };
     if (next.channels !== 1 && next.channels !== 2) throw new RangeError(`the scope shows 1 or 2 channels, not ${next.channels}`);
     if (!Number.isInteger(next.frames) || next.frames < 64 || next.frames > 4096) throw new RangeError(`the scope shows 64 to 4096 frames, not ${next.frames}`);
-    // One /b_setn reply must fit a UDP datagram: at most 8,192 floats (32 KB).
-    if (next.frames * next.channels > 8192) throw new RangeError(`${next.frames} frames of ${next.channels} channels do not fit one reply`);
-    const restart = this.wanted && (next.channels !== this.settings.channels || next.frames !== this.settings.frames);
+    if ((next.frames + 1) * next.channels > MAX_REPLY_FLOATS) throw new RangeError(`${next.frames} frames of ${next.channels} channels do not fit one reply`);
+    if (!(next.rate > 0 && next.rate <= 60)) throw new RangeError(`the scope shows 1 to 60 pictures a second, not ${next.rate}`);
+    const before = { channels: this.settings.channels, ringFrames: this.ringFrames };
     this.settings = next;
+    const restart = this.wanted && (next.channels !== before.channels || this.ringFrames !== before.ringFrames);
     this.wanted = true;
     if (restart) await this.release();
-    else if (this.nodeId !== undefined) this.session.send(cmd.nodeSet(this.nodeId, { bus: next.bus, rate: next.rate }));
+    else if (this.nodeId !== undefined) this.session.send(cmd.nodeSet(this.nodeId, { bus: next.bus, rate: this.ownTickRate }));
     await this.apply();
+  }
+
+  private get ringFrames(): number {
+    return this.settings.frames * this.picturesPerRead;
   }
 
   async stop(): Promise<void> {
@@ -97,7 +154,8 @@ export class ScopeTap implements Disposable {
       const bufnum = this.session.allocateBufferId();
       this.bufnum = bufnum;
       try {
-        await this.session.request(cmd.bufferAlloc(bufnum, this.settings.frames * RING_PICTURES, this.settings.channels));
+        // The ring, and one frame more for the index of its newest frame.
+        await this.session.request(cmd.bufferAlloc(bufnum, this.ringFrames + 1, this.settings.channels));
       } catch (error) {
         this.bufnum = undefined;
         this.session.freeBufferId(bufnum);
@@ -112,35 +170,13 @@ export class ScopeTap implements Disposable {
   recreateMessages(): OscMessage[] {
     if (!this.wanted || this.bufnum === undefined) return [];
     this.nodeId = this.session.allocateNodeId();
-    const { bus, rate, channels } = this.settings;
-    return [cmd.synthNew(`sclive_scope_${channels}ch`, this.nodeId, cmd.AddAction.tail, 0, { bus, bufnum: this.bufnum, rate, id: 0 })];
+    const { bus, channels } = this.settings;
+    return [cmd.synthNew(`sclive_scope_${channels}ch`, this.nodeId, cmd.AddAction.tail, 0, { bus, bufnum: this.bufnum, rate: this.ownTickRate, id: 0 })];
   }
 
-  /** `nodeID replyID position`: reads the `frames` frames written before `position`. */
+  /** The synth's own tick: `nodeID replyID 0`. */
   handleReply(args: readonly unknown[]): void {
-    const [nodeId, , position] = args;
-    if (nodeId !== this.nodeId || typeof position !== 'number' || this.bufnum === undefined) return;
-    if (this.reading) {
-      // Kept for right after the read that is out; an older one waiting is superseded.
-      if (this.waitingPosition !== undefined) this.reportsSkipped++;
-      this.waitingPosition = Math.floor(position);
-      return;
-    }
-    this.startRead(this.bufnum, Math.floor(position));
-  }
-
-  private waitingPosition: number | undefined;
-
-  private startRead(bufnum: number, position: number): void {
-    this.reading = true;
-    void this.read(bufnum, position)
-      .catch((error: Error) => this.session.logger.debug(`A scope read failed: ${error.message}`))
-      .finally(() => {
-        this.reading = false;
-        const next = this.waitingPosition;
-        this.waitingPosition = undefined;
-        if (next !== undefined && this.bufnum === bufnum && this.nodeId !== undefined) this.startRead(bufnum, next);
-      });
+    if (args[0] === this.nodeId && !this.pacedByClock) this.tick();
   }
 
   /** The synth is gone with everything else (Free All); the buffer stays. */
@@ -153,6 +189,7 @@ export class ScopeTap implements Disposable {
     this.nodeId = undefined;
     this.bufnum = undefined;
     this.reading = false;
+    this.readAgain = false;
   }
 
   nodeEnded(nodeId: number): boolean {
@@ -162,7 +199,31 @@ export class ScopeTap implements Disposable {
   }
 
   dispose(): void {
-    this.onFrameEmitter.dispose();
+    for (const listener of this.clockListeners) listener.dispose();
+    this.onReadEmitter.dispose();
+  }
+
+  /** Reads now, or right after the read that is out (a tick more is skipped, counted). */
+  private tick(): void {
+    if (this.nodeId === undefined || this.bufnum === undefined) return;
+    if (this.reading) {
+      if (this.readAgain) this.ticksSkipped++;
+      this.readAgain = true;
+      return;
+    }
+    this.startRead(this.bufnum);
+  }
+
+  private startRead(bufnum: number): void {
+    this.reading = true;
+    this.readAgain = false;
+    this.lastReadAt = performance.now();
+    void this.read(bufnum)
+      .catch((error: Error) => this.session.logger.debug(`A scope read failed: ${error.message}`))
+      .finally(() => {
+        this.reading = false;
+        if (this.readAgain && this.bufnum === bufnum && this.nodeId !== undefined) this.startRead(bufnum);
+      });
   }
 
   private async release(): Promise<void> {
@@ -177,24 +238,29 @@ export class ScopeTap implements Disposable {
     }
   }
 
-  private async read(bufnum: number, position: number): Promise<void> {
+  private async read(bufnum: number): Promise<void> {
     const { frames, channels, bus } = this.settings;
-    const ring = frames * RING_PICTURES;
-    const start = (position - frames + ring) % ring;
-    // Two reads where the newest frames wrap around the end of the ring.
-    const parts = start + frames <= ring ? [[start, frames]] : [[start, ring - start], [0, frames - (ring - start)]];
-    // One datagram either way: each costs this process a system call and scsynth a wake-up.
-    const replies = await this.session.requestAll(parts.map(([from, count]) => cmd.bufferGetn(bufnum, from * channels, count * channels)));
-    const out = Array.from({ length: channels }, () => new Float32Array(frames));
-    // De-interleave straight from the replies' arguments (after bufnum, start, count).
-    let frame = 0;
-    for (const reply of replies) {
-      const args = reply.args;
-      for (let i = 3; i + channels <= args.length && frame < frames; i += channels, frame++) {
-        for (let c = 0; c < channels; c++) out[c][frame] = args[i + c] as number;
+    const ring = this.ringFrames;
+    const count = this.picturesPerRead;
+    const reply = await this.session.request(cmd.bufferGetn(bufnum, 0, (ring + 1) * channels));
+    // Settings changed while the read was out: the reply is of the old ring.
+    if (ring !== this.ringFrames || channels !== this.settings.channels) return;
+    // After bufnum, start and count: the ring interleaved, then the newest frame's index.
+    const args = reply.args;
+    const newest = args[3 + ring * channels];
+    if (typeof newest !== 'number' || args.length !== 3 + (ring + 1) * channels) throw new Error(`a scope read of ${args.length - 3} values, not ${(ring + 1) * channels}`);
+    const pictures = Array.from({ length: count }, () => Array.from({ length: channels }, () => new Float32Array(frames)));
+    // Oldest first: the frame after the newest, round the ring.
+    const end = 3 + ring * channels;
+    let from = 3 + ((Math.floor(newest) + 1) % ring) * channels;
+    for (const picture of pictures) {
+      for (let frame = 0; frame < frames; frame++) {
+        if (from >= end) from = 3;
+        for (let c = 0; c < channels; c++) picture[c][frame] = args[from + c] as number;
+        from += channels;
       }
     }
-    this.framesShown++;
-    this.onFrameEmitter.fire({ bus, channels: out });
+    this.picturesShown += count;
+    this.onReadEmitter.fire({ bus, pictures, intervalMs: 1000 / this.settings.rate });
   }
 }

@@ -63,6 +63,9 @@ export class OscConnection implements Disposable {
   /** Socket errors, e.g. ICMP port unreachable when the server has gone away. */
   readonly onSocketError: Event<Error> = this.onErrorEmitter.event;
 
+  /** Datagrams sent and received (each one a system call, a received one a wake-up of this process). */
+  datagramsSent = 0;
+  datagramsReceived = 0;
   /** Count of datagrams that could not be decoded and were dropped. */
   malformedPackets = 0;
   /** Count of datagrams from any address but the server's, dropped unread. */
@@ -126,6 +129,7 @@ export class OscConnection implements Disposable {
     const socket = this.requireSocket(packet instanceof Uint8Array ? 'packet' : describe(packet));
     const data = packet instanceof Uint8Array ? packet : encodePacket(packet);
     socket.send(data, this.port, this.host);
+    this.datagramsSent++;
   }
 
   /** Sends a request and waits for its reply (or its `/fail`, or the timeout). */
@@ -187,6 +191,7 @@ export class OscConnection implements Disposable {
 
   /** Feeds one datagram through decoding and dispatch; only the server's are read. */
   private receive(data: Uint8Array, from?: dgram.RemoteInfo): void {
+    this.datagramsReceived++;
     if (from && (from.port !== this.port || from.address !== this.serverAddress)) {
       // Any local program could otherwise add nodes to the model or fake a status.
       this.foreignPackets++;

@@ -108,7 +108,8 @@ export class SCServer implements Disposable {
     this.volumeControl = new VolumeControl(access);
     this.onDidChangeVolume = this.volumeControl.onDidChange;
     this.meters = new LevelMeters(access);
-    this.scope = new ScopeTap(access);
+    // The meters' updates pace the scope's reads while both run: one wake-up of this process fewer per picture.
+    this.scope = new ScopeTap(access, this.meters);
     this.recorder = new Recorder(access);
     // In this order at the tail of the root group: volume first, the others hear what it lets through.
     this.kept = new KeptSynthSet([this.volumeControl, this.meters, this.scope, this.recorder], this.logger);
@@ -211,6 +212,12 @@ export class SCServer implements Disposable {
   get isLocal(): boolean {
     const remote = this.run?.remoteAddress;
     return remote === undefined || isLoopback(remote.host);
+  }
+
+  /** Datagrams this client sent to and received from the server in this run. */
+  get oscTraffic(): { sent: number; received: number } {
+    const connection = this.run?.connection;
+    return { sent: connection?.datagramsSent ?? 0, received: connection?.datagramsReceived ?? 0 };
   }
 
   /** Whether this program started the scsynth process (and so may stop it). */

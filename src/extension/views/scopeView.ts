@@ -3,7 +3,7 @@
 // server works too). The scope synth runs only while the view is visible.
 import * as vscode from 'vscode';
 import type { DisposableStore } from '../../core/events';
-import type { ScopeFrame, ScopeSettings } from '../../core/meters/scopeTap';
+import type { ScopeRead, ScopeSettings } from '../../core/meters/scopeTap';
 import { peakFrequency, spectrum } from '../../core/meters/spectrum';
 import type { SCServer } from '../../core/server/scServer';
 import type { ServerController } from '../server/serverController';
@@ -31,7 +31,7 @@ export class ScopeView extends InstrumentView {
   }
 
   protected attach(server: SCServer, run: DisposableStore): void {
-    run.add(server.scope.onFrame((frame) => this.post(frame)));
+    run.add(server.scope.onRead((read) => this.post(read)));
   }
 
   protected setRunning(server: SCServer, running: boolean): void {
@@ -48,16 +48,22 @@ export class ScopeView extends InstrumentView {
     if (this.server?.scope.running) void this.server.scope.start(this.settings).catch(() => undefined);
   }
 
-  private post(frame: ScopeFrame): void {
+  /**
+   * One message per read, its pictures shown one after the other by the page. Samples go as
+   * Float32Arrays, which VS Code hands to the webview as binary, not as JSON numbers.
+   */
+  private post(read: ScopeRead): void {
     const sampleRate = this.server?.sampleRate ?? 48000;
+    const newest = read.pictures[read.pictures.length - 1];
     if (this.mode === 'spectrum') {
-      const results = frame.channels.map((samples) => spectrum(samples, sampleRate));
-      this.lastSummary = `spectrum of bus ${frame.bus + 1}: peak at ${Math.round(peakFrequency(results[0]))} Hz`;
-      void this.view?.webview.postMessage({ type: 'spectrum', bus: frame.bus, binHz: results[0].binHz, channels: results.map((r) => Array.from(r.magnitudesDb)), summary: this.lastSummary });
+      const pictures = read.pictures.map((channels) => channels.map((samples) => spectrum(samples, sampleRate)));
+      const results = pictures[pictures.length - 1];
+      this.lastSummary = `spectrum of bus ${read.bus + 1}: peak at ${Math.round(peakFrequency(results[0]))} Hz`;
+      void this.view?.webview.postMessage({ type: 'spectrum', bus: read.bus, binHz: results[0].binHz, pictures: pictures.map((channels) => channels.map((r) => r.magnitudesDb)), intervalMs: read.intervalMs, summary: this.lastSummary });
     } else {
-      const peaks = frame.channels.map((samples) => samples.reduce((max, v) => Math.max(max, Math.abs(v)), 0));
-      this.lastSummary = `wave of bus ${frame.bus + 1}: ${peaks.map((peak, i) => `channel ${i + 1} peak ${peak.toFixed(2)}`).join(', ')}`;
-      void this.view?.webview.postMessage({ type: 'wave', bus: frame.bus, channels: frame.channels.map((samples) => Array.from(samples)), summary: this.lastSummary });
+      const peaks = newest.map((samples) => samples.reduce((max, v) => Math.max(max, Math.abs(v)), 0));
+      this.lastSummary = `wave of bus ${read.bus + 1}: ${peaks.map((peak, i) => `channel ${i + 1} peak ${peak.toFixed(2)}`).join(', ')}`;
+      void this.view?.webview.postMessage({ type: 'wave', bus: read.bus, pictures: read.pictures, intervalMs: read.intervalMs, summary: this.lastSummary });
     }
   }
 }
