@@ -60,10 +60,19 @@ function completions(index: ClassIndex | undefined, doc: vscode.TextDocument, po
       if (!index) return undefined;
       const { receiver, prefix } = context;
       if (receiver && index.classes.has(receiver.className)) {
+        // The receiver's own methods first, then its superclasses' nearest first (Object's last):
+        // after `SinOsc.a` the list opens with ar, not addDependant.
+        const distance = new Map(index.lineage(receiver.className).map((info, i) => [info.name, i]));
+        // Class methods also come from Class and Object: after the receiver's whole lineage.
+        if (receiver.classSide) for (const info of index.lineage('Class')) if (!distance.has(info.name)) distance.set(info.name, distance.size);
         return index
           .methodsOf(receiver.className, receiver.classSide)
           .filter((method) => method.name.startsWith(prefix) && !method.name.startsWith('pr'))
-          .map((method) => methodItem(index, method, range(prefix)));
+          .map((method) => {
+            const completion = methodItem(index, method, range(prefix));
+            completion.sortText = `${String(distance.get(method.owner) ?? 999).padStart(3, '0')} ${method.name}`;
+            return completion;
+          });
       }
       // A receiver whose class the text does not show: every instance method's name.
       return index.selectorsWithPrefix(prefix).map((selector) => {
