@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync
 import * as os from 'node:os';
 import { format } from 'node:util';
 import * as path from 'node:path';
-import { chromium, Page } from 'playwright-core';
+import { chromium, Frame, Locator, Page } from 'playwright-core';
 import { startDummyJack } from '../../tools/dummyJack';
 import { CodeServer, ROOT, startCodeServer } from '../../tools/codeServer';
 import { isAlive } from '../../tools/processAlive';
@@ -251,6 +251,43 @@ async function useHelpPage(page: Page, ready: { link: string; title: string }): 
 }
 
 /**
+ * The Scope's spectrum mode as a musician switches to it: the page's Mode control set to
+ * Spectrum, the caption names the sine's peak (440 Hz within a bin of 46.9 Hz) and the line is
+ * drawn across most of the canvas (from 47 Hz, the first bin, on an axis from 20 Hz); then back to Wave.
+ */
+async function checkSpectrumMode(frame: Frame, canvas: Locator): Promise<void> {
+  await frame.locator('#mode').selectOption('spectrum');
+  const deadline = Date.now() + 10_000;
+  let seen = '';
+  while (Date.now() < deadline) {
+    const caption = (await frame.locator('#summary').innerText().catch(() => '')).trim();
+    const columns = await canvas.evaluate((el) => {
+      const c = el as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let drawn = 0;
+      for (let x = 0; x < c.width; x++) {
+        for (let y = 0; y < c.height; y++) {
+          if (data[(y * c.width + x) * 4 + 3] > 0) {
+            drawn++;
+            break;
+          }
+        }
+      }
+      return drawn / c.width;
+    }).catch(() => 0);
+    const peak = /^spectrum of bus 1: peak at (\d+) Hz$/.exec(caption);
+    seen = `caption "${caption}", ${(columns * 100).toFixed(0)} % of the columns drawn`;
+    if (peak && Math.abs(Number(peak[1]) - 440) <= 47 && columns > 0.75) {
+      log(`scope spectrum: ${seen}`);
+      await frame.locator('#mode').selectOption('wave');
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the Scope's spectrum mode did not show the sine's peak: ${seen}`);
+}
+
+/**
  * The Scope view as drawn: its caption names the picture, and the canvas holds a wave in the
  * first channel's lane (many rows touched) and a flat line in the second's (a row or two).
  */
@@ -274,6 +311,7 @@ async function checkScope(page: Page, ready: { summary: string }): Promise<void>
       if (pattern.test(caption) && rows[0] >= 10 && rows[1] <= 4) {
         log(`scope: ${seen}`);
         await page.screenshot({ path: path.join(RESULTS, 'vscode-scope.png') });
+        await checkSpectrumMode(frame, canvas);
         return;
       }
     }
