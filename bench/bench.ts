@@ -975,7 +975,8 @@ async function benchInstruments(config: Config): Promise<void> {
     const med = (kind: WindowKind, pick: (w: InstrumentWindow) => number) => median(windows.filter((w) => w.kind === kind).map(pick));
     const cpu = (w: InstrumentWindow) => w.clientCpuPercent;
     // Each round's streaming window less the baseline window just before it: the cost of streaming.
-    const added = windows.filter((w) => w.kind === 'streaming').map((w, i) => w.clientCpuPercent - windows.filter((x) => x.kind === 'baseline')[i].clientCpuPercent);
+    const baselines = windows.filter((w) => w.kind === 'baseline');
+    const added = windows.filter((w) => w.kind === 'streaming').map((w, round) => w.clientCpuPercent - baselines[round].clientCpuPercent);
     const rows: Cell[][] = [
       ['meter updates received per second (4 channels each)', fmt(med('streaming', (w) => w.meterUpdatesPerSecond)), fmt(med('baseline', (w) => w.meterUpdatesPerSecond)), fmt(med('bare', (w) => w.meterUpdatesPerSecond)), '20-30'],
       ['scope pictures per second (2 × 1,024 frames)', fmt(med('streaming', (w) => w.scopePicturesPerSecond)), fmt(med('baseline', (w) => w.scopePicturesPerSecond)), fmt(med('bare', (w) => w.scopePicturesPerSecond)), '≥ 20'],

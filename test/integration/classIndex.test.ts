@@ -29,6 +29,10 @@ describe('The class library index from a real sclang', function () {
 
   it('answers inherited methods, implementations and help summaries', () => {
     assert.ok(index.methodsOf('SinOsc', false).some((m) => m.name === 'range' && m.owner === 'UGen'), 'SinOsc instances answer UGen:range');
+    // Nearest first (completion lists them so): SinOsc's own class methods, then UGen's, then Class's.
+    const owners = [...new Set(index.methodsOf('SinOsc', true).map((m) => m.owner))];
+    assert.equal(owners[0], 'SinOsc');
+    assert.ok(owners.indexOf('UGen') > 0 && owners.indexOf('UGen') < owners.indexOf('Class'), owners.join(' > '));
     assert.ok((index.implementations.get('play') ?? []).length > 5, 'play is defined by many classes');
     assert.equal(index.classDocument('SinOsc')?.summary, 'Interpolating sine wavetable oscillator.');
     assert.deepEqual(index.classNamesWithPrefix('SinOs'), ['SinOsc', 'SinOscFB']);

@@ -120,7 +120,7 @@ describe('ScopeTap', () => {
     assert.deepEqual(tap.counters, { pictures: 4, skipped: 1 });
   });
 
-  it('ignores ticks of synths not its own, and refuses frames that do not fit one reply', async () => {
+  it('ignores ticks of synths not its own, and refuses more frames than a picture may hold', async () => {
     const { tap, reads } = setup();
     await tap.start({ channels: 2, frames: 256 });
     tap.handleReply([9999, 0, 0]);

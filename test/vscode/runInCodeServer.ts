@@ -251,6 +251,30 @@ async function useHelpPage(page: Page, ready: { link: string; title: string }): 
 }
 
 /**
+ * How often the Scope's picture changes, as the page draws it: each read brings two pictures and
+ * the page shows the second after the first, so 20+ different pictures a second reach the canvas
+ * (were only the first of each read drawn, about half of that).
+ */
+async function checkPicturesDrawn(canvas: Locator): Promise<void> {
+  const seconds = 2;
+  const changes = await canvas.evaluate(async (el, ms) => {
+    const c = el as unknown as { toDataURL(): string };
+    let last = c.toDataURL();
+    let count = 0;
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      await new Promise((resolve) => setTimeout(resolve, 4));
+      const now = c.toDataURL();
+      if (now !== last) count++;
+      last = now;
+    }
+    return count;
+  }, seconds * 1000);
+  log(`scope: ${changes} different pictures drawn in ${seconds} s`);
+  if (changes < 18 * seconds) throw new Error(`the Scope drew ${changes} different pictures in ${seconds} s (20+ a second expected)`);
+}
+
+/**
  * The Scope's spectrum mode as a musician switches to it: the page's Mode control set to
  * Spectrum, the caption names the sine's peak (440 Hz within a bin of 46.9 Hz) and the line is
  * drawn across most of the canvas (from 47 Hz, the first bin, on an axis from 20 Hz); then back to Wave.
@@ -311,6 +335,7 @@ async function checkScope(page: Page, ready: { summary: string }): Promise<void>
       if (pattern.test(caption) && rows[0] >= 10 && rows[1] <= 4) {
         log(`scope: ${seen}`);
         await page.screenshot({ path: path.join(RESULTS, 'vscode-scope.png') });
+        await checkPicturesDrawn(canvas);
         await checkSpectrumMode(frame, canvas);
         return;
       }

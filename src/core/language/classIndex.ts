@@ -88,7 +88,10 @@ export class ClassIndex {
     return chain;
   }
 
-  /** Methods a receiver answers (class methods for `Foo.`, instance methods for an instance), the nearest definition of each name. */
+  /**
+   * Methods a receiver answers (class methods for `Foo.`, instance methods for an instance), the
+   * nearest definition of each name; the class's own first, then each superclass's, nearest first.
+   */
   methodsOf(className: string, classSide: boolean): MethodInfo[] {
     const seen = new Map<string, MethodInfo>();
     for (const info of this.lineage(className)) {

@@ -61,16 +61,15 @@ function completions(index: ClassIndex | undefined, doc: vscode.TextDocument, po
       const { receiver, prefix } = context;
       if (receiver && index.classes.has(receiver.className)) {
         // The receiver's own methods first, then its superclasses' nearest first (Object's last):
-        // after `SinOsc.a` the list opens with ar, not addDependant.
-        const distance = new Map(index.lineage(receiver.className).map((info, i) => [info.name, i]));
-        // Class methods also come from Class and Object: after the receiver's whole lineage.
-        if (receiver.classSide) for (const info of index.lineage('Class')) if (!distance.has(info.name)) distance.set(info.name, distance.size);
-        return index
-          .methodsOf(receiver.className, receiver.classSide)
+        // after `SinOsc.a` the list opens with ar, not addDependant. methodsOf lists them in that order.
+        const methods = index.methodsOf(receiver.className, receiver.classSide);
+        const rank = new Map<string, number>();
+        for (const method of methods) if (!rank.has(method.owner)) rank.set(method.owner, rank.size);
+        return methods
           .filter((method) => method.name.startsWith(prefix) && !method.name.startsWith('pr'))
           .map((method) => {
             const completion = methodItem(index, method, range(prefix));
-            completion.sortText = `${String(distance.get(method.owner) ?? 999).padStart(3, '0')} ${method.name}`;
+            completion.sortText = `${String(rank.get(method.owner)).padStart(3, '0')} ${method.name}`;
             return completion;
           });
       }

@@ -13,16 +13,17 @@ import { InstrumentView } from './instrumentView';
 export const METERS_VIEW_ID = 'sclive.meters';
 
 export class MetersView extends InstrumentView {
-  /** The last levels posted, as text (what a screen reader, or a test, reads). */
-  private lastText: string[] = [];
+  /** The last levels (shown or not), and whether a server was running then. */
+  private last: { levels: readonly ChannelLevel[]; running: boolean } = { levels: [], running: false };
 
   constructor(extensionUri: vscode.Uri, controller: ServerController) {
     super(extensionUri, { name: 'meters', title: 'Meters', body: '<div id="meters" role="list" aria-label="Server levels"></div><p id="empty">No server is running.</p>' });
     this.follow(controller);
   }
 
+  /** The last levels as text (what a screen reader, or a test, reads). */
   get text(): readonly string[] {
-    return this.lastText;
+    return this.last.running ? this.last.levels.map(describeLevel) : [];
   }
 
   protected attach(server: SCServer, run: DisposableStore): void {
@@ -40,10 +41,11 @@ export class MetersView extends InstrumentView {
     else if (!running && server.meters.running) server.meters.stop();
   }
 
+  /** 24 times a second: the text is made only when the view shows it (the status bar's level runs the meters hidden). */
   private post(levels: readonly ChannelLevel[]): void {
     const running = this.server?.state === 'running';
-    this.lastText = running ? levels.map(describeLevel) : [];
+    this.last = { levels, running };
     if (!this.view?.visible) return;
-    void this.view.webview.postMessage({ type: 'levels', running, levels: running ? levels.map((l, i) => ({ ...l, text: this.lastText[i] })) : [] });
+    void this.view.webview.postMessage({ type: 'levels', running, levels: running ? levels.map((l) => ({ ...l, text: describeLevel(l) })) : [] });
   }
 }
