@@ -22,7 +22,7 @@ export type { ServerOptionsInit, ServerProgram } from './scsynth/serverOptions';
 export type { ServerStatus, ServerVersion } from './scsynth/serverStatus';
 export * as cmd from './scsynth/scsynthCommands';
 export { ScsynthNotFoundError, findScsynth } from './scsynth/scsynthLocator';
-export { IDBlockAllocator, NodeIdAllocator, AllocationError, defaultGroupIdOf, clientIdOfNode } from './server/idAllocators';
+export { IDBlockAllocator, NodeIdAllocator, AllocationError, defaultGroupIdOf, clientIdOfNode, highestNodeIdsByClient } from './server/idAllocators';
 export { NodeWatcher } from './server/nodeWatcher';
 export type { LiveNode, NodeChange } from './server/nodeWatcher';
 export { NodeChangeBatcher } from './server/nodeChangeBatcher';

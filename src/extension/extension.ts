@@ -37,6 +37,8 @@ export function activate(extension: vscode.ExtensionContext): SuperColliderLiveA
     void vscode.window.showErrorMessage(`SuperCollider Live could not start: ${(error as Error).message}`);
     throw error;
   }
+  // Keys that work anywhere in a SuperCollider window (Ctrl+. from a view or the help page) ask for this.
+  void vscode.commands.executeCommand('setContext', 'sclive.active', true);
   context.bootOnStartup();
   const { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help } = context;
   return { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help };

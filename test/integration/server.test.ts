@@ -209,7 +209,7 @@ describe('SCServer against a real scsynth', function () {
   });
 
   it('a server that stops answering is reported unresponsive, and responsive again when it resumes', async () => {
-    const server = await bootServer({}, { statusIntervalMs: 100, maxMissedStatus: 3 });
+    const server = await bootServer({}, { statusIntervalMs: 100, unresponsiveAfterMs: 300 });
     process.kill(server.pid!, 'SIGSTOP');
     try {
       await waitFor('unresponsive', () => server.unresponsive, 3000);

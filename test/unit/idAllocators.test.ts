@@ -7,6 +7,7 @@ import {
   clientBlock,
   clientIdOfNode,
   defaultGroupIdOf,
+  highestNodeIdsByClient,
 } from '../../src/core/server/idAllocators';
 import { decodePacket, encodeMessage } from '../../src/core/osc/oscCodec';
 
@@ -229,5 +230,22 @@ describe('clientBlock', () => {
       assert.ok(offset + size <= first + total);
     }
     assert.equal(seen.size, maxLogins * Math.floor(total / maxLogins));
+  });
+});
+
+describe('highestNodeIdsByClient', () => {
+  it('gives each client the highest node id alive (low 26 bits), so a restarted sclang starts past it', () => {
+    const client1 = 1 * 2 ** 26;
+    const tops = highestNodeIdsByClient([0, 1, 1000, 1017, 1003, client1 + 1, client1 + 1500, 31 * 2 ** 26 + 7]);
+    assert.equal(tops.length, 32);
+    assert.equal(tops[0], 1017, 'sclang (client 0): its synth 1017 still sounds');
+    assert.equal(tops[1], 1500);
+    assert.equal(tops[31], 7);
+    assert.equal(tops[2], undefined, 'no node of client 2');
+  });
+
+  it('ignores ids outside int32 and the root', () => {
+    const tops = highestNodeIdsByClient([0, -5, 2 ** 31]);
+    assert.deepEqual(tops.filter((top) => top !== undefined), []);
   });
 });

@@ -28,13 +28,18 @@ function setup() {
   const timers = new FakeTimers();
   const answers: Array<'reply' | 'silence' | 'closed'> = [];
   const asked: number[] = [];
+  const clock = { now: 0 };
   const poller = new StatusPoller(async (timeoutMs) => {
     asked.push(timeoutMs);
     const answer = answers.shift() ?? 'reply';
-    if (answer === 'silence') throw new OscTimeoutError('/status', '/status.reply', timeoutMs, '127.0.0.1:57110');
+    // A silent poll fails when its whole grace time has passed.
+    if (answer === 'silence') {
+      clock.now += timeoutMs;
+      throw new OscTimeoutError('/status', '/status.reply', timeoutMs, '127.0.0.1:57110');
+    }
     if (answer === 'closed') throw new Error('the connection was closed');
     return STATUS;
-  }, { intervalMs: 250, maxMissed: 3, logger: silentLogger, timers });
+  }, { intervalMs: 250, unresponsiveAfterMs: 600, logger: silentLogger, timers, now: () => clock.now });
   const statuses: ServerStatus[] = [];
   const responsiveness: boolean[] = [];
   poller.onStatus((status) => statuses.push(status));
@@ -43,11 +48,11 @@ function setup() {
     timers.callback?.();
     await flush();
   };
-  return { timers, answers, asked, poller, statuses, responsiveness, tick };
+  return { timers, answers, asked, poller, statuses, responsiveness, tick, clock };
 }
 
 describe('StatusPoller', () => {
-  it('polls at once and then every interval, waiting at least 200 ms for each reply', async () => {
+  it('polls at once and then every interval, each poll waiting the grace time (at least 200 ms) for its reply', async () => {
     const { timers, asked, poller, statuses, tick } = setup();
     poller.start();
     await flush();
@@ -55,30 +60,54 @@ describe('StatusPoller', () => {
     await tick();
     await tick();
     assert.equal(statuses.length, 3);
-    assert.deepEqual(asked, [250, 250, 250]);
+    assert.deepEqual(asked, [600, 600, 600]);
     poller.intervalMs = 100;
     await flush();
     assert.equal(timers.intervalMs, 100, 'a new interval applies at once while polling');
-    assert.equal(asked[asked.length - 1], 200);
+    poller.unresponsiveAfterMs = 50;
+    await tick();
+    assert.equal(asked[asked.length - 1], 200, 'never less than 200 ms');
   });
 
-  it('is unresponsive after three unanswered polls in a row, and responsive again at the next reply', async () => {
-    const { answers, poller, responsiveness, tick } = setup();
-    answers.push('silence', 'silence', 'reply', 'silence', 'silence', 'silence', 'silence', 'reply');
+  it('is unresponsive as soon as one poll goes unanswered for the grace time, and responsive again at the next reply', async () => {
+    const { answers, poller, responsiveness, tick, clock } = setup();
+    answers.push('reply', 'silence', 'reply', 'reply');
     poller.start();
     await flush();
+    assert.equal(poller.unresponsive, false);
     await tick();
-    await tick();
-    assert.equal(poller.unresponsive, false, 'two misses then a reply: the count starts again');
-    await tick();
-    await tick();
-    await tick();
-    assert.equal(poller.unresponsive, true);
-    await tick();
-    assert.deepEqual(responsiveness, [true], 'said once');
+    assert.equal(poller.unresponsive, true, 'one silent poll is enough: the server is known frozen within interval + grace time');
+    clock.now += 150;
+    assert.equal(poller.silentForMs, 750, 'silent since the last answer');
     await tick();
     assert.equal(poller.unresponsive, false);
-    assert.deepEqual(responsiveness, [true, false]);
+    assert.equal(poller.silentForMs, 0);
+    assert.deepEqual(responsiveness, [true, false], 'each change said once');
+  });
+
+  it('a poll that times out after a later poll was answered does not count (the server answers now)', async () => {
+    const { poller, responsiveness, clock } = setup();
+    let releaseSlow: ((error: Error) => void) | undefined;
+    const timers = new FakeTimers();
+    const overlapping = new StatusPoller((timeoutMs) => {
+      if (!releaseSlow) return new Promise<ServerStatus>((_, reject) => (releaseSlow = reject));
+      void timeoutMs;
+      return Promise.resolve(STATUS);
+    }, { intervalMs: 250, unresponsiveAfterMs: 600, logger: silentLogger, timers, now: () => clock.now });
+    const changes: boolean[] = [];
+    overlapping.onUnresponsive((value) => changes.push(value));
+    overlapping.start();
+    clock.now += 250;
+    timers.callback?.();
+    await flush();
+    clock.now += 600;
+    releaseSlow!(new OscTimeoutError('/status', '/status.reply', 600, '127.0.0.1:57110'));
+    await flush();
+    assert.equal(overlapping.unresponsive, false);
+    assert.deepEqual(changes, []);
+    overlapping.dispose();
+    assert.deepEqual(responsiveness, []);
+    poller.dispose();
   });
 
   it('ignores failures that are not silence (a closed connection is the owner\'s business)', async () => {
@@ -97,8 +126,6 @@ describe('StatusPoller', () => {
     answers.push('silence', 'silence', 'silence');
     poller.start();
     await flush();
-    await tick();
-    await tick();
     assert.equal(poller.unresponsive, true);
     poller.reset();
     assert.equal(poller.unresponsive, false);

@@ -84,6 +84,33 @@ Library.put(\sclive, \detach, {
   };
   Library.put(\sclive, \runId, nil);
 });
+// A new sclang joining a server where an earlier sclang's nodes still live (Restart sclang):
+// its node ids start past theirs, so its next synth is not a "duplicate node ID".
+// tops[clientID] is the highest node id (its low 26 bits) alive for that client.
+Library.put(\sclive, \skipLiveNodeIds, { |tops|
+  var server = Server.default, alloc = server.nodeAllocator, top = tops[server.clientID ? 0];
+  if(top.notNil and: { alloc.isKindOf(NodeIDAllocator) and: { alloc.instVarAt(\temp) <= top } }) {
+    alloc.instVarPut(\temp, top + 1);
+  };
+});
+// Reboot and Restore: before a frozen server is killed, the proxies whose monitor plays
+// (Ndef, ProxySpace) are noted; after the new server's ServerBoot they play again, rebuilt
+// from their sources. Patterns and routines need nothing: their clocks run in sclang.
+Library.put(\sclive, \notePlaying, {
+  var monitored = IdentitySet.new;
+  var note = { |proxy| if(proxy.isKindOf(NodeProxy) and: { proxy.monitor.notNil and: { proxy.monitor.isPlaying } }) { monitored.add(proxy) } };
+  Ndef.all.do { |space| space.envir.do(note) };
+  ProxySpace.all.do { |space| space.envir.do(note) };
+  if(currentEnvironment.isKindOf(ProxySpace)) { currentEnvironment.envir.do(note) };
+  Library.put(\sclive, \playing, monitored.asArray.collect { |proxy| [proxy, proxy.monitor.vol, proxy.monitor.outs !? { |outs| outs[0] }] });
+  monitored.size
+});
+Library.put(\sclive, \restorePlaying, {
+  var playing = Library.at(\sclive, \playing) ? [];
+  Library.put(\sclive, \playing, nil);
+  playing.do { |entry| entry[0].play(out: entry[2], vol: entry[1]) };
+  playing.size
+});
 ServerBoot.add({ |server| "<<sclive:serverBooted:%>>".format(server.addr.port).postln }, \all);
 ServerQuit.add({ |server| "<<sclive:serverQuit:%>>".format(server.addr.port).postln }, \all);
 "<<sclive:ready:>>".postln;
@@ -240,6 +267,31 @@ export class SCLang {
       if (Date.now() > deadline) throw new SclangError(`sclang did not see the server on port ${port} running within ${timeoutMs} ms.`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /**
+   * Makes sclang's next node ids start past the nodes of its client id that still live on the
+   * server (an earlier sclang's synths, after Restart sclang). `tops[k]` is the highest node id
+   * alive for client k (its low 26 bits), or undefined.
+   */
+  async skipLiveNodeIds(tops: ReadonlyArray<number | undefined>, timeoutMs = 5000): Promise<void> {
+    const literal = `[${Array.from({ length: tops.length }, (_, k) => (tops[k] === undefined ? 'nil' : String(tops[k]))).join(', ')}]`;
+    const result = await this.evaluate(`Library.at(\\sclive, \\skipLiveNodeIds).value(${literal})`, { print: false, timeoutMs });
+    if (result.status !== 'ok') throw new SclangError(`sclang could not move its node ids past the live ones: ${result.output.join(' ')}`);
+  }
+
+  /** Notes the proxies whose monitor plays, for restorePlaying() on the next server; resolves to how many. */
+  async notePlaying(timeoutMs = 2000): Promise<number> {
+    const result = await this.evaluate('Library.at(\\sclive, \\notePlaying).value', { print: false, timeoutMs });
+    if (result.status !== 'ok') throw new SclangError(`sclang could not note what plays: ${result.output.join(' ')}`);
+    return Number(result.result) || 0;
+  }
+
+  /** Plays again the proxies notePlaying() noted (after the new server's ServerBoot); resolves to how many. */
+  async restorePlaying(timeoutMs = 5000): Promise<number> {
+    const result = await this.evaluate('Library.at(\\sclive, \\restorePlaying).value', { print: false, timeoutMs });
+    if (result.status !== 'ok') throw new SclangError(`sclang could not restore what played: ${result.output.join(' ')}`);
+    return Number(result.result) || 0;
   }
 
   /** The server `s` was attached to is gone: sclang runs its ServerQuit actions and forgets it. */

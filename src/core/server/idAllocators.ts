@@ -162,6 +162,22 @@ export function clientIdOfNode(nodeId: number): number {
   return Math.floor(nodeId / NODE_IDS_PER_CLIENT);
 }
 
+/**
+ * For each client id, the highest node id (its low 26 bits) among `nodeIds`, or undefined:
+ * where a new client of that id must start so it makes no "duplicate node ID" (sclang after
+ * a restart, while its earlier synths still sound).
+ */
+export function highestNodeIdsByClient(nodeIds: Iterable<number>): Array<number | undefined> {
+  const tops: Array<number | undefined> = new Array(MAX_CLIENTS).fill(undefined);
+  for (const nodeId of nodeIds) {
+    if (!(nodeId > 0) || nodeId > 0x7fffffff) continue;
+    const client = clientIdOfNode(nodeId);
+    const low = nodeId % NODE_IDS_PER_CLIENT;
+    if (tops[client] === undefined || low > tops[client]!) tops[client] = low;
+  }
+  return tops;
+}
+
 /** Client `clientId`'s share of `total` ids, starting at `first` (sclang splits evenly). */
 export function clientBlock(total: number, maxLogins: number, clientId: number, first = 0): { offset: number; size: number } {
   const size = Math.floor(total / maxLogins);

@@ -86,6 +86,11 @@ export class NodeWatcher {
     return this.nodes.get(nodeId);
   }
 
+  /** Every node id in the model (root included). */
+  nodeIds(): IterableIterator<number> {
+    return this.nodes.keys();
+  }
+
   has(nodeId: number): boolean {
     return this.nodes.has(nodeId);
   }

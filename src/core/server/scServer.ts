@@ -23,6 +23,7 @@ import * as synthdefs from './synthdefs';
 import { TreeQueries } from './treeQueries';
 import { VolumeControl } from './volumeControl';
 import { KeptSynthSet } from './keptSynths';
+import { DefaultGroupKeeper } from './defaultGroupKeeper';
 import { BootOptions, LifecycleHost, ServerLifecycle, ServerState, StateChange } from './serverLifecycle';
 
 export type { BootOptions, ServerState, StateChange };
@@ -37,8 +38,8 @@ export interface SCServerSettings {
   latencyMs?: number;
   /** `/status` poll interval in ms; 0 turns polling off. */
   statusIntervalMs?: number;
-  /** Consecutive missed status replies before the server counts as unresponsive. */
-  maxMissedStatus?: number;
+  /** How long a status poll may go unanswered before the server counts as unresponsive (frozen), in ms. */
+  unresponsiveAfterMs?: number;
   /** Default reply timeout in ms. */
   replyTimeoutMs?: number;
   /** Folder of the synthdefs the core ships (volume, blip). */
@@ -70,6 +71,8 @@ export class SCServer implements Disposable {
   private readonly volumeControl: VolumeControl;
   /** The synths this client keeps on the server for itself (volume, meters, scope, recording). */
   private readonly kept: KeptSynthSet;
+  /** Every client's default group, put back when someone else frees it. */
+  private readonly defaultGroups: DefaultGroupKeeper;
   /** sc3nb's NodeWatcher: the live node model. */
   readonly nodeWatcher = new NodeWatcher();
   /** Output and input levels, from meter synths this client keeps on the server while wanted. */
@@ -97,7 +100,7 @@ export class SCServer implements Disposable {
       clientId: settings.clientId ?? 1,
       latencyMs: settings.latencyMs ?? 200,
       statusIntervalMs: settings.statusIntervalMs ?? 1000,
-      maxMissedStatus: settings.maxMissedStatus ?? 3,
+      unresponsiveAfterMs: settings.unresponsiveAfterMs ?? 2000,
       replyTimeoutMs: settings.replyTimeoutMs ?? 5000,
       synthdefsDir: settings.synthdefsDir ?? synthdefs.shippedSynthdefsDir(),
     };
@@ -105,6 +108,7 @@ export class SCServer implements Disposable {
     this.lifecycle = new ServerLifecycle(this.lifecycleHost());
     this.onDidChangeState = this.lifecycle.onDidChangeState;
     const access = this.collaboratorAccess();
+    const server = this;
     this.volumeControl = new VolumeControl(access);
     this.onDidChangeVolume = this.volumeControl.onDidChange;
     this.meters = new LevelMeters(access);
@@ -115,7 +119,7 @@ export class SCServer implements Disposable {
     this.kept = new KeptSynthSet([this.volumeControl, this.meters, this.scope, this.recorder], this.logger);
     this.poller = new StatusPoller((timeoutMs) => this.status(timeoutMs), {
       intervalMs: this.settings.statusIntervalMs,
-      maxMissed: this.settings.maxMissedStatus,
+      unresponsiveAfterMs: this.settings.unresponsiveAfterMs,
       logger: this.logger,
     });
     this.poller.onStatus((status) => {
@@ -125,9 +129,22 @@ export class SCServer implements Disposable {
     this.poller.onUnresponsive((value) => this.onDidChangeResponsivenessEmitter.fire(value));
     this.treeQueries = new TreeQueries(this.nodeWatcher, access);
     this.nodeSync = new NodeSync(this.nodeWatcher, access);
+    this.defaultGroups = new DefaultGroupKeeper({
+      logger: this.logger,
+      sendMany: access.sendMany,
+      get canSend() {
+        return access.canSend;
+      },
+      get maxLogins() {
+        return server.maxLogins;
+      },
+      has: (nodeId) => this.nodeWatcher.has(nodeId),
+    });
     this.nodeWatcher.onDidChange((change) => {
-      // This client's own synths, freed by someone else (sclang's Cmd-., another client): put back.
-      if (change.kind === 'removed' && this.lifecycle.state === 'running') this.kept.nodeEnded(change.node.nodeId);
+      if (change.kind !== 'removed' || this.lifecycle.state !== 'running') return;
+      // This client's own synths and every client's default group, freed by someone else (sclang's Cmd-., another client): put back.
+      this.kept.nodeEnded(change.node.nodeId);
+      this.defaultGroups.nodeEnded(change.node.nodeId);
     });
   }
 
@@ -205,8 +222,23 @@ export class SCServer implements Disposable {
     return this.lifecycle.state === 'running' && !this.poller.unresponsive;
   }
 
+  /** True while the server runs but has not answered a status poll for `unresponsiveAfterMs` (frozen, or saturated). */
   get unresponsive(): boolean {
     return this.poller.unresponsive;
+  }
+
+  /** How long an unresponsive server has been silent, in ms (0 while it answers). */
+  get silentForMs(): number {
+    return this.poller.silentForMs;
+  }
+
+  get unresponsiveAfterMs(): number {
+    return this.poller.unresponsiveAfterMs;
+  }
+
+  set unresponsiveAfterMs(ms: number) {
+    if (!(ms >= 200)) throw new RangeError('the unresponsive time must be >= 200 ms');
+    this.poller.unresponsiveAfterMs = ms;
   }
 
   get isLocal(): boolean {
@@ -317,6 +349,15 @@ export class SCServer implements Disposable {
     return this.lifecycle.reboot();
   }
 
+  /**
+   * Ends a frozen server at once: a scsynth this program started is killed (however stuck),
+   * without /quit or waiting for any reply; a remote one is let go of. See ServerLifecycle.kill.
+   */
+  kill(): Promise<void> {
+    this.poller.stop();
+    return this.lifecycle.kill();
+  }
+
   private get run(): ServerRun | undefined {
     return this.lifecycle.run;
   }
@@ -341,6 +382,7 @@ export class SCServer implements Disposable {
           this.poller.reset();
           this.nodeSync.reset();
           this.kept.runEnded();
+          this.defaultGroups.reset();
           this.statusValue = undefined;
           this.nodeWatcher.clear();
         }),
@@ -435,7 +477,7 @@ export class SCServer implements Disposable {
 
   dispose(): void {
     this.lifecycle.dispose();
-    for (const owned of [this.poller, this.nodeSync, this.volumeControl, this.meters, this.scope, this.recorder, this.nodeWatcher]) owned.dispose();
+    for (const owned of [this.poller, this.defaultGroups, this.nodeSync, this.volumeControl, this.meters, this.scope, this.recorder, this.nodeWatcher]) owned.dispose();
     for (const emitter of [this.onDidChangeStatusEmitter, this.onDidChangeResponsivenessEmitter, this.onOutputEmitter]) emitter.dispose();
   }
 

@@ -134,6 +134,30 @@ export class ServerLifecycle {
     await this.boot(boot);
   }
 
+  /**
+   * Ends a frozen run at once: a scsynth this program started is killed (SIGKILL reaches a
+   * SIGSTOPped process or a hung DSP thread, where /quit and SIGTERM wait in vain), nothing
+   * waits for a reply. A recording's file is left for the recorder to repair (its run ended).
+   * A server this program did not start is only let go of. Never throws for a run that ended.
+   */
+  async kill(): Promise<void> {
+    if (this.starting) return this.quit();
+    if (this.stateValue === 'stopped' || this.stateValue === 'crashed') {
+      this.endRun();
+      return;
+    }
+    const proc = this.runValue?.process;
+    this.setState('quitting');
+    if (proc && !proc.hasExited) {
+      proc.signal('SIGKILL');
+      const exit = await proc.exited;
+      removeSharedMemoryOf(this.host.options.udpPort);
+      this.host.logger.info(`scsynth killed (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}).`);
+    }
+    this.endRun();
+    this.setState('stopped', { reason: 'killed: it did not answer' });
+  }
+
   /** The window closes: a process this program started is terminated, the run ended. */
   dispose(): void {
     const proc = this.runValue?.process;

@@ -1,7 +1,8 @@
-// Status polling: /status every interval, the last reply kept, and "unresponsive" after
-// several polls in a row went unanswered (and responsive again at the next reply). Owns its
-// own state; SCServer wires it to the session. Timers are injected so it is tested without
-// sockets or waiting.
+// Status polling: /status every interval, the last reply kept, and "unresponsive" once a poll
+// has gone unanswered for `unresponsiveAfterMs` with no reply to any poll meanwhile (and
+// responsive again at the next reply). A frozen server is so known within the interval plus
+// that time, however the two are set. Owns its own state; SCServer wires it to the session.
+// Timers and the clock are injected so it is tested without sockets or waiting.
 import { Emitter, Event, Logger, Disposable } from '../events';
 import { OscTimeoutError } from '../osc/oscConnection';
 import type { ServerStatus } from '../scsynth/serverStatus';
@@ -18,18 +19,23 @@ const nodeTimers: PollTimers = {
 
 export interface StatusPollerOptions {
   intervalMs: number;
-  /** Polls in a row without a reply before the server counts as unresponsive. */
-  maxMissed: number;
+  /** How long a poll may go unanswered, with no reply to any poll meanwhile, before the server counts as unresponsive (ms). */
+  unresponsiveAfterMs: number;
   logger: Logger;
   timers?: PollTimers;
+  /** Milliseconds from any fixed point (performance.now by default). */
+  now?: () => number;
 }
 
 export class StatusPoller implements Disposable {
   private handle: unknown;
-  private missed = 0;
+  /** When the last reply arrived (or polling began): silence is measured from here. */
+  private lastAnswerAt = 0;
   private unresponsiveValue = false;
   private intervalValue: number;
+  private unresponsiveAfterValue: number;
   private readonly timers: PollTimers;
+  private readonly now: () => number;
 
   private readonly onStatusEmitter = new Emitter<ServerStatus>();
   /** Each reply to a poll. */
@@ -41,11 +47,27 @@ export class StatusPoller implements Disposable {
   /** `query` asks for /status and rejects with OscTimeoutError when nothing answers in time. */
   constructor(private readonly query: (timeoutMs: number) => Promise<ServerStatus>, private readonly options: StatusPollerOptions) {
     this.intervalValue = options.intervalMs;
+    this.unresponsiveAfterValue = options.unresponsiveAfterMs;
     this.timers = options.timers ?? nodeTimers;
+    this.now = options.now ?? (() => performance.now());
   }
 
   get unresponsive(): boolean {
     return this.unresponsiveValue;
+  }
+
+  /** How long the server has not answered, in ms (0 while it answers). */
+  get silentForMs(): number {
+    return this.unresponsiveValue ? Math.max(0, this.now() - this.lastAnswerAt) : 0;
+  }
+
+  get unresponsiveAfterMs(): number {
+    return this.unresponsiveAfterValue;
+  }
+
+  /** Applies from the next poll. */
+  set unresponsiveAfterMs(ms: number) {
+    this.unresponsiveAfterValue = ms;
   }
 
   get running(): boolean {
@@ -66,6 +88,7 @@ export class StatusPoller implements Disposable {
   start(): void {
     this.stop();
     if (this.intervalValue <= 0) return;
+    this.lastAnswerAt = this.now();
     const poll = () => void this.poll();
     this.handle = this.timers.setInterval(poll, this.intervalValue);
     poll();
@@ -80,7 +103,6 @@ export class StatusPoller implements Disposable {
   /** Back to the state of a new run. */
   reset(): void {
     this.stop();
-    this.missed = 0;
     this.setUnresponsive(false);
   }
 
@@ -91,23 +113,26 @@ export class StatusPoller implements Disposable {
   }
 
   private async poll(): Promise<void> {
+    const sentAt = this.now();
     try {
-      const status = await this.query(Math.max(200, this.intervalValue));
-      this.missed = 0;
+      // Polls overlap while the server is slow: each waits the whole grace time on its own.
+      const status = await this.query(Math.max(200, this.unresponsiveAfterValue));
+      this.lastAnswerAt = this.now();
       this.setUnresponsive(false);
       this.onStatusEmitter.fire(status);
     } catch (error) {
-      // Only silence counts; a closed connection is the owner's business.
-      if (!(error instanceof OscTimeoutError)) return;
-      this.missed++;
-      if (this.missed >= this.options.maxMissed) this.setUnresponsive(true);
+      // Only silence counts; a closed connection is the owner's business. A poll that timed
+      // out while a later one was answered says nothing about now.
+      if (!(error instanceof OscTimeoutError) || this.handle === undefined) return;
+      if (this.lastAnswerAt <= sentAt) this.setUnresponsive(true);
     }
   }
 
   private setUnresponsive(value: boolean): void {
     if (this.unresponsiveValue === value) return;
     this.unresponsiveValue = value;
-    if (value) this.options.logger.warn(`scsynth has not answered /status ${this.missed} times in a row.`);
+    if (value) this.options.logger.warn(`scsynth has not answered /status for ${Math.round(this.now() - this.lastAnswerAt)} ms.`);
+    else this.options.logger.info('scsynth answers again.');
     this.onResponsivenessEmitter.fire(value);
   }
 }

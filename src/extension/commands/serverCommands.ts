@@ -26,6 +26,7 @@ export function registerServerCommands(context: ScliveContext): void {
   register('sclive.server.boot', () => controller.boot());
   register('sclive.server.quit', () => controller.quit());
   register('sclive.server.reboot', () => controller.reboot());
+  register('sclive.server.rebootAndRestore', () => controller.rebootAndRestore());
   register('sclive.log.show', () => serverOutput.show());
   register('sclive.extensionLog.show', () => log.show());
 
@@ -108,6 +109,7 @@ export function registerServerCommands(context: ScliveContext): void {
     const running = controller.state === 'running';
     const items: Array<vscode.QuickPickItem & { command: string }> = running
       ? [
+          ...(controller.unresponsive ? [{ label: '$(debug-restart) Reboot and Restore', description: 'the server does not answer', command: 'sclive.server.rebootAndRestore' }] : []),
           { label: '$(clear-all) Free All Nodes', command: 'sclive.nodes.freeAll' },
           { label: controller.muted ? '$(unmute) Unmute' : '$(mute) Mute', command: controller.muted ? 'sclive.volume.unmute' : 'sclive.volume.mute' },
           { label: '$(settings) Set Volume…', description: controller.muted ? 'muted' : `${formatDb(controller.volume)} dB`, command: 'sclive.volume.set' },

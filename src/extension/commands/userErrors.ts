@@ -17,7 +17,7 @@ export function describeError(error: unknown): UserError {
   if (error instanceof InvalidServerOptionError) error = asSettingError(error);
   if (error instanceof InvalidSettingError) return { message: `${error.message}.`, setting: error.setting };
   if (error instanceof OscTimeoutError) {
-    return { message: `scsynth did not answer ${error.command} within ${error.timeoutMs} ms: it may be overloaded or gone. Hush still works; the server log has the details.` };
+    return { message: `scsynth did not answer ${error.command} within ${error.timeoutMs} ms: it may be overloaded, frozen or gone. If it stays silent, Reboot and Restore brings it back with what was playing; the server log has the details.` };
   }
   if (error instanceof ServerFailError) return { message: `scsynth refused ${error.command}: ${error.serverMessage}.` };
   if (error instanceof ConnectionClosedError) return { message: 'The server went away before it answered (it quit or crashed).' };

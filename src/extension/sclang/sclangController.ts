@@ -4,6 +4,7 @@ import { DisposableStore, Emitter } from '../../core/events';
 import { EvaluationResult, SCLang, SclangState } from '../../core/sclang/sclang';
 import type { ServerController } from '../server/serverController';
 import type { SCServer } from '../../core/server/scServer';
+import { highestNodeIdsByClient } from '../../core';
 import { readLiveCodingSettings, saveBootServer } from '../settings';
 import type { ExtensionLog } from '../log/extensionLog';
 import { PostWindow } from './postWindow';
@@ -43,6 +44,27 @@ export class SclangController implements vscode.Disposable {
       owns: (scServer) => this.sclangServerPort !== undefined && !scServer.ownsProcess && scServer.isLocal && scServer.addr[1] === this.sclangServerPort,
       quit: () => this.evaluateQuietly('Server.default.quit'),
       reboot: () => this.evaluateQuietly('Server.default.reboot'),
+    });
+    // Reboot and Restore: sclang notes the proxies that play before the frozen server is
+    // killed, and plays them again once it follows the new one. A busy sclang is not waited for.
+    server.setRestorer({
+      notePlaying: async () => {
+        const lang = this.lang;
+        if (!lang?.isRunning || lang.state !== 'idle') return;
+        const count = await lang.notePlaying();
+        this.log.info(`Reboot and Restore: ${count} monitored prox${count === 1 ? 'y' : 'ies'} to play again.`);
+      },
+      restorePlaying: async () => {
+        await this.attaching?.catch(() => undefined);
+        const lang = this.lang;
+        if (!lang?.isRunning || lang.state === 'compiling') return;
+        const count = await lang.restorePlaying();
+        if (count) this.post.post(`[sclive] Reboot and Restore: ${count} prox${count === 1 ? 'y plays' : 'ies play'} again.`);
+      },
+      stopPlaying: async () => {
+        const lang = this.lang;
+        if (lang?.isRunning && lang.state !== 'compiling') await lang.hush();
+      },
     });
     this.updateStatus('stopped');
   }
@@ -130,6 +152,14 @@ export class SclangController implements vscode.Disposable {
    */
   hush(): void {
     const server = this.server.server;
+    // A server that does not answer may never hear the hush: no pretending, the way back is
+    // offered. The bundle still goes (a saturated server takes it when it catches up); sclang's
+    // patterns keep their place, so Reboot and Restore can bring them back (Reboot Silent stops them).
+    if (this.server.unresponsive) {
+      server?.hush();
+      void this.server.offerRecovery(true);
+      return;
+    }
     if (server?.state === 'running') server.hush();
     const lang = this.lang;
     if (lang?.isRunning && lang.state !== 'compiling') {
@@ -156,7 +186,10 @@ export class SclangController implements vscode.Disposable {
     const lang = this.lang;
     if (!lang?.isRunning || lang.state === 'compiling' || server?.state !== 'running' || !server.isLocal) return Promise.resolve();
     if (!this.runIds.has(server)) this.runIds.set(server, this.nextRunId++);
-    const attaching = lang.attachToServer(server.addr[1], server.maxLogins, this.runIds.get(server)).catch((error: Error) => {
+    const attaching = lang.attachToServer(server.addr[1], server.maxLogins, this.runIds.get(server))
+      // A restarted sclang starts its node ids past its predecessor's synths that still sound.
+      .then(() => lang.skipLiveNodeIds(highestNodeIdsByClient(server.nodeWatcher.nodeIds())))
+      .catch((error: Error) => {
       this.log.warn(`sclang could not attach to the server: ${error.message}`);
       this.post.post(`[sclive] sclang could not follow the server on port ${server.addr[1]}: ${error.message}`);
     });

@@ -16,9 +16,26 @@ export interface ExternalServerOwner {
   reboot(): Promise<void>;
 }
 
+/**
+ * What the language brings back after Reboot and Restore that a new server does not bring by
+ * itself (sclang: the proxies that were playing). Each step may fail or time out: the reboot
+ * goes on without it.
+ */
+export interface ServerRestorer {
+  /** Before the frozen server is killed: note what plays. */
+  notePlaying(): Promise<void>;
+  /** After the new server is running and the language follows it: play it again. */
+  restorePlaying(): Promise<void>;
+  /** Reboot Silent: the language stops its routines and patterns (CmdPeriod) instead. */
+  stopPlaying(): Promise<void>;
+}
+
 export class ServerController implements vscode.Disposable {
   private current: SCServer | undefined;
   private externalOwner: ExternalServerOwner | undefined;
+  private restorer: ServerRestorer | undefined;
+  /** The frozen-server notification is on screen (shown once per freeze unless asked for). */
+  private offeringRecovery = false;
   /** Disposables of the current run: released when the next run starts or the window closes. */
   private readonly runScope = new DisposableStore();
   private volumeDb = 0;
@@ -119,6 +136,72 @@ export class ServerController implements vscode.Disposable {
     this.externalOwner = owner;
   }
 
+  setRestorer(restorer: ServerRestorer | undefined): void {
+    this.restorer = restorer;
+  }
+
+  /** Whether the running server has stopped answering (frozen or saturated). */
+  get unresponsive(): boolean {
+    return this.current?.state === 'running' && this.current.unresponsive;
+  }
+
+  /**
+   * One gesture back from a frozen server: the old process is killed however stuck it is (no
+   * /quit, no waiting for replies), a new one boots with the same options, and what was playing
+   * comes back: sclang follows the new server as after a reboot (ServerBoot, ServerTree, every
+   * .add-ed SynthDef; its patterns never stopped), the proxies that were monitored play again,
+   * and the volume, mute, meters and scope carry over to the new run.
+   */
+  async rebootAndRestore(restore = true): Promise<boolean> {
+    const server = this.current;
+    if (server && server.state === 'running' && !server.ownsProcess) {
+      if (this.externalOwner?.owns(server)) {
+        // sclang booted it: its own reboot kills an unresponsive server; the extension follows.
+        await this.exclusive(() => server.kill());
+        await this.externalOwner.reboot();
+        return true;
+      }
+      void vscode.window.showWarningMessage(`The server at ${server.addr.join(':')} was not started here, so it cannot be rebooted from here: restart it where it runs, then connect again.`, 'Disconnect').then((choice) => {
+        if (choice === 'Disconnect') void this.disconnect();
+      });
+      return false;
+    }
+    const started = performance.now();
+    if (!restore) await this.restorer?.stopPlaying().catch((error: Error) => this.log.warn(`Stopping what plays before the reboot failed: ${error.message}`));
+    if (server && (server.state === 'running' || server.state === 'booting' || server.state === 'quitting')) {
+      if (restore) await this.restorer?.notePlaying().catch((error: Error) => this.log.warn(`Noting what plays before the reboot failed: ${error.message}`));
+      await this.exclusive(() => server.kill());
+    }
+    const booted = await this.boot();
+    if (booted && restore) {
+      await this.restorer?.restorePlaying().catch((error: Error) => this.log.warn(`Restoring what played failed: ${error.message}`));
+      this.log.info(`Reboot and Restore: sound again after ${Math.round(performance.now() - started)} ms.`);
+    }
+    return booted;
+  }
+
+  /**
+   * The server stopped answering: say so at once and offer the way back. Shown once per freeze
+   * by itself; `asked` (Ctrl+. on a frozen server) shows it again.
+   */
+  async offerRecovery(asked = false): Promise<void> {
+    const server = this.current;
+    if (!server || server.state !== 'running' || !server.unresponsive) return;
+    if (this.offeringRecovery && !asked) return;
+    this.offeringRecovery = true;
+    const seconds = Math.max(1, Math.round(server.silentForMs / 1000));
+    const canReboot = server.ownsProcess || !!this.externalOwner?.owns(server);
+    const message = `The SuperCollider server has not answered for ${seconds} s: it is frozen or overloaded, and nothing sent to it takes effect, Hush included.`
+      + (canReboot ? ' Reboot and Restore kills it, boots it again and brings back what was playing; Reboot Silent stops the patterns too.' : ' It was not started here: restart it where it runs.');
+    try {
+      const choice = await vscode.window.showWarningMessage(message, ...(canReboot ? ['Reboot and Restore', 'Reboot Silent'] : []), 'Show Log');
+      if (choice === 'Reboot and Restore' || choice === 'Reboot Silent') await this.rebootAndRestore(choice === 'Reboot and Restore');
+      if (choice === 'Show Log') this.log.show();
+    } finally {
+      this.offeringRecovery = false;
+    }
+  }
+
   /** Whether Quit and Reboot can act on the current server (it was started here, or by sclang). */
   get canStopServer(): boolean {
     const server = this.current;
@@ -199,6 +282,7 @@ export class ServerController implements vscode.Disposable {
       const settings = readSettings();
       this.current.latencyMs = settings.latencyMs;
       this.current.statusIntervalMs = settings.statusIntervalMs;
+      this.current.unresponsiveAfterMs = settings.unresponsiveAfterMs;
     } catch (error) {
       this.log.warn((error as Error).message);
     }
@@ -223,6 +307,7 @@ export class ServerController implements vscode.Disposable {
       clientId: settings.clientId,
       latencyMs: settings.latencyMs,
       statusIntervalMs: settings.statusIntervalMs,
+      unresponsiveAfterMs: settings.unresponsiveAfterMs,
       logger: this.log,
     });
     // Volume and mute carry over from the previous run.
@@ -233,7 +318,10 @@ export class ServerController implements vscode.Disposable {
       this.onServerOutputEmitter.fire(line);
     }));
     this.runScope.add(server.onDidChangeState((change) => this.stateChanged(server, change)));
-    this.runScope.add(server.onDidChangeResponsiveness(() => void this.updateContext()));
+    this.runScope.add(server.onDidChangeResponsiveness((unresponsive) => {
+      void this.updateContext();
+      if (unresponsive && server === this.current) void this.offerRecovery();
+    }));
     this.runScope.add(server.onDidChangeVolume(({ volume, muted }) => {
       this.volumeDb = volume;
       this.mutedValue = muted;

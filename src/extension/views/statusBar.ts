@@ -71,7 +71,7 @@ export class ServerStatusBar implements vscode.Disposable {
       const recorder = server.recorder;
       const recording = recorder.state === 'idle' ? '' : `$(record) ${recorder.state === 'paused' ? 'REC paused' : 'REC'} ${formatDuration(recorder.elapsedMs)} · `;
       if (server.unresponsive) {
-        this.item.text = `${recording}$(warning) scsynth unresponsive · ${volume}`;
+        this.item.text = `${recording}$(warning) scsynth not answering · ${volume}`;
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       } else {
         this.item.text = `${recording}$(pulse) ${cpu} · ${synths} · ${volume}${this.levelText(server)}`;
@@ -100,8 +100,9 @@ export class ServerStatusBar implements vscode.Disposable {
 
   private tooltip(server: SCServer | undefined, state: string, volume: string): vscode.MarkdownString {
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: ['sclive.server.boot', 'sclive.server.quit', 'sclive.server.reboot', 'sclive.nodes.freeAll', 'sclive.volume.set', 'sclive.volume.mute', 'sclive.volume.unmute', 'sclive.log.show', 'sclive.server.connect', 'sclive.recording.start', 'sclive.recording.stop'] };
-    md.appendMarkdown(`**SuperCollider server**: ${state}${server?.unresponsive ? ' (unresponsive)' : ''}\n\n`);
+    md.isTrusted = { enabledCommands: ['sclive.server.boot', 'sclive.server.quit', 'sclive.server.reboot', 'sclive.server.rebootAndRestore', 'sclive.nodes.freeAll', 'sclive.volume.set', 'sclive.volume.mute', 'sclive.volume.unmute', 'sclive.log.show', 'sclive.server.connect', 'sclive.recording.start', 'sclive.recording.stop'] };
+    md.appendMarkdown(`**SuperCollider server**: ${state}${server?.unresponsive ? ` (not answering for ${Math.round(server.silentForMs / 1000)} s)` : ''}\n\n`);
+    if (server?.state === 'running' && server.unresponsive) md.appendMarkdown('[Reboot and Restore](command:sclive.server.rebootAndRestore): kill it, boot it again, bring back what was playing.\n\n');
     const status = server?.lastStatus;
     if (server && state === 'running') {
       md.appendMarkdown(`| | |\n|---|---|\n`);
