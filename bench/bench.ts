@@ -21,6 +21,7 @@ import { TreeLatency, summarise, treeLatency, treeThroughput } from './treeUpdat
 import { bootQuitCycles, crashReportTimes, fuzzDecoder, strayFlood } from './audit';
 import { InstrumentWindow, WindowKind, instrumentsStreaming } from './instruments';
 import { benchLanguage } from './language';
+import { benchRecovery, summariseRecovery } from './recovery';
 
 // ---- configuration -------------------------------------------------------------------------
 
@@ -48,6 +49,7 @@ interface Config {
   auditFlood: number;
   instrumentRounds: number;
   instrumentSeconds: number;
+  recoveryRuns: number;
 }
 
 const FLAGS: Record<string, [keyof Config, string]> = {
@@ -70,15 +72,17 @@ const FLAGS: Record<string, [keyof Config, string]> = {
   'audit-flood': ['auditFlood', 'stray datagrams in section 6 (40000)'],
   'instrument-rounds': ['instrumentRounds', 'windows without and with meters + scope in section 7 (8)'],
   'instrument-seconds': ['instrumentSeconds', 'seconds per window in section 7 (2)'],
+  'recovery-runs': ['recoveryRuns', 'frozen servers recovered in section 9, and as many by the old Reboot (5)'],
   'query-runs': ['queryRuns', 'queries per size and variant (5)'],
   'decode-runs': ['decodeRuns', 'decodes of the captured reply per side (200)'],
 };
 
 function parseConfig(argv: string[]): Config {
   const config: Config = {
-    sections: new Set([1, 2, 3, 4, 5, 6, 7, 8]),
+    sections: new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]),
     instrumentRounds: 8,
     instrumentSeconds: 2,
+    recoveryRuns: 5,
     bootRuns: 7,
     bootPeriod: 1024,
     statusN: 2000,
@@ -1024,6 +1028,23 @@ async function benchLanguageSection(): Promise<void> {
   results.language = r;
 }
 
+// ---- 9. a frozen server: the offer, and the way back ---------------------------------------------
+
+async function benchRecoverySection(config: Config): Promise<void> {
+  const j = await useJack(1024);
+  const r = await benchRecovery(config.recoveryRuns, { env: j.env, port: await freePort(), started: (pid, what) => startedPids.set(pid, what) });
+  printTable(
+    `9. A frozen server (SIGSTOP) while sclang plays an Ndef and a Pdef: ${r.runs} freezes each way, median / max ms`,
+    ['metric', 'ours', 'baseline', 'target'],
+    [
+      ['freeze -> the offer (status poll 1 s, silent 1.5 s)', summariseRecovery(r.offerMs), `${summariseRecovery(r.sclangUnresponsiveMs)} (sclang's own status watcher, same freezes)`, '<= 3,000'],
+      ['click -> sound (Ndef rebuilt and Pdef on the new server)', summariseRecovery(r.restoreMs), `${summariseRecovery(r.rebootBaselineMs)} (the old Reboot Server; the Pdef only, the Ndef stays silent)`, '<= 5,000'],
+    ],
+    ['Ours: Reboot and Restore (sclang notes the monitored proxies, SIGKILL, boot, sclang follows, the proxies play again).'],
+  );
+  results.recovery = r;
+}
+
 // ---- main ------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -1044,6 +1065,7 @@ async function main(): Promise<void> {
     if (config.sections.has(6)) await benchAudit(config);
     if (config.sections.has(7)) await benchInstruments(config);
     if (config.sections.has(8)) await benchLanguageSection();
+    if (config.sections.has(9)) await benchRecoverySection(config);
   } finally {
     await cleanup();
   }

@@ -3,6 +3,11 @@
 // line) through the extension's sclang, as in SuperCollider's IDE.
 (function () {
   const vscode = acquireVsCodeApi();
+
+  // Ctrl+. (Cmd+.) hushes from this page too, as from anywhere in a SuperCollider window.
+  window.addEventListener('keydown', (event) => {
+    if (event.key === '.' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) vscode.postMessage({ type: 'hush' });
+  });
   const me = document.currentScript;
   const anchor = me && me.dataset.anchor;
 

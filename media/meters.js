@@ -1,6 +1,12 @@
 // The Meters view's page: bars from -60 to 0 dBFS; the hold mark keeps the highest peak for
 // 1.5 s; a clip light (peak at or above 0 dBFS) stays lit until clicked.
 (function () {
+  const vscode = acquireVsCodeApi();
+
+  // Ctrl+. (Cmd+.) hushes from this page too, as from anywhere in a SuperCollider window.
+  window.addEventListener('keydown', (event) => {
+    if (event.key === '.' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) vscode.postMessage({ type: 'hush' });
+  });
   const FLOOR_DB = -60;
   const HOLD_MS = 1500;
   const container = document.getElementById('meters');

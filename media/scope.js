@@ -3,6 +3,11 @@
 // the controls' settings back.
 (function () {
   const vscode = acquireVsCodeApi();
+
+  // Ctrl+. (Cmd+.) hushes from this page too, as from anywhere in a SuperCollider window.
+  window.addEventListener('keydown', (event) => {
+    if (event.key === '.' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) vscode.postMessage({ type: 'hush' });
+  });
   const canvas = document.getElementById('scope');
   const summary = document.getElementById('summary');
   const ctx = canvas.getContext('2d');

@@ -76,7 +76,7 @@ export function readSettings(): ExtensionSettings {
     env: env as Record<string, string>,
     clientId: integerSetting(config, 'clientId', 1, 0, 31),
     statusIntervalMs: integerSetting(config, 'statusPollInterval', 1000, 0, 60_000),
-    unresponsiveAfterMs: integerSetting(config, 'unresponsiveAfter', 2000, 200, 60_000),
+    unresponsiveAfterMs: integerSetting(config, 'unresponsiveAfter', 1500, 200, 60_000),
     latencyMs: integerSetting(config, 'bundleLatency', 200, 0, 10_000),
     bootTimeoutMs: integerSetting(config, 'bootTimeout', 10_000, 500, 120_000),
     bootOnStartup: config.get<boolean>('bootOnStartup') === true,

@@ -91,7 +91,7 @@ async function openWorkbench(browser: Browser, codeServer: CodeServer, workspace
     ['extensionTestsPath', remote(SUITE)],
   ]);
   await page.goto(`${codeServer.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
-  const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(124), 300_000).unref());
+  const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(124), 900_000).unref());
   return { page, exited: Promise.race([exited, timeout]), hasExited: () => done };
 }
 
@@ -345,6 +345,55 @@ async function checkScope(page: Page, ready: { summary: string }): Promise<void>
   throw new Error(`the Scope view did not draw ${pattern}: ${seen}`);
 }
 
+/**
+ * Ctrl+. pressed as a musician does with focus somewhere other than an editor: a click in the
+ * Node Tree, the Meters view, the post window or the help page, then the keys (the suite checks
+ * the synth it made is gone).
+ */
+async function pressHushIn(page: Page, ready: { place: 'nodeTree' | 'meters' | 'post' | 'help' }): Promise<void> {
+  const inFrames = async (selector: string) => {
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      for (const frame of page.frames()) {
+        const target = frame.locator(selector).first();
+        if (await target.count().catch(() => 0)) return target;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`nothing matches ${selector} in the workbench's frames`);
+  };
+  if (ready.place === 'nodeTree') await nodeTreePane(page).locator('.monaco-list-row').first().click({ position: { x: 40, y: 8 } });
+  // A click in the view's body, as a musician gives it focus (the webview inside takes it).
+  // (the webview's iframe lies over the pane, so the mouse goes where the musician's would).
+  if (ready.place === 'meters') {
+    const box = await page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*meters/i }) }).first().locator('.pane-body').boundingBox();
+    if (!box) throw new Error('the Meters view is not on the page');
+    await page.mouse.click(box.x + box.width / 2, box.y + Math.min(20, box.height / 2));
+  }
+  if (ready.place === 'post') await page.locator('.part.panel .monaco-editor .view-lines').first().click();
+  if (ready.place === 'help') await (await inFrames('h1')).click();
+  await page.keyboard.press('Control+Period');
+  log(`pressed Ctrl+. with focus in the ${ready.place}`);
+}
+
+/**
+ * A frozen server as a musician meets it: the notification that says so appears within 3 s of
+ * the freeze (the suite stopped scsynth at `frozenAt`), and its Reboot and Restore button is
+ * clicked; the suite then checks what sounds again.
+ */
+async function rebootFrozenServer(page: Page, ready: { frozenAt: number }, handshake: string): Promise<void> {
+  const toast = page.locator('.notification-toast', { hasText: 'has not answered' }).first();
+  await toast.waitFor({ timeout: 10_000 });
+  const shownAfterMs = Date.now() - ready.frozenAt;
+  log(`frozen server: the offer shown ${shownAfterMs} ms after the freeze: "${(await toast.innerText()).replace(/\s+/g, ' ').slice(0, 160)}"`);
+  await page.screenshot({ path: path.join(RESULTS, 'vscode-frozen.png') });
+  if (shownAfterMs > 3000) throw new Error(`the frozen server was offered Reboot and Restore only ${shownAfterMs} ms after the freeze`);
+  const clickedAt = Date.now();
+  await toast.getByRole('button', { name: 'Reboot and Restore' }).click();
+  writeFileSync(path.join(handshake, 'frozen.clicked.json'), JSON.stringify({ clickedAt }));
+  log('clicked Reboot and Restore');
+}
+
 /** The page checks, in the order the suite reaches them; the suite writes `<step>.ready.json`. */
 const PAGE_CHECKS: Array<[string, (page: Page, ready: never, handshake: string) => Promise<void>]> = [
   ['workbench', checkWorkbench],
@@ -356,6 +405,11 @@ const PAGE_CHECKS: Array<[string, (page: Page, ready: never, handshake: string) 
   ['help', useHelpPage],
   ['meters', checkMeters],
   ['scope', checkScope],
+  ['hush-nodeTree', pressHushIn],
+  ['hush-meters', pressHushIn],
+  ['hush-post', pressHushIn],
+  ['hush-help', pressHushIn],
+  ['frozen', rebootFrozenServer],
 ];
 
 /**
@@ -404,7 +458,7 @@ async function runMainSuite(jackEnv: NodeJS.ProcessEnv, port: number): Promise<n
       if (pageError) break;
     }
     const code = await exited;
-    if (code === 124) log('the suite did not finish within 5 minutes');
+    if (code === 124) log('the suite did not finish within 15 minutes');
     if (pageError) {
       log(`workbench page check failed: ${pageError.message}`);
       return 1;

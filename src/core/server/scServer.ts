@@ -100,7 +100,7 @@ export class SCServer implements Disposable {
       clientId: settings.clientId ?? 1,
       latencyMs: settings.latencyMs ?? 200,
       statusIntervalMs: settings.statusIntervalMs ?? 1000,
-      unresponsiveAfterMs: settings.unresponsiveAfterMs ?? 2000,
+      unresponsiveAfterMs: settings.unresponsiveAfterMs ?? 1500,
       replyTimeoutMs: settings.replyTimeoutMs ?? 5000,
       synthdefsDir: settings.synthdefsDir ?? synthdefs.shippedSynthdefsDir(),
     };

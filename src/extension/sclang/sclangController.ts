@@ -122,6 +122,7 @@ export class SclangController implements vscode.Disposable {
   }
 
   private offeringBoot = false;
+  private lastHushAt = -Infinity;
 
   /** sclang said the server is not running: nothing sounds until it boots. */
   private async offerBoot(): Promise<void> {
@@ -151,6 +152,10 @@ export class SclangController implements vscode.Disposable {
    * being waited for: a busy sclang must not hold up the silence.
    */
   hush(): void {
+    // One key press can arrive twice (VS Code forwards a webview's keys, and the page asks too).
+    const now = performance.now();
+    if (now - this.lastHushAt < 150) return;
+    this.lastHushAt = now;
     const server = this.server.server;
     // A server that does not answer may never hear the hush: no pretending, the way back is
     // offered. The bundle still goes (a saturated server takes it when it catches up); sclang's

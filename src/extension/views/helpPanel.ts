@@ -11,7 +11,7 @@ import type { HelpPage, HelpRenderer } from '../../core/language/helpRenderer';
 import type { ExtensionLog } from '../log/extensionLog';
 import type { SclangController } from '../sclang/sclangController';
 
-type HelpMessage = { type: 'open' | 'external'; href: string } | { type: 'back' | 'forward' | 'search' } | { type: 'evaluate'; code: string } | { type: 'shown'; title: string; examples: number };
+type HelpMessage = { type: 'open' | 'external'; href: string } | { type: 'back' | 'forward' | 'search' | 'hush' } | { type: 'evaluate'; code: string } | { type: 'shown'; title: string; examples: number };
 
 export class HelpPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -102,6 +102,9 @@ export class HelpPanel implements vscode.Disposable {
         await this.navigate(this.history[next], false);
         return;
       }
+      case 'hush':
+        await vscode.commands.executeCommand('sclive.server.hush');
+        return;
       case 'search':
         await vscode.commands.executeCommand('sclive.help.search');
         return;

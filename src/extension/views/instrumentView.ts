@@ -32,7 +32,7 @@ export abstract class InstrumentView implements vscode.WebviewViewProvider, vsco
     this.view = view;
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = webviewHtml(view.webview, this.extensionUri, this.page.name, this.page.title, this.page.body);
-    view.webview.onDidReceiveMessage((message: unknown) => this.received(message));
+    view.webview.onDidReceiveMessage((message: unknown) => (isHushRequest(message) ? void vscode.commands.executeCommand('sclive.server.hush') : this.received(message)));
     view.onDidChangeVisibility(() => this.updateRunning());
     view.onDidDispose(() => {
       this.view = undefined;
@@ -63,4 +63,9 @@ export abstract class InstrumentView implements vscode.WebviewViewProvider, vsco
 
   /** A message from the view's page. */
   protected received(_message: unknown): void {}
+}
+
+/** The page asks for Hush (Ctrl+. pressed in it). */
+export function isHushRequest(message: unknown): boolean {
+  return (message as { type?: unknown })?.type === 'hush';
 }

@@ -581,6 +581,78 @@ describe('SuperCollider Live in VS Code', function () {
     await vscode.commands.executeCommand('sclive.nodeTree.focus');
   });
 
+  it('Ctrl+. hushes from anywhere in a SuperCollider window: the Node Tree, the Meters, the post window, the help page (keys pressed by the runner)', async function () {
+    this.timeout(120_000);
+    // The keys are pressed on the rendered page: only the code-server runner has one.
+    if (!process.env.SCLIVE_E2E_DIR) this.skip();
+    const server = api.controller.server!;
+    const document = await vscode.workspace.openTextDocument({ language: 'supercollider', content: 'SinOsc.ar(440)\n' });
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(0, 2, 0, 2);
+    const shown = new Promise<void>((resolve) => api.help.onDidShow((page) => page.title === 'SinOsc' && resolve()));
+    await vscode.commands.executeCommand('sclive.help.lookUp');
+    await shown;
+    try {
+      for (const place of ['nodeTree', 'meters', 'post', 'help']) {
+        if (place === 'meters') await vscode.commands.executeCommand('sclive.meters.show');
+        if (place === 'post') api.sclang.post.show();
+        if (place === 'nodeTree') await vscode.commands.executeCommand('sclive.nodeTree.focus');
+        const id = server.allocateNodeId();
+        server.send(cmd.synthNew('sclive_sine', id, cmd.AddAction.head, server.defaultGroup, { freq: 440, amp: 0.01 }));
+        await waitFor(`the synth in the tree before Ctrl+. in the ${place}`, () => server.nodeWatcher.has(id), 5000);
+        await pageCheckedByRunner(`hush-${place}`, { place });
+        await waitFor(`Ctrl+. with focus in the ${place} to free the synth`, () => !server.nodeWatcher.has(id), 3000);
+      }
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeEditorsInOtherGroups');
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.commands.executeCommand('sclive.nodeTree.focus');
+    }
+  });
+
+  it('a frozen server (SIGSTOP) is offered Reboot and Restore at once; one click brings back the Ndef and the Pdef that played (notification read and clicked by the runner)', async function () {
+    this.timeout(120_000);
+    if (!process.env.SCLIVE_E2E_DIR) this.skip();
+    const first = api.controller.server!;
+    const oldPid = first.pid!;
+    const played = await api.sclang.evaluate('Ndef(\\drone, { SinOsc.ar([220, 221], 0, 0.01) }).play; Pdef(\\mel, Pbind(\\dur, 0.2, \\amp, 0.001)).play; "playing"');
+    assert.equal(played.status, 'ok', played.output.join('\n'));
+    const sounding = async (server: typeof first) => {
+      const names = new Set<string>();
+      const walk = (node: { kind: string; defName?: string; children?: unknown[] }) => {
+        if (node.kind === 'synth') names.add(node.defName!);
+        for (const child of (node.children ?? []) as Array<typeof node>) walk(child);
+      };
+      walk(await server.queryAllNodes(false));
+      return [...names].some((name) => name.includes('drone')) && names.has('default');
+    };
+    await waitFor('the Ndef and the Pdef sounding', () => sounding(first), 10_000);
+    const { shown, restore } = spyOnMessages('showWarningMessage');
+    process.kill(oldPid, 'SIGSTOP');
+    const frozenAt = Date.now();
+    try {
+      await pageCheckedByRunner('frozen', { frozenAt });
+      const { clickedAt } = JSON.parse(readFileSync(path.join(process.env.SCLIVE_E2E_DIR!, 'frozen.clicked.json'), 'utf8')) as { clickedAt: number };
+      const offer = shown.find((message) => /has not answered/.test(message));
+      assert.ok(offer, shown.join('\n'));
+      assert.match(offer, /\[Reboot and Restore\|Reboot Silent\|Show Log\]$/);
+      assert.doesNotMatch(offer, /Hush (still )?works/);
+      const server = await waitFor('a new server running', () => api.controller.server !== first && api.controller.state === 'running' && api.controller.server, 10_000);
+      await waitFor('the Ndef and the Pdef sounding on the new server', () => sounding(server), 10_000);
+      const soundAfterMs = Date.now() - clickedAt;
+      console.log(`      Reboot and Restore: sound again ${soundAfterMs} ms after the click`);
+      assert.ok(soundAfterMs < 5000, `sound again ${soundAfterMs} ms after the click`);
+      assert.equal(isAlive(oldPid), false, 'the frozen scsynth is gone');
+    } finally {
+      restore();
+      // Failed before the click: the old server goes on, so the tests after this one still have one.
+      if (isAlive(oldPid)) process.kill(oldPid, 'SIGCONT');
+      await api.sclang.evaluate('Pdef(\\mel).stop; Ndef(\\drone).clear; nil');
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
+  });
+
   it('Free All Nodes leaves only the default groups', async () => {
     await vscode.commands.executeCommand('sclive.nodes.freeAll');
     const server = api.controller.server!;
