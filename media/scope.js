@@ -79,6 +79,13 @@
   let later = [];
   window.addEventListener('message', (event) => {
     const message = event.data;
+    if (message.type === 'controls') {
+      // The extension set them (sclang's s.scope / s.freqscope): the controls show what is drawn.
+      document.getElementById('mode').value = message.mode;
+      document.getElementById('bus').value = String(message.bus + 1);
+      document.getElementById('channels').value = String(message.channels);
+      return;
+    }
     if (message.type !== 'wave' && message.type !== 'spectrum') return;
     for (const timer of later) clearTimeout(timer);
     later = message.pictures.slice(1).map((channels, i) => setTimeout(() => draw(message, channels), (i + 1) * message.intervalMs));

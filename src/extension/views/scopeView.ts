@@ -39,6 +39,13 @@ export class ScopeView extends InstrumentView {
     else if (!running && server.scope.running) void server.scope.stop().catch(() => undefined);
   }
 
+  /** What sclang's s.scope / s.freqscope asked for: the mode, bus and channels, in the page's controls too. */
+  showSignal(request: { mode: Mode; bus?: number; channels?: number }): void {
+    const channels = request.channels === undefined ? undefined : request.channels >= 2 ? 2 : 1;
+    this.received({ type: 'settings', mode: request.mode, bus: request.bus, channels });
+    void this.view?.webview.postMessage({ type: 'controls', mode: this.mode, bus: this.settings.bus, channels: this.settings.channels });
+  }
+
   /** The page's controls: bus, channels, frames and mode. */
   protected override received(message: unknown): void {
     const m = message as SettingsMessage;
