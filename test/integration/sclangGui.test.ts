@@ -36,7 +36,9 @@ describe('sclang\'s GUI calls with the editor\'s language config (real sclang an
     const quark = path.join(dir, 'my quark');
     mkdirSync(quark);
     writeFileSync(path.join(quark, 'MyQuarkClass.sc'), 'MyQuarkClass { *hello { ^"my quark loaded" } }\n');
-    const file = path.join(dir, 'sclang_conf.yaml');
+    // Where sclang looks for it (Platform.userConfigDir, under XDG_CONFIG_HOME: see start()).
+    mkdirSync(path.join(dir, 'config', 'SuperCollider'), { recursive: true });
+    const file = path.join(dir, 'config', 'SuperCollider', 'sclang_conf.yaml');
     writeFileSync(file, `includePaths:\n    - ${quark}\nexcludePaths:\n    []\npostInlineWarnings: false\n`);
     return file;
   }
@@ -47,7 +49,7 @@ describe('sclang\'s GUI calls with the editor\'s language config (real sclang an
     const languageConfigPath = withConfig ? writeEditorLanguageConfig({ userConfigPath, extraIncludePath: OUR_CLASSES, outputPath: path.join(dir, 'editor', 'sclang_conf.yaml') }) : undefined;
     assert.equal(readFileSync(userConfigPath, 'utf8'), before, 'the musician\'s config is not written');
     const server = await bootServer();
-    const lang = new SCLang({ env: jackEnv(), logger: new MemoryLogger(), languageConfigPath });
+    const lang = new SCLang({ env: { ...jackEnv(), XDG_CONFIG_HOME: path.join(dir, 'config') }, logger: new MemoryLogger(), languageConfigPath });
     langs.push(lang);
     const requests: GuiRequest[] = [];
     const posted: string[] = [];
@@ -133,6 +135,16 @@ describe('sclang\'s GUI calls with the editor\'s language config (real sclang an
     assert.equal(buffer.channels[0].size, 64);
     assert.deepEqual(buffer.domain, [0, 64, 'samples']);
     assert.equal(await hush(lang, server), 0, 'no synth left after Hush');
+  });
+
+  it('Quarks.install\'s change to the config lasts: it goes to the musician\'s file, without our folder', async () => {
+    const { lang } = await start(true);
+    const store = await lang.evaluate('LanguageConfig.addIncludePath("/quarks/NewQuark"); LanguageConfig.store(LanguageConfig.currentPath); LanguageConfig.includePaths.size');
+    assert.equal(store.status, 'ok', store.output.join('\n'));
+    assert.equal(store.result, '3', 'this session keeps our folder');
+    const written = readFileSync(path.join(dir, 'config', 'SuperCollider', 'sclang_conf.yaml'), 'utf8');
+    assert.match(written, /my quark[\s\S]*\/quarks\/NewQuark/);
+    assert.doesNotMatch(written, /SuperColliderLive/);
   });
 
   it('{ }.plot without a server says so (and that it is not running), and sends nothing', async () => {

@@ -23,6 +23,8 @@ describe('the editor\'s sclang language config', () => {
       postInlineWarnings: true,
       excludeDefaultPaths: false,
     });
+    // What sclang 3.13's LanguageConfig.store writes (no newline at the end).
+    assert.deepEqual(parseLanguageConfig('includePaths:\n    -   /q/one\n    -   /q/two\nexcludePaths:\n    []\npostInlineWarnings: false\nexcludeDefaultPaths: false').includePaths, ['/q/one', '/q/two']);
     assert.deepEqual(parseLanguageConfig('includePaths: [/a, "/b c"]\nexcludePaths: [/x]\n').includePaths, ['/a', '/b c']);
   });
 

@@ -157,3 +157,22 @@ SCLivePlot {
 		^SCLivePlot(name)
 	}
 }
+
++ LanguageConfig {
+	// Quarks.install / uninstall store the config they changed: here that is the editor's copy,
+	// made afresh from the musician's own at each start, so the change goes to their file
+	// (without this folder), where it lasts and their sclang outside the editor sees it too.
+	*store { |file|
+		var folder = PathName(SCLiveGui.filenameSymbol.asString).pathOnly.withoutTrailingSlash.dirname;
+		if(file.notNil and: { this.currentPath.notNil and: { file.standardizePath == this.currentPath.standardizePath } }) {
+			this.removeIncludePath(folder);
+			protect { this.prSCLiveStore(Platform.userConfigDir +/+ "sclang_conf.yaml") } { this.addIncludePath(folder) };
+		} {
+			this.prSCLiveStore(file)
+		}
+	}
+	*prSCLiveStore { |file|
+		_LanguageConfig_writeConfigFile
+		^MethodError("Could not write to file %".format(file.asCompileString), this).throw
+	}
+}
