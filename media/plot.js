@@ -43,7 +43,8 @@
       ctx.fillText(round(high), 2 * ratio, top + 10 * ratio);
       ctx.fillText(round(low), 2 * ratio, bottom - 2 * ratio);
       ctx.strokeStyle = colours[c % colours.length];
-      ctx.lineWidth = Math.max(1, ratio * 1.5);
+      // Two pixels: every column holds at least one pixel fully in the line's colour.
+      ctx.lineWidth = 2 * ratio;
       ctx.beginPath();
       let drawing = false;
       values.forEach((v, i) => {

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GuiRequest, parseGuiRequest } from '../../src/core/sclang/guiRequest';
+import { GuiRequest, isNoDisplayLine, parseGuiRequest } from '../../src/core/sclang/guiRequest';
 import { writeEditorLanguageConfig } from '../../src/core/sclang/languageConfig';
 import { SCLang } from '../../src/core/sclang/sclang';
 import type { SCServer } from '../../src/core/server/scServer';
@@ -88,6 +88,9 @@ describe('sclang\'s GUI calls with the editor\'s language config (real sclang an
       { kind: 'meter' },
     ]);
     assert.equal(posted.filter((line) => /raise\(\)|<<sclive/.test(line)).length, 0, 'no raise() lines, no markers posted');
+    // Windows of the musician's own still print Qt's line, one each: the editor makes them one line.
+    await lang.evaluate('Window.new.front; Window.new.front');
+    await waitFor('Qt\'s lines', () => posted.filter(isNoDisplayLine).length === 2, 5000);
     assert.equal(await hush(lang, server), 0, 'no synth left after Hush');
     // The proxies' mixer: one clear line, nothing on the server.
     const mixer = await lang.evaluate('NdefMixer(s)');

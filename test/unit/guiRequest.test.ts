@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { describePlot, parseGuiRequest, plotRange } from '../../src/core/sclang/guiRequest';
+import { describePlot, isNoDisplayLine, parseGuiRequest, plotRange } from '../../src/core/sclang/guiRequest';
 
 describe('sclang\'s GUI requests', () => {
   it('reads the scope, meter and node tree requests', () => {
@@ -26,5 +26,11 @@ describe('sclang\'s GUI requests', () => {
     assert.deepEqual(plotRange([{ size: 2, values: [3, 3] }]), [2, 4]);
     assert.deepEqual(plotRange([{ size: 2, values: [0, 0.5] }], -1, 1), [-1, 1]);
     assert.equal(describePlot({ kind: 'plot', name: 'two', channels: [{ size: 2, values: [1, 2] }, { size: 20000, values: [3, 5] }] }), 'two: 2 channels of 2, 20,000 values, from 1 to 5');
+  });
+
+  it('knows Qt\'s line for a window shown without a display', () => {
+    assert.equal(isNoDisplayLine('This plugin does not support raise()'), true);
+    assert.equal(isNoDisplayLine('This plugin does not support propagateSizeHints()'), true);
+    assert.equal(isNoDisplayLine('-> This plugin does not support raise()'), false);
   });
 });

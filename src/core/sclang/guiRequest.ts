@@ -14,6 +14,11 @@ export type GuiRequest =
   | { kind: 'nodeTree' }
   | { kind: 'plot'; name: string; channels: PlotChannel[]; domain?: [number, number, string]; min?: number; max?: number };
 
+/** What Qt's offscreen platform prints for each window sclang shows (`.front`) where there is no display. */
+export function isNoDisplayLine(line: string): boolean {
+  return /^This plugin does not support [A-Za-z]+\(\)$/.test(line);
+}
+
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /** The request in one such line's JSON; an error names what is wrong with it. */

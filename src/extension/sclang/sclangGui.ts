@@ -5,15 +5,12 @@
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { GuiRequest, parseGuiRequest } from '../../core/sclang/guiRequest';
+import { GuiRequest, isNoDisplayLine, parseGuiRequest } from '../../core/sclang/guiRequest';
 import { writeEditorLanguageConfig } from '../../core/sclang/languageConfig';
 import type { ExtensionLog } from '../log/extensionLog';
 import type { PlotPanel } from '../views/plotPanel';
 import type { ScopeView } from '../views/scopeView';
 import type { PostWindow } from './postWindow';
-
-/** What Qt's offscreen platform prints for each window shown (`.front`) where there is no display. */
-const NO_DISPLAY_LINE = /^This plugin does not support [A-Za-z]+\(\)$/;
 
 export class SclangGui {
   /** Whether this run of sclang was told, once, that its own windows cannot be shown. */
@@ -51,7 +48,7 @@ export class SclangGui {
 
   /** Whether a line sclang printed goes to the post window: Qt's "does not support raise()" lines become one clear line. */
   keepsPostLine(line: string): boolean {
-    if (!NO_DISPLAY_LINE.test(line)) return true;
+    if (!isNoDisplayLine(line)) return true;
     if (!this.saidNoDisplay) {
       this.saidNoDisplay = true;
       this.post.post("[sclive] sclang has no display here, so its own windows (Window and other GUI classes) are not shown. s.scope, s.freqscope, s.meter, s.plotTree and .plot open the editor's views instead.");
