@@ -87,7 +87,14 @@ describe('sclang\'s GUI calls with the editor\'s language config (real sclang an
       { kind: 'scope', mode: 'spectrum', bus: 4 },
       { kind: 'meter' },
     ]);
-    assert.equal(posted.filter((line) => /raise\(\)|<<sclive/.test(line)).length, 0, 'no raise() lines, no markers posted');
+    assert.equal((await lang.evaluate('s.scope')).result, 'a Scope (shown in the editor)');
+    assert.deepEqual(requests.pop(), { kind: 'scope', mode: 'wave', bus: 0, channels: 2 });
+    const before = requests.length;
+    // UGen:scope (a UGen's signal on a private bus) goes on with what it got as if it were a window.
+    await lang.evaluate('x = { SinOsc.ar(300).scope * 0 }.play');
+    const ugenScope = await waitFor('the UGen\'s scope request', () => requests[before], 5000);
+    assert.equal(ugenScope.kind === 'scope' && ugenScope.bus >= 4, true, JSON.stringify(ugenScope));
+    assert.equal(posted.filter((line) => /raise\(\)|<<sclive|ERROR/.test(line)).length, 0, `no raise() lines, no markers, no error posted: ${posted.filter((line) => /raise\(\)|<<sclive|ERROR/.test(line)).join(' | ')}`);
     // Windows of the musician's own still print Qt's line, one each: the editor makes them one line.
     await lang.evaluate('Window.new.front; Window.new.front');
     await waitFor('Qt\'s lines', () => posted.filter(isNoDisplayLine).length === 2, 5000);

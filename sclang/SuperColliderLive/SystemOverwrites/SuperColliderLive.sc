@@ -47,7 +47,7 @@ SCLiveGui {
 		minval !? { fields = fields ++ ",\"min\":%".format(this.jsonNumber(minval)) };
 		maxval !? { fields = fields ++ ",\"max\":%".format(this.jsonNumber(maxval)) };
 		this.tell(\plot, fields);
-		^SCLivePlot(name)
+		^SCLiveShown("Plot")
 	}
 
 	*channelsOf { |array|
@@ -69,24 +69,30 @@ SCLiveGui {
 	}
 }
 
-// What .plot returns here: the picture is in the editor, so later settings (plotMode_ ...) change nothing.
-SCLivePlot {
-	var <name;
-	*new { |name| ^super.newCopyArgs(name) }
+// What s.scope, s.meter, .plot ... return here: the view is the editor's, so what code does next
+// with the window it expected (window.name_, plotMode_, onClose_ ...) changes nothing and fails not.
+SCLiveShown {
+	var <what;
+	*new { |what| ^super.newCopyArgs(what) }
 	doesNotUnderstand { ^this }
-	printOn { |stream| stream << "a Plot (shown in the editor)" }
+	printOn { |stream| stream << "a " << what << " (shown in the editor)" }
 }
 
 + Server {
 	scope { |numChannels, index = 0, bufsize = 4096, zoom = 1, rate = \audio|
-		SCLiveGui.tell(\scope, ",\"mode\":\"wave\",\"bus\":%,\"channels\":%,\"rate\":%".format(
-			index.asInteger, (numChannels ? 2).asInteger, SCLiveGui.jsonString(rate)));
+		if(rate != \audio) {
+			"The editor's Scope shows audio buses; control bus % is not shown.".format(index).postln;
+			^nil
+		};
+		SCLiveGui.tell(\scope, ",\"mode\":\"wave\",\"bus\":%,\"channels\":%".format(index.asInteger, (numChannels ? 2).asInteger));
+		^SCLiveShown("Scope")
 	}
 	freqscope {
-		SCLiveGui.tell(\scope, ",\"mode\":\"spectrum\",\"bus\":0");
+		^FreqScope.new(server: this)
 	}
 	meter { |numIns, numOuts|
 		SCLiveGui.tell(\meter);
+		^SCLiveShown("Meter")
 	}
 	plotTree { |interval = 0.5|
 		SCLiveGui.tell(\nodeTree);
@@ -102,18 +108,20 @@ SCLivePlot {
 + FreqScope {
 	*new { |width = 522, height = 300, busNum = 0, scopeColor, bgColor, server|
 		SCLiveGui.tell(\scope, ",\"mode\":\"spectrum\",\"bus\":%".format(busNum.asInteger));
+		^SCLiveShown("FreqScope")
 	}
 }
 
 + ServerMeter {
 	*new { |server, numIns, numOuts|
-		SCLiveGui.tell(\meter);
+		^(server ? Server.default).meter
 	}
 }
 
 + ProxyMixer {
 	*new { |obj, numItems = 16, parent, bounds, makeSkip = true, options|
 		"%: this editor has no proxies view yet, so no mixer opens. Your proxies play on: the Node Tree shows their synths, Ndef.all and currentEnvironment list them.".format(this.name).postln;
+		^nil
 	}
 }
 
@@ -142,7 +150,7 @@ SCLivePlot {
 		action = { |array, buf| SCLiveGui.plot(name, array.unlace(buf.numChannels), [0, duration, "s"], minval, maxval) };
 		// The synth that renders the function ends by itself after `duration`.
 		if(server.isLocal) { this.loadToFloatArray(duration, target, action: action) } { this.getToFloatArray(duration, target, action: action) };
-		^SCLivePlot(name)
+		^SCLiveShown("Plot")
 	}
 }
 
@@ -154,7 +162,7 @@ SCLivePlot {
 		name = name ? "Buffer plot (bufnum: %)".format(bufnum);
 		action = { |array, buf| SCLiveGui.plot(name, array.unlace(buf.numChannels), [0, buf.numFrames, if(buf.numChannels == 1) { "samples" } { "frames" }], minval, maxval) };
 		if(server.isLocal) { this.loadToFloatArray(action: action) } { this.getToFloatArray(action: action) };
-		^SCLivePlot(name)
+		^SCLiveShown("Plot")
 	}
 }
 
