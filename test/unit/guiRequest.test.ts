@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { describePlot, isNoDisplayLine, parseGuiRequest, plotRange } from '../../src/core/sclang/guiRequest';
+import { describePlot, isNoDisplayLine, NoDisplayLines, parseGuiRequest, plotRange } from '../../src/core/sclang/guiRequest';
 
 describe('sclang\'s GUI requests', () => {
   it('reads the scope, meter and node tree requests', () => {
@@ -32,5 +32,15 @@ describe('sclang\'s GUI requests', () => {
     assert.equal(isNoDisplayLine('This plugin does not support raise()'), true);
     assert.equal(isNoDisplayLine('This plugin does not support propagateSizeHints()'), true);
     assert.equal(isNoDisplayLine('-> This plugin does not support raise()'), false);
+  });
+
+  it('turns Qt\'s no-display lines of one sclang run into one line that says what they mean', () => {
+    const lines = new NoDisplayLines();
+    assert.equal(lines.filter('-> a Window'), 'keep');
+    assert.deepEqual(lines.filter('This plugin does not support raise()'), { post: NoDisplayLines.NOTICE });
+    assert.equal(lines.filter('This plugin does not support raise()'), 'drop');
+    assert.equal(lines.filter('This plugin does not support propagateSizeHints()'), 'drop');
+    lines.reset();
+    assert.deepEqual(lines.filter('This plugin does not support raise()'), { post: NoDisplayLines.NOTICE });
   });
 });

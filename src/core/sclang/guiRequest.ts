@@ -19,6 +19,28 @@ export function isNoDisplayLine(line: string): boolean {
   return /^This plugin does not support [A-Za-z]+\(\)$/.test(line);
 }
 
+/**
+ * Qt's no-display lines of one sclang run become one line that says what it means: `post` for
+ * the first (the text to post instead), `drop` for the next ones, `keep` for every other line.
+ */
+export class NoDisplayLines {
+  private told = false;
+
+  static readonly NOTICE = "[sclive] sclang has no display here, so its own windows (Window and other GUI classes) are not shown. s.scope, s.freqscope, s.meter, s.plotTree and .plot open the editor's views instead.";
+
+  /** A new sclang run: its first such line is explained again. */
+  reset(): void {
+    this.told = false;
+  }
+
+  filter(line: string): 'keep' | 'drop' | { post: string } {
+    if (!isNoDisplayLine(line)) return 'keep';
+    if (this.told) return 'drop';
+    this.told = true;
+    return { post: NoDisplayLines.NOTICE };
+  }
+}
+
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /** The request in one such line's JSON; an error names what is wrong with it. */

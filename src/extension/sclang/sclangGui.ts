@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { GuiRequest, isNoDisplayLine, parseGuiRequest } from '../../core/sclang/guiRequest';
+import { GuiRequest, NoDisplayLines, parseGuiRequest } from '../../core/sclang/guiRequest';
 import { writeEditorLanguageConfig } from '../../core/sclang/languageConfig';
 import type { ExtensionLog } from '../log/extensionLog';
 import type { PlotPanel } from '../views/plotPanel';
@@ -13,8 +13,7 @@ import type { ScopeView } from '../views/scopeView';
 import type { PostWindow } from './postWindow';
 
 export class SclangGui {
-  /** Whether this run of sclang was told, once, that its own windows cannot be shown. */
-  private saidNoDisplay = false;
+  private readonly noDisplay = new NoDisplayLines();
   private readonly onDidHandleEmitter = new vscode.EventEmitter<GuiRequest>();
   /** A request was carried out (the view shown, the plot sent to its panel). */
   readonly onDidHandle = this.onDidHandleEmitter.event;
@@ -33,7 +32,7 @@ export class SclangGui {
    * outside the editor (their quarks load, its GUI calls show nothing).
    */
   languageConfigPath(): string | undefined {
-    this.saidNoDisplay = false;
+    this.noDisplay.reset();
     const classes = vscode.Uri.joinPath(this.extensionUri, 'sclang', 'SuperColliderLive').fsPath;
     try {
       if (!existsSync(classes)) throw new Error(`${classes} is missing from the extension`);
@@ -48,12 +47,9 @@ export class SclangGui {
 
   /** Whether a line sclang printed goes to the post window: Qt's "does not support raise()" lines become one clear line. */
   keepsPostLine(line: string): boolean {
-    if (!isNoDisplayLine(line)) return true;
-    if (!this.saidNoDisplay) {
-      this.saidNoDisplay = true;
-      this.post.post("[sclive] sclang has no display here, so its own windows (Window and other GUI classes) are not shown. s.scope, s.freqscope, s.meter, s.plotTree and .plot open the editor's views instead.");
-    }
-    return false;
+    const verdict = this.noDisplay.filter(line);
+    if (typeof verdict === 'object') this.post.post(verdict.post);
+    return verdict === 'keep';
   }
 
   /** The one dispatcher of sclang's GUI requests. */
