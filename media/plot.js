@@ -7,9 +7,16 @@
   const ctx = canvas.getContext('2d');
   const style = getComputedStyle(document.body);
   const colour = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
-  const colours = [colour('--vscode-charts-blue', '#75beff'), colour('--vscode-charts-green', '#89d185'), colour('--vscode-charts-orange', '#d18616'), colour('--vscode-charts-purple', '#b180d7')];
-  const grid = colour('--vscode-widget-border', '#444');
-  const text = colour('--vscode-descriptionForeground', '#999');
+  let colours;
+  let grid;
+  let text;
+  /** The theme's colours, read again when the theme changes (VS Code changes the body's class). */
+  function readTheme() {
+    colours = [colour('--vscode-charts-blue', '#75beff'), colour('--vscode-charts-green', '#89d185'), colour('--vscode-charts-orange', '#d18616'), colour('--vscode-charts-purple', '#b180d7')];
+    grid = colour('--vscode-widget-border', '#444');
+    text = colour('--vscode-descriptionForeground', '#999');
+  }
+  readTheme();
   let shown;
 
   const round = (v) => Number(v.toPrecision(4)).toString();
@@ -102,4 +109,9 @@
     draw();
   });
   new ResizeObserver(() => draw()).observe(canvas);
+  const themeChanged = new MutationObserver(() => {
+    readTheme();
+    draw();
+  });
+  for (const element of [document.documentElement, document.body]) themeChanged.observe(element, { attributes: true, attributeFilter: ['class', 'style'] });
 })();
