@@ -3,8 +3,9 @@
 // cannot show, and leave no synth of their own on the server. The editor reads the
 // <<sclive:gui:...>> lines and does not post them.
 SCLiveGui {
-	// Points sent per channel at most: the line must stay under the editor's 100,000 characters.
-	classvar <maxPoints = 8000;
+	// Values one plot sends at most (its channels share them, 2,000 a channel at most): at up to
+	// 12 characters a value, its line stays under the 100,000 characters the editor reads of one.
+	classvar <maxPoints = 6000;
 
 	*tell { |kind, fields = ""|
 		"<<sclive:gui:{\"kind\":%%}>>".format(this.jsonString(kind), fields).postln;
