@@ -24,6 +24,12 @@
     frames: Number(document.getElementById('frames').value),
   });
   for (const id of ['mode', 'bus', 'channels', 'frames']) document.getElementById(id).addEventListener('change', send);
+  const mode = document.getElementById('mode');
+  /** The mode the musician just chose, until its pictures arrive (those of the old mode may still be on their way). */
+  let chosenMode;
+  mode.addEventListener('change', () => (chosenMode = mode.value));
+  // A page made anew (the view shown again) asks for the controls' current values.
+  vscode.postMessage({ type: 'ready' });
 
   function fit() {
     const ratio = window.devicePixelRatio || 1;
@@ -84,7 +90,20 @@
   let later = [];
   window.addEventListener('message', (event) => {
     const message = event.data;
+    if (message.type === 'controls') {
+      // The extension set them (sclang's s.scope / s.freqscope): the controls show what is drawn.
+      mode.value = message.mode;
+      document.getElementById('bus').value = String(message.bus + 1);
+      document.getElementById('channels').value = String(message.channels);
+      if (message.frames) document.getElementById('frames').value = String(message.frames);
+      return;
+    }
     if (message.type !== 'wave' && message.type !== 'spectrum') return;
+    // The Mode control shows what is drawn, also when the extension changed it (s.freqscope).
+    if (chosenMode === undefined || chosenMode === message.type) {
+      chosenMode = undefined;
+      mode.value = message.type;
+    }
     for (const timer of later) clearTimeout(timer);
     later = message.pictures.slice(1).map((channels, i) => setTimeout(() => draw(message, channels), (i + 1) * message.intervalMs));
     draw(message, message.pictures[0]);

@@ -14,6 +14,7 @@ import { ServerOutput } from './log/serverOutput';
 import { registerEvaluation } from './sclang/evaluation';
 import { PostWindow } from './sclang/postWindow';
 import { SclangController } from './sclang/sclangController';
+import { SclangGui } from './sclang/sclangGui';
 import { ServerController } from './server/serverController';
 import { REBOOT_SETTINGS, readLiveCodingSettings, readSettings } from './settings';
 import { NodeTreeElement, NodeTreeProvider } from './views/nodeTreeView';
@@ -21,6 +22,7 @@ import { METERS_VIEW_ID, MetersView } from './views/metersView';
 import { SCOPE_VIEW_ID, ScopeView } from './views/scopeView';
 import { ServerStatusBar } from './views/statusBar';
 import { HelpPanel } from './views/helpPanel';
+import { PlotPanel } from './views/plotPanel';
 
 export class ScliveContext {
   readonly log = new ExtensionLog();
@@ -36,6 +38,8 @@ export class ScliveContext {
   readonly classIndex: ClassIndexService;
   readonly help: HelpPanel;
   readonly helpRenderer: HelpRenderer;
+  readonly plot: PlotPanel;
+  readonly sclangGui: SclangGui;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.pushExtCleanup(this.log, this.serverOutput);
@@ -44,9 +48,12 @@ export class ScliveContext {
     this.nodeTreeView = vscode.window.createTreeView('sclive.nodeTree', { treeDataProvider: this.nodeTree, showCollapseAll: true });
     this.statusBar = new ServerStatusBar(this.controller);
     this.post = new PostWindow(readLiveCodingSettings().postMaxLines);
-    this.sclang = new SclangController(this.controller, this.post, this.log);
     this.meters = new MetersView(extension.extensionUri, this.controller);
     this.scope = new ScopeView(extension.extensionUri, this.controller);
+    // sclang's s.scope, s.meter, s.plotTree and .plot open these views.
+    this.plot = new PlotPanel(extension.extensionUri);
+    this.sclangGui = new SclangGui(extension.extensionUri, extension.globalStorageUri.fsPath, { scope: this.scope, plot: this.plot }, this.post, this.log);
+    this.sclang = new SclangController(this.controller, this.post, this.log, this.sclangGui);
     this.pushExtCleanup(
       this.nodeTree,
       this.nodeTreeView,
@@ -54,6 +61,8 @@ export class ScliveContext {
       this.post,
       this.meters,
       this.scope,
+      this.plot,
+      this.sclangGui,
       vscode.window.registerWebviewViewProvider(METERS_VIEW_ID, this.meters),
       vscode.window.registerWebviewViewProvider(SCOPE_VIEW_ID, this.scope),
     );

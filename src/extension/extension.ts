@@ -11,6 +11,7 @@ import type { MetersView } from './views/metersView';
 import type { ScopeView } from './views/scopeView';
 import type { ClassIndexService } from './language/classIndexService';
 import type { HelpPanel } from './views/helpPanel';
+import type { PlotPanel } from './views/plotPanel';
 
 /** What the extension hands out (used by its tests, and by other extensions if they like). */
 export interface SuperColliderLiveApi {
@@ -25,6 +26,7 @@ export interface SuperColliderLiveApi {
   scope: ScopeView;
   classIndex: ClassIndexService;
   help: HelpPanel;
+  plot: PlotPanel;
 }
 
 let context: ScliveContext | undefined;
@@ -40,8 +42,8 @@ export function activate(extension: vscode.ExtensionContext): SuperColliderLiveA
   // Keys that work anywhere in a SuperCollider window (Ctrl+. from a view or the help page) ask for this.
   void vscode.commands.executeCommand('setContext', 'sclive.active', true);
   context.bootOnStartup();
-  const { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help } = context;
-  return { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help };
+  const { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help, plot } = context;
+  return { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help, plot };
 }
 
 export async function deactivate(): Promise<void> {

@@ -394,6 +394,69 @@ async function rebootFrozenServer(page: Page, ready: { frozenAt: number }, hands
   log('clicked Reboot and Restore');
 }
 
+/**
+ * sclang's GUI calls as the musician sees them: the Scope that s.freqscope revealed shows its
+ * Mode control set to Spectrum and a spectrum's caption, and the Plot beside the editor (from `{ SinOsc.ar(100) }.plot`)
+ * has its title, and a sine drawn in the line's colour across the canvas, over many rows.
+ */
+async function checkGuiCalls(page: Page, ready: { plotTitle: string; scopeMode: string }): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  let seen = 'no Plot and no Scope page';
+  while (Date.now() < deadline) {
+    let plot: string | undefined;
+    let plotDrawn = false;
+    let scope: string | undefined;
+    for (const frame of page.frames()) {
+      // A hidden view's old page may linger among the frames: the one showing the spectrum counts.
+      if (await frame.locator('canvas#scope').count().catch(() => 0)) {
+        const mode = await frame.locator('#mode').inputValue().catch(() => '');
+        const caption = (await frame.locator('#summary').innerText().catch(() => '')).trim();
+        if (!scope?.startsWith(`${ready.scopeMode},`)) scope = `${mode}, "${caption}"`;
+      }
+      const canvas = frame.locator('canvas#plot');
+      if (!(await canvas.count().catch(() => 0))) continue;
+      const title = (await frame.locator('h1#name').innerText().catch(() => '')).trim();
+      const drawn = await canvas.evaluate((el) => {
+        const c = el as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        // The line's pixels: the most common opaque colour that is not the grid's or the labels' grey.
+        const counts = new Map<string, number>();
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3] < 250 || (Math.abs(data[i] - data[i + 1]) < 16 && Math.abs(data[i + 1] - data[i + 2]) < 16)) continue;
+          const key = `${data[i]},${data[i + 1]},${data[i + 2]}`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+        const line = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+        const rgb = (line ?? '-999,-999,-999').split(',').map(Number);
+        const columns = new Set<number>();
+        const rows = new Set<number>();
+        for (let y = 0; y < c.height; y++) {
+          for (let x = 0; x < c.width; x++) {
+            const i = (y * c.width + x) * 4;
+            if (data[i + 3] > 200 && Math.abs(data[i] - rgb[0]) + Math.abs(data[i + 1] - rgb[1]) + Math.abs(data[i + 2] - rgb[2]) < 60) {
+              columns.add(x);
+              rows.add(y);
+            }
+          }
+        }
+        return { colour: line ?? 'none', columns: columns.size / c.width, rows: rows.size / c.height };
+      }).catch(() => ({ colour: 'none', columns: 0, rows: 0 }));
+      plot = `title "${title}", line ${drawn.colour} in ${(drawn.columns * 100).toFixed(0)} % of the columns and ${(drawn.rows * 100).toFixed(0)} % of the rows`;
+      if (title === ready.plotTitle && drawn.columns > 0.8 && drawn.rows > 0.5) plotDrawn = true;
+    }
+    // Both pages looked at (in whatever order the frames come): the plot drawn, the Scope in the mode asked for.
+    seen = `plot: ${plot ?? 'none'}; scope (mode, caption): ${scope ?? 'no Scope page'}`;
+    if (plotDrawn && scope?.startsWith(`${ready.scopeMode}, "${ready.scopeMode} of bus 1`)) {
+      log(seen);
+      await page.screenshot({ path: path.join(RESULTS, 'vscode-plot.png') });
+      log(`screenshot: ${path.relative(ROOT, path.join(RESULTS, 'vscode-plot.png'))}`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`sclang's GUI calls are not shown as expected: ${seen}`);
+}
+
 /** The page checks, in the order the suite reaches them; the suite writes `<step>.ready.json`. */
 const PAGE_CHECKS: Array<[string, (page: Page, ready: never, handshake: string) => Promise<void>]> = [
   ['workbench', checkWorkbench],
@@ -410,6 +473,7 @@ const PAGE_CHECKS: Array<[string, (page: Page, ready: never, handshake: string) 
   ['hush-post', pressHushIn],
   ['hush-help', pressHushIn],
   ['frozen', rebootFrozenServer],
+  ['gui', checkGuiCalls],
 ];
 
 /**

@@ -28,6 +28,8 @@ export interface SCLangOptions {
   /** How long the class library may take to compile, in ms. */
   startTimeoutMs?: number;
   logger?: Logger;
+  /** A language config of the editor's own (`-l`): the musician's paths plus the extension's classes. */
+  languageConfigPath?: string;
 }
 
 /** Marks our own lines in sclang's output: `<<sclive:end:ID:STATUS>>`. */
@@ -156,6 +158,9 @@ export class SCLang {
   readonly onServerQuit: Event<number> = this.onServerQuitEmitter.event;
   private readonly onExitEmitter = new Emitter<ProcessExit & { expected: boolean }>();
   readonly onExit: Event<ProcessExit & { expected: boolean }> = this.onExitEmitter.event;
+  private readonly onGuiRequestEmitter = new Emitter<string>();
+  /** A GUI call of sclang's for the editor (`<<sclive:gui:JSON>>`, from sclang/SuperColliderLive): its JSON. */
+  readonly onGuiRequest: Event<string> = this.onGuiRequestEmitter.event;
 
   constructor(private readonly options: SCLangOptions = {}) {
     this.logger = options.logger ?? silentLogger;
@@ -195,7 +200,7 @@ export class SCLang {
     try {
       started = await ManagedProcess.start(
         executable,
-        ['-i', 'sclive'],
+        ['-i', 'sclive', ...(this.options.languageConfigPath ? ['-l', this.options.languageConfigPath] : [])],
         { readyTimeoutMs: timeoutMs, env, stdin: true },
         {
           ready: /Welcome to SuperCollider/,
@@ -334,6 +339,7 @@ export class SCLang {
     this.onDidChangeStateEmitter.dispose();
     this.onServerBootedEmitter.dispose();
     this.onServerQuitEmitter.dispose();
+    this.onGuiRequestEmitter.dispose();
   }
 
   private line(line: ProcessLine): void {
@@ -356,6 +362,8 @@ export class SCLang {
     } else if (kind === 'serverBooted' || kind === 'serverQuit') {
       const port = Number(detail);
       if (Number.isInteger(port)) (kind === 'serverBooted' ? this.onServerBootedEmitter : this.onServerQuitEmitter).fire(port);
+    } else if (kind === 'gui') {
+      this.onGuiRequestEmitter.fire(detail);
     } else if (kind === 'result') {
       // The value of an evaluation that does not print (internal queries): not posted.
       const separator = detail.indexOf(':');

@@ -8,6 +8,7 @@ import { highestNodeIdsByClient } from '../../core';
 import { readLiveCodingSettings, saveBootServer } from '../settings';
 import type { ExtensionLog } from '../log/extensionLog';
 import { PostWindow } from './postWindow';
+import type { SclangGui } from './sclangGui';
 
 /** What sclang posts when code uses a server that does not run. */
 const SERVER_NOT_RUNNING = /^(WARNING: )?server '.*' not running\.?$/i;
@@ -31,7 +32,7 @@ export class SclangController implements vscode.Disposable {
   private readonly subscriptions = new DisposableStore();
   readonly statusItem: vscode.StatusBarItem;
 
-  constructor(private readonly server: ServerController, readonly post: PostWindow, private readonly log: ExtensionLog) {
+  constructor(private readonly server: ServerController, readonly post: PostWindow, private readonly log: ExtensionLog, private readonly gui?: SclangGui) {
     this.statusItem = vscode.window.createStatusBarItem('sclive.sclang', vscode.StatusBarAlignment.Left, 9);
     this.statusItem.name = 'sclang';
     this.statusItem.command = 'sclive.post.show';
@@ -87,9 +88,13 @@ export class SclangController implements vscode.Disposable {
   private async start(): Promise<SCLang> {
     this.langScope.dispose();
     this.lang?.dispose();
-    const lang = new SCLang({ sclangPath: readLiveCodingSettings().sclangPath, logger: this.log });
+    const lang = new SCLang({ sclangPath: readLiveCodingSettings().sclangPath, logger: this.log, languageConfigPath: this.gui?.languageConfigPath() });
     this.lang = lang;
-    this.langScope.add(lang.onPost((line) => this.post.post(line)));
+    this.langScope.add(lang.onPost((line) => {
+      if (this.gui?.keepsPostLine(line) ?? true) this.post.post(line);
+    }));
+    // s.scope, s.meter, s.plotTree, .plot: sclang asks for the editor's views (sclangGui.ts).
+    this.langScope.add(lang.onGuiRequest((json) => this.gui?.handle(json)));
     this.langScope.add(lang.onDidChangeState((state) => this.updateStatus(state)));
     this.langScope.add(lang.onServerBooted((port) => void this.serverBootedBySclang(port)));
     this.langScope.add(lang.onServerQuit((port) => void this.serverQuitBySclang(port)));

@@ -39,9 +39,18 @@ export class ScopeView extends InstrumentView {
     else if (!running && server.scope.running) void server.scope.stop().catch(() => undefined);
   }
 
+  /** What sclang's s.scope / s.freqscope asked for: the mode, bus and channels, in the page's controls too. */
+  showSignal(request: { mode: Mode; bus?: number; channels?: number }): void {
+    const channels = request.channels === undefined ? undefined : request.channels >= 2 ? 2 : 1;
+    this.received({ type: 'settings', mode: request.mode, bus: request.bus, channels });
+    this.received({ type: 'ready' });
+  }
+
   /** The page's controls: bus, channels, frames and mode. */
   protected override received(message: unknown): void {
     const m = message as SettingsMessage;
+    // The page (new, or after showSignal) shows the current values in its controls.
+    if (m.type === 'ready') void this.view?.webview.postMessage({ type: 'controls', mode: this.mode, ...this.settings });
     if (m.type !== 'settings') return;
     if (m.mode) this.mode = m.mode;
     this.settings = { ...this.settings, ...(m.bus !== undefined ? { bus: m.bus } : {}), ...(m.channels ? { channels: m.channels } : {}), ...(m.frames ? { frames: m.frames } : {}) };

@@ -653,6 +653,54 @@ describe('SuperCollider Live in VS Code', function () {
     }
   });
 
+  it('sclang\'s s.meter, s.plotTree, s.freqscope, s.scope and .plot open the editor\'s views, and leave no synth after Hush (the drawn plot checked by the runner)', async function () {
+    this.timeout(90_000);
+    const server = api.controller.server!;
+    const evaluate = async (code: string) => {
+      const result = await api.sclang.evaluate(code);
+      assert.equal(result.status, 'ok', `${code}: ${result.output.join(' ')}`);
+    };
+    const hidden = async () => {
+      await vscode.commands.executeCommand('workbench.action.closeSidebar');
+      await waitFor('the views hidden', () => !api.meters.visible && !api.scope.visible && !api.nodeTreeView.visible);
+    };
+    await hidden();
+    await evaluate('s.meter');
+    await waitFor('the Meters view shown by s.meter', () => api.meters.visible && server.meters.running);
+    await hidden();
+    await evaluate('s.plotTree');
+    await waitFor('the Node Tree shown by s.plotTree', () => api.nodeTreeView.visible);
+    await hidden();
+    const id = server.allocateNodeId();
+    server.send(cmd.synthNew('sclive_sine', id, cmd.AddAction.head, server.defaultGroup, { freq: 440, amp: 0.25, pan: -1 }));
+    await evaluate('s.freqscope');
+    await waitFor('the Scope shown by s.freqscope, in spectrum mode', () => api.scope.visible && /^spectrum of bus 1: peak at \d+ Hz$/.test(api.scope.summary));
+    await server.freeNode(id);
+    /** The Plot's page drew this plot (its summary, and the columns its line touches). */
+    const plotDrawn = (what: string, summary: RegExp) => waitFor(what, () => summary.test(api.plot.lastShown?.summary ?? '') && api.plot.lastShown!.drawn).catch((error: Error) => {
+      throw new Error(`${error.message}: the Plot shows ${JSON.stringify(api.plot.lastShown)}`);
+    });
+    await evaluate('[1, 2, 3].plot("three")');
+    await plotDrawn('the array drawn', /^three: 3 values, from 1 to 3$/);
+    await evaluate('Env.perc(0.01, 1).plot');
+    await plotDrawn('the envelope drawn', /^Envelope: 400 values, over 0 to 1\.01 s, from 0 to (1|0\.99\d*)$/);
+    // A function is rendered on the server first: a 100 Hz sine over 0.01 s is one period.
+    await evaluate('{ SinOsc.ar(100) }.plot');
+    const drawn = await plotDrawn('the function\'s plot drawn', new RegExp(`^\\{ SinOsc\\.ar\\(100\\) \\}: ${Math.round(0.01 * server.sampleRate!)} values, over 0 to 0\\.01 s, from -(1|0\\.99\\d*) to (1|0\\.99\\d*)$`));
+    assert.ok(drawn.columns > 0.9 * drawn.width, `the line crosses the canvas (${drawn.columns} of ${drawn.width} columns)`);
+    await pageCheckedByRunner('gui', { plotTitle: '{ SinOsc.ar(100) }', scopeMode: 'spectrum' });
+    await evaluate('s.scope(2, 0)');
+    await waitFor('the Scope back in wave mode, shown by s.scope', () => api.scope.visible && /^wave of bus 1: /.test(api.scope.summary));
+    await vscode.commands.executeCommand('sclive.server.hush');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const synths = (await allTreeNodes(api)).filter((n) => !n.isGroup && !server.volumeSynthIds.includes(n.nodeId));
+    assert.deepEqual(synths.map((n) => `${n.nodeId} ${n.defName}`), [], 'no synth of sclang\'s GUI calls after Hush');
+    await waitFor('the status bar counting 0 synths', () => api.statusBar.item.text.includes('· 0 synths ·'));
+    assert.equal(/does not support raise/.test(api.sclang.post.text), false, 'no raise() lines in the post window');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('sclive.nodeTree.focus');
+  });
+
   it('Free All Nodes leaves only the default groups', async () => {
     await vscode.commands.executeCommand('sclive.nodes.freeAll');
     const server = api.controller.server!;
