@@ -164,8 +164,16 @@ export class ServerController implements vscode.Disposable {
       void vscode.window.showWarningMessage('This server was not started here (it is a remote or attached server), so it cannot be rebooted from here.');
       return false;
     }
+    // A take being recorded goes on in a next file of the new run (its part is closed after its last half).
+    const take = server?.state === 'running' && server.ownsProcess ? await server.recorder.suspendForRestart() : undefined;
     if (server && server.state !== 'stopped' && server.state !== 'crashed') await this.exclusive(() => server.quit());
-    return this.boot();
+    const booted = await this.boot();
+    if (take) {
+      const next = this.current;
+      if (booted && next) await next.recorder.continueTake(take).catch((error: Error) => void vscode.window.showErrorMessage(`The recording could not go on after the reboot: ${error.message}`));
+      else (next ?? server)?.recorder.endSuspendedTake(take);
+    }
+    return booted;
   }
 
   /** The running server, or undefined after telling the user why the action cannot run. */
