@@ -327,7 +327,7 @@ export class Recorder implements Disposable {
     if (free === undefined) return;
     const perSecond = this.bytesPerSecond(take);
     if (free < perSecond) {
-      throw new Error(`Cannot record: only ${formatBytes(free)} free in ${path.dirname(file)}, less than a second of recording. Free some space or choose another folder (sclive.recording.folder).`);
+      throw new Error(`Cannot record: only ${formatBytes(free)} free in ${path.dirname(file)}, less than a second of recording. Free some space or choose another recording folder.`);
     }
     this.warnIfLow(take, path.dirname(file), free);
   }

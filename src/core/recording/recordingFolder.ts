@@ -1,4 +1,4 @@
-// Where takes may go (issue 16, item 8). A workspace is not trusted to send takes anywhere the
+// Where takes may go (issue 16, item 8). The extension names the setting in its errors. A workspace is not trusted to send takes anywhere the
 // user can write: a folder from the workspace's settings, or its `recordings` folder, is used
 // only if its real path (links followed) is inside the workspace; a folder from the user's own
 // settings is used wherever it is.
@@ -6,9 +6,9 @@ import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 
 export interface RecordingFolderSources {
-  /** sclive.recording.folder from the user's settings. */
+  /** The folder set in the user's settings. */
   userFolder?: string;
-  /** sclive.recording.folder from the workspace's (or a workspace folder's) settings. */
+  /** The folder set in the workspace's (or a workspace folder's) settings. */
   workspaceSettingFolder?: string;
   /** The first workspace folder, if a workspace is open. */
   workspaceRoot?: string;
@@ -27,10 +27,10 @@ export function resolveRecordingFolder(sources: RecordingFolderSources): string 
   const { workspaceRoot } = sources;
   const fromWorkspace = sources.workspaceSettingFolder?.trim();
   if (fromWorkspace) {
-    if (!workspaceRoot) throw new RecordingFolderError(`sclive.recording.folder is set by the workspace but no workspace folder is open: set it in your user settings instead.`);
+    if (!workspaceRoot) throw new RecordingFolderError(`the recording folder is set by the workspace but no workspace folder is open: set it in your user settings instead.`);
     const real = realPathOf(path.resolve(workspaceRoot, expandHome(fromWorkspace, sources.homeFolder)));
     if (!isInside(real, realPathOf(workspaceRoot))) {
-      throw new RecordingFolderError(`sclive.recording.folder in the workspace settings leads outside the workspace (${real}): takes go there only if you set it in your user settings.`);
+      throw new RecordingFolderError(`the folder in the workspace settings leads outside the workspace (${real}): takes go there only if you set it in your user settings.`);
     }
     return real;
   }
@@ -39,7 +39,7 @@ export function resolveRecordingFolder(sources: RecordingFolderSources): string 
   if (!workspaceRoot) return realPathOf(sources.homeFolder);
   const real = realPathOf(path.join(workspaceRoot, 'recordings'));
   if (!isInside(real, realPathOf(workspaceRoot))) {
-    throw new RecordingFolderError(`The workspace's recordings folder leads outside the workspace (${real}, through a link): takes go only inside the workspace, or to a folder you set in your user settings (sclive.recording.folder).`);
+    throw new RecordingFolderError(`The workspace's recordings folder leads outside the workspace (${real}, through a link): takes go only inside the workspace, or to a folder you set in your user settings.`);
   }
   return real;
 }

@@ -25,7 +25,7 @@ export function claimTakeFile(desired: string): string {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
-  throw new Error(`Cannot record to ${desired}: it and ${MAX_SUFFIX - 1} numbered names beside it exist. Choose another recording folder (sclive.recording.folder).`);
+  throw new Error(`Cannot record to ${desired}: it and ${MAX_SUFFIX - 1} numbered names beside it exist. Choose another recording folder.`);
 }
 
 /** The file of part `part` (2, 3...) of the take whose first file is `firstPath`. */
