@@ -245,7 +245,7 @@ export class Recorder implements Disposable {
     this.serverEnded();
   }
 
-  /** The recording synth is gone with everything else (Free All): its file stays open. */
+  /** The recording synth is gone with everything else (a /g_freeAll 0): its file stays open. */
   forget(): void {
     if (this.recording) this.recording.nodeId = undefined;
   }
