@@ -374,7 +374,7 @@ export class Recorder implements Disposable {
     if (take.lowSpaceWarned || secondsLeft >= LOW_SPACE_WARNING_SECONDS) return;
     take.lowSpaceWarned = true;
     const minutesLeft = Math.floor(secondsLeft / 60);
-    this.session.logger.warn(`Only about ${minutesLeft} min of recording fit in the free space of ${folder} (${formatBytes(free)}).`);
+    this.session.logger.warn(`${minutesLeft < 1 ? 'Less than a minute' : `Only about ${minutesLeft} min`} of recording fit in the free space of ${folder} (${formatBytes(free)}).`);
     this.onLowSpaceEmitter.fire({ folder, minutesLeft });
   }
 

@@ -43,7 +43,8 @@ export function registerInstrumentCommands(context: ScliveContext): void {
       if (change.ended && change.path) void announceEnded(change);
     }));
     run.add(server.recorder.onLowSpace((warning) => {
-      void vscode.window.showWarningMessage(`Only about ${warning.minutesLeft} min of recording fit in the free space of ${warning.folder}. Free some space, or the take stops when the disk is full.`);
+      const left = warning.minutesLeft < 1 ? 'Less than a minute' : `Only about ${warning.minutesLeft} min`;
+      void vscode.window.showWarningMessage(`${left} of recording fit in the free space of ${warning.folder}. Free some space, or the take stops when the disk is full.`);
     }));
   }));
 }

@@ -462,7 +462,8 @@ describe('SuperCollider Live in VS Code', function () {
       await waitFor('the status bar without REC', () => !api.statusBar.item.text.includes('REC'));
       const first = readSoundFileInfo(file);
       assert.equal(first.channels, 2, 'every output of the server');
-      assert.ok(first.durationSeconds >= 2 && first.durationSeconds < 5, `${first.durationSeconds} s recorded before the reboot`);
+      // REC 0:02 was shown by the wall clock; a loaded machine's JACK runs a little behind it.
+      assert.ok(first.durationSeconds >= 1.5 && first.durationSeconds < 5, `${first.durationSeconds} s recorded before the reboot`);
       const seconds = first.durationSeconds + readSoundFileInfo(part2).durationSeconds;
       await waitFor('the saved message', () => shown.some((message) => message.startsWith('Recording saved')));
       assert.ok(shown.includes(`Recording saved (${formatDuration(seconds * 1000)}): 2 files (one per server run): ${file}, ${part2} [Open|Reveal in File Explorer]`), shown.join('\n'));
