@@ -574,9 +574,9 @@ export class SCServer implements Disposable {
   // ---- nodes ---------------------------------------------------------------------------
 
   /**
-   * Frees all nodes (root: everything, re-creating every client's default group; else only
-   * this client's default group), clears scheduled bundles, re-runs init hooks and syncs.
-   * This client's own synths stay: a take being recorded goes on without a gap.
+   * Frees all nodes (root: everything, emptying every client's default group; else only this
+   * client's default group), clears scheduled bundles, re-runs init hooks and syncs. This
+   * client's own synths stay: a take being recorded goes on without a gap.
    */
   async freeAll(root = true): Promise<void> {
     this.session.requireConnection('free all nodes');
@@ -599,9 +599,10 @@ export class SCServer implements Disposable {
 
   /**
    * One bundle that clears the schedule, empties the default groups and frees every other node
-   * of the root group but this client's own synths. The kept synths are not freed
-   * and re-made: a new DiskOut starts its buffer over, which cost a take about a block (and a
-   * separate re-make about 10 ms). Without a node model (or with a root too large for one
+   * of the root group but this client's own synths. The kept synths are not freed and re-made:
+   * a DiskOut re-made after a /sync left 512 samples (10 ms) out of a take at each Free All, and
+   * one re-made in the same bundle starts its buffer over while scsynth's disk thread may still
+   * be writing the old one's last part. Without a node model (or with a root too large for one
    * datagram) everything is freed and the kept synths re-made in the same bundle.
    */
   private freeAllButKeptBundle(): { bundle: OscBundle; freedIds: readonly number[] | undefined } {
@@ -657,7 +658,7 @@ export class SCServer implements Disposable {
   /**
    * Stops every sound at once and waits for nothing, so it works on a server too loaded to
    * answer: one bundle clears the schedule, frees every node but this client's own synths and
-   * re-creates the default groups. Init hooks run afterwards without being awaited.
+   * empties the default groups. Init hooks run afterwards without being awaited.
    */
   hush(): void {
     if (!this.session.isOpen || this.lifecycle.state !== 'running') throw new ServerNotRunningError('hush');
