@@ -31,7 +31,7 @@ export async function startClickTrack(jackEnv: NodeJS.ProcessEnv, options: { bpm
   while (!spawnSync('jack_lsp', [], { env, encoding: 'utf8' }).stdout?.split('\n').includes(port)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new Error(`jack_metro did not offer ${port} within 5 s (is jackd-example-tools / jack_metro installed?)`);
+      throw new Error(`jack_metro did not offer ${port} within 5 s (jack_metro comes with jackd2: sudo apt-get install jackd2)`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
