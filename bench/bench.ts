@@ -2,7 +2,7 @@
 // `npm run bench -- --help` lists the flags; every figure is printed next to its baseline.
 // Every scsynth, jackd and stand-in process started here is stopped by its pid at the end.
 import { ChildProcess, fork, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SCServer } from '../src/core/server/scServer';
@@ -22,6 +22,8 @@ import { bootQuitCycles, crashReportTimes, fuzzDecoder, strayFlood } from './aud
 import { InstrumentWindow, WindowKind, instrumentsStreaming } from './instruments';
 import { benchLanguage } from './language';
 import { benchRecovery, summariseRecovery } from './recovery';
+import { FreeKind, TakeGaps, takeThroughFrees } from './recording';
+import { startClickTrack } from '../tools/clickTrack';
 
 // ---- configuration -------------------------------------------------------------------------
 
@@ -48,12 +50,14 @@ interface Config {
   auditCrashRuns: number;
   auditFlood: number;
   instrumentRounds: number;
+  takeRounds: number;
+  takeFrees: number;
   instrumentSeconds: number;
   recoveryRuns: number;
 }
 
 const FLAGS: Record<string, [keyof Config, string]> = {
-  sections: ['sections', 'sections to run, e.g. 1,2,3,4,5,6,7,8'],
+  sections: ['sections', 'sections to run, e.g. 1,2,3,4,5,6,7,8,9,10'],
   'boot-runs': ['bootRuns', 'boots per side in section 1 (7)'],
   'boot-period': ['bootPeriod', 'JACK period in frames for section 1 (1024)'],
   'status-n': ['statusN', '/status round trips per side in section 2 (2000)'],
@@ -72,14 +76,18 @@ const FLAGS: Record<string, [keyof Config, string]> = {
   'audit-flood': ['auditFlood', 'stray datagrams in section 6 (40000)'],
   'instrument-rounds': ['instrumentRounds', 'windows without and with meters + scope in section 7 (8)'],
   'instrument-seconds': ['instrumentSeconds', 'seconds per window in section 7 (2)'],
-  'recovery-runs': ['recoveryRuns', 'frozen servers recovered in section 9, and as many by the old Reboot (5)'],
+  'recovery-runs': ['recoveryRuns', 'frozen servers recovered in section 10, and as many by the old Reboot (5)'],
+  'take-rounds': ['takeRounds', 'takes per kind of free in section 9, each through take-frees frees (3)'],
+  'take-frees': ['takeFrees', 'frees per take in section 9 (10)'],
   'query-runs': ['queryRuns', 'queries per size and variant (5)'],
   'decode-runs': ['decodeRuns', 'decodes of the captured reply per side (200)'],
 };
 
 function parseConfig(argv: string[]): Config {
   const config: Config = {
-    sections: new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]),
+    sections: new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+    takeRounds: 3,
+    takeFrees: 10,
     instrumentRounds: 8,
     instrumentSeconds: 2,
     recoveryRuns: 5,
@@ -1028,13 +1036,13 @@ async function benchLanguageSection(): Promise<void> {
   results.language = r;
 }
 
-// ---- 9. a frozen server: the offer, and the way back ---------------------------------------------
+// ---- 10. a frozen server: the offer, and the way back ---------------------------------------------
 
 async function benchRecoverySection(config: Config): Promise<void> {
   const j = await useJack(1024);
   const r = await benchRecovery(config.recoveryRuns, { env: j.env, port: await freePort(), started: (pid, what) => startedPids.set(pid, what) });
   printTable(
-    `9. A frozen server (SIGSTOP) while sclang plays an Ndef and a Pdef: ${r.runs} freezes each way, median / max ms`,
+    `10. A frozen server (SIGSTOP) while sclang plays an Ndef and a Pdef: ${r.runs} freezes each way, median / max ms`,
     ['metric', 'ours', 'baseline', 'target'],
     [
       ['freeze -> the offer (status poll 1 s, silent 1.5 s)', summariseRecovery(r.offerMs), `${summariseRecovery(r.sclangUnresponsiveMs)} (sclang's own status watcher, same freezes)`, '<= 3,000'],
@@ -1043,6 +1051,54 @@ async function benchRecoverySection(config: Config): Promise<void> {
     ['Ours: Reboot and Restore (sclang notes the monitored proxies, SIGKILL, boot, sclang follows, the proxies play again).'],
   );
   results.recovery = r;
+}
+
+// ---- 9. no take is lost -------------------------------------------------------------------------
+
+async function benchRecording(config: Config): Promise<void> {
+  const period = 256;
+  const j = await useJack(period);
+  const clicks = await startClickTrack(j.env);
+  startedPids.set(clicks.pid, 'jack_metro (click track)');
+  const server = track(new SCServer({ udpPort: await freePort(), numOutputBuses: 2, numInputBuses: 2 }, { statusIntervalMs: 200 }));
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'sclive-bench-take-'));
+  try {
+    await server.boot({ env: clicks.scsynthEnv, timeoutMs: 15_000 });
+    const kinds: FreeKind[] = ['none', 'freeAll', 'hush', 'otherClient'];
+    const takes: TakeGaps[] = [];
+    for (let round = 0; round < config.takeRounds; round++) {
+      for (const kind of kinds) takes.push(await takeThroughFrees(server, kind, kind === 'none' ? 0 : config.takeFrees, folder, clicks.clickFrames, () => j.xrunsOf('SuperCollider')));
+    }
+    const of = (kind: FreeKind) => takes.filter((take) => take.kind === kind);
+    const perFree = (kind: FreeKind) => of(kind).flatMap((take) => take.gaps.map((gap) => gap.missing));
+    const row = (label: string, kind: FreeKind, target: string): Cell[] => {
+      const all = of(kind);
+      const frees = all.reduce((sum, take) => sum + take.frees, 0);
+      const missing = all.reduce((sum, take) => sum + take.missing, 0);
+      const gaps = perFree(kind);
+      return [label, `${int(missing)} in ${all.length} takes`, frees ? fmt(missing / frees, 1) : '-', gaps.length ? `${gaps.length}: ${gaps.join(', ')}` : 'none', int(all.reduce((sum, take) => sum + take.xruns, 0)), target];
+    };
+    printTable(
+      `9. No take is lost: samples missing from a take of a click track (real scsynth, dummy JACK at ${period} frames; ${config.takeRounds} takes of each kind, ${config.takeFrees} frees each)`,
+      ['during the take', 'samples missing', 'per free', 'gaps (samples each)', 'JACK xruns of scsynth', 'target'],
+      [
+        row('nothing (the floor: what JACK drops on this machine)', 'none', '0'),
+        row('Free All (this client)', 'freeAll', '0'),
+        row('Hush (this client)', 'hush', '0'),
+        row('another client\'s /g_freeAll 0 + /clearSched (sclang\'s Cmd-.)', 'otherClient', 'as small as it can be'),
+      ],
+      [
+        'Free All and Hush free every node but this client\'s own synths, so the recording\'s DiskOut is never freed. Before, Free All freed it and made it again after a /sync: 512 samples (2 periods) missing per Free All (test/integration/recording.test.ts, the code before this section).',
+        'Another client\'s free cannot be answered in its own bundle: the recorder is made again when its /n_end arrives (scsynth 3.13\'s DiskOut writes its part-filled half when freed, so what is missing is the time from the free to the new synth).',
+        'A JACK xrun of scsynth drops a period of its input whatever records it; a gap of exactly one period beside an xrun is JACK\'s, not the take\'s.',
+      ],
+    );
+    results.recording = { period, clickFrames: clicks.clickFrames, takes };
+  } finally {
+    await releaseServer(server);
+    await clicks.stop();
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 // ---- main ------------------------------------------------------------------------------------
@@ -1065,7 +1121,8 @@ async function main(): Promise<void> {
     if (config.sections.has(6)) await benchAudit(config);
     if (config.sections.has(7)) await benchInstruments(config);
     if (config.sections.has(8)) await benchLanguageSection();
-    if (config.sections.has(9)) await benchRecoverySection(config);
+    if (config.sections.has(9)) await benchRecording(config);
+    if (config.sections.has(10)) await benchRecoverySection(config);
   } finally {
     await cleanup();
   }

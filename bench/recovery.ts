@@ -1,4 +1,4 @@
-// Section 9: a frozen server, as a musician lives it with a real scsynth and sclang playing an
+// Section 10: a frozen server, as a musician lives it with a real scsynth and sclang playing an
 // Ndef and a Pdef. From the freeze (SIGSTOP) to the offer (the core's `unresponsive`), next to
 // sclang's own status watcher (what SuperCollider's IDE shows) in the same freeze; from the
 // click to sound (the Ndef's synth and the Pdef's events on the new server) with Reboot and
@@ -53,7 +53,7 @@ export async function benchRecovery(runs: number, setup: RecoveryEnv): Promise<R
     // The extension's defaults: a poll a second, frozen after 1.5 s of silence.
     server = new SCServer({ udpPort: setup.port }, { statusIntervalMs: 1000, unresponsiveAfterMs: 1500 });
     await server.boot({ env: setup.env, timeoutMs: 15_000 });
-    setup.started(server.pid!, 'scsynth (section 9)');
+    setup.started(server.pid!, 'scsynth (section 10)');
     run++;
     await lang.attachToServer(setup.port, server.maxLogins, `bench-${run}`);
     return server;
@@ -64,7 +64,7 @@ export async function benchRecovery(runs: number, setup: RecoveryEnv): Promise<R
   };
   try {
     await lang.start();
-    setup.started(lang.pid!, 'sclang (section 9)');
+    setup.started(lang.pid!, 'sclang (section 10)');
     let current = await newServer();
     for (let i = 0; i < runs * 2; i++) {
       const baseline = i % 2 === 1;

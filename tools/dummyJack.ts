@@ -10,6 +10,10 @@ export interface DummyJack {
   env: NodeJS.ProcessEnv;
   periodFrames: number;
   sampleRate: number;
+  /** Cycles a client of this server did not finish in time (jackd's "JackEngine::XRun" lines): each may drop a period. */
+  readonly xruns: number;
+  /** The same, for one client (e.g. "SuperCollider"). */
+  xrunsOf(client: string): number;
   stop(): Promise<void>;
 }
 
@@ -57,7 +61,13 @@ async function start(options: DummyJackOptions): Promise<DummyJack> {
     throw new Error(`could not start jackd (${(error as Error).message}); install it: sudo apt-get install jackd2`);
   }
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const xruns = new Map<string, number>();
+  child.stderr?.on('data', (chunk: Buffer) => {
+    const text = chunk.toString();
+    for (const match of text.matchAll(/JackEngine::XRun: client = (\S+)/g)) xruns.set(match[1], (xruns.get(match[1]) ?? 0) + 1);
+    // Only the end is kept (for the error of a failed start): a long run prints many xruns.
+    stderr = (stderr + text).slice(-4000);
+  });
   // If this process dies without stopping it, the JACK server it started goes with it
   // (SIGTERM: jackd then frees its slot among JACK's 8; a SIGKILLed one keeps it).
   const killOnExit = () => child.kill('SIGTERM');
@@ -96,5 +106,11 @@ async function start(options: DummyJackOptions): Promise<DummyJack> {
     await stop();
     throw error;
   }
-  return { name, pid: child.pid!, env, periodFrames, sampleRate, stop };
+  return {
+    name, pid: child.pid!, env, periodFrames, sampleRate, stop,
+    get xruns() {
+      return [...xruns.values()].reduce((sum, count) => sum + count, 0);
+    },
+    xrunsOf: (client: string) => xruns.get(client) ?? 0,
+  };
 }

@@ -1,6 +1,7 @@
 // The only reader of the `sclive.` settings: the server options and client settings for the core, and the live-coding settings.
 import * as vscode from 'vscode';
 import { InvalidServerOptionError, ServerOptions, ServerOptionsInit } from '../core/scsynth/serverOptions';
+import { RecordingFolderError, resolveRecordingFolder } from '../core/recording/recordingFolder';
 
 export interface ExtensionSettings {
   options: ServerOptions;
@@ -132,7 +133,10 @@ export function saveBootServer(value: 'always' | 'never'): Thenable<void> {
 }
 
 export interface RecordingSettings {
-  /** Where recordings go: the setting, else a `recordings` folder in the workspace, else the home folder. */
+  /**
+   * Where recordings go, as a real path: the user's setting; the workspace's setting or its
+   * `recordings` folder only inside the workspace; else the home folder (recordingFolder.ts).
+   */
   folder: string;
   headerFormat: 'wav' | 'aiff';
   sampleFormat: 'int24' | 'float';
@@ -142,17 +146,24 @@ export interface RecordingSettings {
 
 export function readRecordingSettings(workspaceFolder: string | undefined, homeFolder: string): RecordingSettings {
   const config = vscode.workspace.getConfiguration('sclive');
-  const folder = config.get<string>('recording.folder')?.trim();
+  const folderSetting = config.inspect<string>('recording.folder');
   const headerFormat = config.get<string>('recording.headerFormat', 'wav');
   const sampleFormat = config.get<string>('recording.sampleFormat', 'int24');
   if (headerFormat !== 'wav' && headerFormat !== 'aiff') throw new InvalidSettingError('sclive.recording.headerFormat', `${JSON.stringify(headerFormat)} is not allowed; use "wav" or "aiff"`);
   if (sampleFormat !== 'int24' && sampleFormat !== 'float') throw new InvalidSettingError('sclive.recording.sampleFormat', `${JSON.stringify(sampleFormat)} is not allowed; use "int24" or "float"`);
-  return {
-    folder: folder || (workspaceFolder ? `${workspaceFolder}/recordings` : homeFolder),
-    headerFormat,
-    sampleFormat,
-    channels: integerSetting(config, 'recording.channels', 0, 0, 16),
-  };
+  let folder: string;
+  try {
+    folder = resolveRecordingFolder({
+      userFolder: folderSetting?.globalValue,
+      workspaceSettingFolder: folderSetting?.workspaceFolderValue || folderSetting?.workspaceValue,
+      workspaceRoot: workspaceFolder,
+      homeFolder,
+    });
+  } catch (error) {
+    if (error instanceof RecordingFolderError) throw new InvalidSettingError('sclive.recording.folder', error.message);
+    throw error;
+  }
+  return { folder, headerFormat, sampleFormat, channels: integerSetting(config, 'recording.channels', 0, 0, 16) };
 }
 
 /** Whether the status bar item shows the output level (read when used, so a change applies at once). */

@@ -13,6 +13,11 @@ export function jackPeriodFrames(): number {
   return jack?.periodFrames ?? 0;
 }
 
+/** Cycles the dummy JACK server saw a client (scsynth: "SuperCollider") miss so far; each may drop a period of its input. */
+export function jackXruns(client: string): number {
+  return jack?.xrunsOf(client) ?? 0;
+}
+
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(20_000);

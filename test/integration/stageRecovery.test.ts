@@ -3,7 +3,11 @@
 // restarted sclang never reuses a node id that still sounds, and every client's default group
 // survives any order of recoveries.
 import { strict as assert } from 'node:assert';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readSoundFileInfo } from '../../src/core/recording/soundFileHeader';
+import type { RecorderChange } from '../../src/core/recording/recorder';
 import { SCLang } from '../../src/core/sclang/sclang';
 import { SCServer, highestNodeIdsByClient, defaultGroupIdOf } from '../../src/core';
 import type { GroupNode, TreeNode } from '../../src/core/server/nodeTree';
@@ -76,6 +80,43 @@ describe('Stage recovery with a real scsynth and sclang', function () {
     assert.equal(existsSync(`/dev/shm/SuperColliderServer_${port}`), false, 'its shared memory is removed');
     await server.boot({ env: jackEnv(), timeoutMs: 15_000 });
     assert.equal(server.isRunning, true, 'boots again on the same port');
+  });
+
+  it('a take running when the server froze goes on in a next file after Reboot and Restore: both files readable, the take ended once', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'sclive-frozen-take-'));
+    try {
+      const port = freshPort();
+      const first = await bootServer({ udpPort: port }, { statusIntervalMs: 250, unresponsiveAfterMs: 1000 });
+      const file = path.join(folder, 'SC_2026-12-04_19-00-00.wav');
+      const changes: RecorderChange[] = [];
+      first.recorder.onDidChange((change) => changes.push(change));
+      await first.recorder.start({ path: file, channels: 2, headerFormat: 'wav', sampleFormat: 'int24' });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      process.kill(first.pid!, 'SIGSTOP');
+      await waitFor('the frozen server noticed', () => first.unresponsive, 3000);
+      // What ServerController.rebootAndRestore does with a take.
+      const take = first.recorder.suspendFrozen();
+      assert.ok(take, 'the take is carried over');
+      await first.kill();
+      const second = track(new SCServer({ udpPort: port }, { statusIntervalMs: 250, logger: new MemoryLogger() }));
+      second.recorder.onDidChange((change) => changes.push(change));
+      await second.boot({ env: jackEnv(), timeoutMs: 15_000 });
+      const part2 = await second.recorder.continueTake(take!);
+      assert.equal(part2, path.join(folder, 'SC_2026-12-04_19-00-00_part2.wav'));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await second.recorder.stop();
+      const first1 = readSoundFileInfo(file).durationSeconds;
+      const second2 = readSoundFileInfo(part2).durationSeconds;
+      // Part 1 holds what reached the disk before the freeze (its last half-buffer, at most 4,096 frames, stayed in the frozen server).
+      assert.ok(first1 >= 0.5, `part 1: ${first1.toFixed(3)} s of about 1 s recorded before the freeze`);
+      assert.ok(second2 >= 0.6, `part 2: ${second2.toFixed(3)} s of about 1 s after the reboot`);
+      const ended = changes.filter((change) => change.ended);
+      assert.equal(ended.length, 1, `the take ended once: ${JSON.stringify(ended)}`);
+      assert.deepEqual(ended[0].paths, [file, part2]);
+      assert.equal(ended[0].ended, 'stopped');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('Reboot and Restore: a monitored Ndef plays again and a Pdef goes on, on the new server, within 5 s', async () => {

@@ -1,24 +1,36 @@
 // Recording the server's outputs to a sound file, as sclang's Recorder does: a buffer whose
 // file stays open (/b_write ... leaveOpen), a DiskOut synth at the tail of the root group, and
-// /b_close at the end, which writes the header's lengths. The recording survives Free All and
-// Hush (its synth is put back); a quit stops it first; if scsynth dies, the header is repaired.
-import { mkdirSync } from 'node:fs';
+// /b_close at the end, which writes the header's lengths. No take is lost: its file never
+// overwrites another (takeFiles.ts); it survives Free All and Hush (its synth is kept or put
+// back, see SCServer.freeAll); a quit closes it after its last half; across a reboot it goes on
+// in a next part; the free space is watched, and a full disk stops it saying what was saved;
+// if scsynth dies, the header is repaired.
+import { statSync, statfsSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { Emitter, Event, Disposable, Logger } from '../events';
 import type { DecodedMessage, OscMessage } from '../osc/oscCodec';
 import * as cmd from '../scsynth/scsynthCommands';
-import { repairSoundFileHeader } from './soundFileHeader';
+import { readSoundFileInfo, repairSoundFileHeader } from './soundFileHeader';
+import { claimTakeFile, takePartPath } from './takeFiles';
 
 export const MAX_RECORDING_CHANNELS = 16;
 /**
  * DiskOut's buffer. It goes to disk a half at a time, and a half not yet full when the synth
  * ends is never written: sclang's Recorder (65,536 frames) cuts up to 0.7 s off the end of a
  * take. Here the halves are 4,096 frames (85 ms at 48 kHz), and the recording goes on for one
- * half after Stop or Pause, so the take ends just after the moment asked, never before.
+ * half after Stop, Pause, Quit or Reboot, so the take ends just after the moment asked, never
+ * before. (scsynth 3.13's DiskOut also writes its part-filled half when freed.)
  */
 export const DISK_BUFFER_FRAMES = 8192;
 
+
+/** Below this much recording time left on the disk, the musician is warned (once a take). */
+export const LOW_SPACE_WARNING_SECONDS = 10 * 60;
+/** How often the free space and the file's growth are checked while recording. */
+const DISK_CHECK_MS = 1000;
+
 export interface RecordingOptions {
+  /** The file wanted; if it exists, a numbered name beside it is used (see claimTakeFile). */
   path: string;
   /** Output channels recorded, from `bus` (default: the first output). */
   channels: number;
@@ -31,14 +43,33 @@ export type RecorderState = 'idle' | 'recording' | 'paused';
 
 export interface RecorderChange {
   state: RecorderState;
+  /** The file being written (a take across a reboot has one per part). */
   path?: string;
-  /** When it ended: how (stopped, or the server ended under it and the header was repaired). */
-  ended?: 'stopped' | 'serverEnded';
+  /** When it ended: how (stopped; the server ended under it and the header was repaired; the disk filled). */
+  ended?: 'stopped' | 'serverEnded' | 'diskFull';
+  /** When it ended: every file of the take, in order, and the seconds they hold together. */
+  paths?: readonly string[];
+  savedSeconds?: number;
+}
+
+export interface LowSpaceWarning {
+  folder: string;
+  /** Minutes of recording (at this take's channels and format) the free space still holds. */
+  minutesLeft: number;
+}
+
+/** What a take carries over a reboot to a recorder of the next run (see suspendForRestart). */
+export interface TakeContinuation {
+  readonly take: Take;
+  readonly elapsedMs: number;
+  readonly paused: boolean;
 }
 
 /** What the recorder needs of the session. */
 export interface RecorderSession {
   readonly canSend: boolean;
+  /** Whether the connection is open (also while quitting, when canSend is already false). */
+  readonly isOpen: boolean;
   readonly synthdefsLoaded: Promise<void>;
   readonly logger: Logger;
   /** The server's sample rate, when known (the length of a half of the disk buffer depends on it). */
@@ -50,15 +81,27 @@ export interface RecorderSession {
   send(message: OscMessage): void;
 }
 
+/** A take: one or more files (parts), one per server run it spans. */
+interface Take {
+  readonly options: Required<Omit<RecordingOptions, 'path'>>;
+  readonly paths: string[];
+  lowSpaceWarned: boolean;
+}
+
+/** The part being written now. */
 interface Recording {
+  take: Take;
   path: string;
   bufnum: number;
   nodeId: number | undefined;
   defName: string;
-  bus: number;
+  /** Recorded in earlier parts of the take, in ms. */
+  elapsedBeforeMs: number;
   startedAt: number;
   pausedAt: number | undefined;
   pausedMs: number;
+  diskCheck: NodeJS.Timeout | undefined;
+  lastSize: number;
 }
 
 export class Recorder implements Disposable {
@@ -66,6 +109,9 @@ export class Recorder implements Disposable {
   private recording: Recording | undefined;
   private readonly onDidChangeEmitter = new Emitter<RecorderChange>();
   readonly onDidChange: Event<RecorderChange> = this.onDidChangeEmitter.event;
+  private readonly onLowSpaceEmitter = new Emitter<LowSpaceWarning>();
+  /** The disk holds less than LOW_SPACE_WARNING_SECONDS of this take: once a take. */
+  readonly onLowSpace: Event<LowSpaceWarning> = this.onLowSpaceEmitter.event;
 
   constructor(private readonly session: RecorderSession, private readonly now: () => number = Date.now) {}
 
@@ -77,39 +123,31 @@ export class Recorder implements Disposable {
     return this.recording?.path;
   }
 
-  /** Time recorded so far (pauses not counted), in ms. */
+  /** Time recorded so far in this take (pauses and reboots not counted), in ms. */
   get elapsedMs(): number {
     const r = this.recording;
     if (!r) return 0;
-    return (r.pausedAt ?? this.now()) - r.startedAt - r.pausedMs;
+    return r.elapsedBeforeMs + (r.pausedAt ?? this.now()) - r.startedAt - r.pausedMs;
   }
 
   get synthIds(): readonly number[] {
     return this.recording?.nodeId !== undefined ? [this.recording.nodeId] : [];
   }
 
-  async start(options: RecordingOptions): Promise<void> {
+  /** Starts a take; resolves with the file it writes (a numbered name if `options.path` exists). */
+  async start(options: RecordingOptions): Promise<string> {
     if (this.recording) throw new Error(`Already recording to ${this.recording.path}. Stop that recording first.`);
     if (!this.session.canSend) throw new Error('Cannot record: the server is not running. Boot it first.');
     const { channels } = options;
     if (!Number.isInteger(channels) || channels < 1 || channels > MAX_RECORDING_CHANNELS) {
       throw Object.assign(new RangeError(`Cannot record ${channels} channels: choose 1 to ${MAX_RECORDING_CHANNELS}.`), { option: 'recordingChannels' });
     }
-    mkdirSync(path.dirname(options.path), { recursive: true });
-    await this.session.synthdefsLoaded;
-    const bufnum = this.session.allocateBufferId();
-    try {
-      await this.session.request(cmd.bufferAlloc(bufnum, DISK_BUFFER_FRAMES, channels));
-      await this.session.request(cmd.bufferWrite(bufnum, options.path, options.headerFormat ?? 'wav', options.sampleFormat ?? 'int24', true));
-    } catch (error) {
-      await this.session.request(cmd.bufferFree(bufnum)).catch(() => undefined);
-      this.session.freeBufferId(bufnum);
-      throw error;
-    }
-    this.recording = { path: options.path, bufnum, nodeId: undefined, defName: `sclive_recorder_${channels}ch`, bus: options.bus ?? 0, startedAt: this.now(), pausedAt: undefined, pausedMs: 0 };
-    for (const message of this.recreateMessages()) this.session.send(message);
-    this.session.logger.info(`Recording ${channels} channel${channels === 1 ? '' : 's'} to ${options.path}.`);
-    this.fire();
+    const take: Take = {
+      options: { channels, bus: options.bus ?? 0, headerFormat: options.headerFormat ?? 'wav', sampleFormat: options.sampleFormat ?? 'int24' },
+      paths: [],
+      lowSpaceWarned: false,
+    };
+    return this.startPart(take, options.path, 0, false);
   }
 
   /** Pauses; the synth runs on for one half of the disk buffer, so what came before is written. */
@@ -132,29 +170,72 @@ export class Recorder implements Disposable {
     if (r.nodeId !== undefined) this.session.send(cmd.nodeRun(r.nodeId, true));
     r.pausedMs += this.now() - r.pausedAt;
     r.pausedAt = undefined;
+    r.lastSize = fileSize(r.path);
     this.fire();
   }
 
-  /** Stops and closes the file; resolves with its path. */
+  /** Stops and closes the file; resolves with its path (the take's last part). */
   async stop(): Promise<string | undefined> {
     const r = this.recording;
     if (!r) return undefined;
     this.recording = undefined;
-    // The audio up to now is in the half being filled: it is written once that half is full.
-    if (r.pausedAt === undefined && this.session.canSend) await new Promise((resolve) => setTimeout(resolve, this.halfBufferMs()));
-    try {
-      if (r.nodeId !== undefined) this.session.send(cmd.nodeFree(r.nodeId));
-      await this.session.request(cmd.bufferClose(r.bufnum));
-      await this.session.request(cmd.bufferFree(r.bufnum));
-    } catch (error) {
-      // The server went away meanwhile: the header is put right here instead.
-      this.session.logger.warn(`Closing the recording through scsynth failed (${(error as Error).message}); repairing its header.`);
-      this.repair(r.path);
-    }
-    this.session.freeBufferId(r.bufnum);
-    this.session.logger.info(`Recording stopped: ${r.path}.`);
-    this.onDidChangeEmitter.fire({ state: 'idle', path: r.path, ended: 'stopped' });
+    await this.closePart(r);
+    this.session.logger.info(`Recording stopped: ${r.take.paths.join(', ')}.`);
+    this.fireEnded(r, 'stopped');
     return r.path;
+  }
+
+  /**
+   * Before a reboot: closes the part being written after its last half, and gives what the
+   * next run's recorder needs to go on with the take in a next file (continueTake).
+   */
+  async suspendForRestart(): Promise<TakeContinuation | undefined> {
+    const r = this.recording;
+    if (!r) return undefined;
+    const elapsedMs = this.elapsedMs;
+    const paused = r.pausedAt !== undefined;
+    this.recording = undefined;
+    await this.closePart(r);
+    this.session.logger.info(`Recording: ${r.path} closed for the reboot; the take goes on in a next file.`);
+    this.fire();
+    return { take: r.take, elapsedMs, paused };
+  }
+
+  /**
+   * Before a frozen server is killed (Reboot and Restore): the part being written ends without
+   * scsynth, which can no longer write its last half; its header is repaired from what reached
+   * the file, and the take goes on in a next file of the new run (continueTake).
+   */
+  suspendFrozen(): TakeContinuation | undefined {
+    const r = this.recording;
+    if (!r) return undefined;
+    const elapsedMs = this.elapsedMs;
+    const paused = r.pausedAt !== undefined;
+    this.recording = undefined;
+    clearInterval(r.diskCheck);
+    this.repair(r.path);
+    this.session.logger.info(`Recording: ${r.path} ended with its frozen server (header repaired); the take goes on in a next file.`);
+    this.fire();
+    return { take: r.take, elapsedMs, paused };
+  }
+
+  /** After a reboot: the take goes on in its next part (SC_..._part2.wav). */
+  async continueTake(continuation: TakeContinuation): Promise<string> {
+    if (this.recording) throw new Error(`Already recording to ${this.recording.path}.`);
+    const { take } = continuation;
+    const part = takePartPath(take.paths[0], take.paths.length + 1);
+    try {
+      return await this.startPart(take, part, continuation.elapsedMs, continuation.paused);
+    } catch (error) {
+      this.endSuspendedTake(continuation);
+      throw error;
+    }
+  }
+
+  /** The take cannot go on (the reboot failed): it ends with the parts it has. */
+  endSuspendedTake(continuation: TakeContinuation): void {
+    const { paths } = continuation.take;
+    this.onDidChangeEmitter.fire({ state: 'idle', path: paths[paths.length - 1], ended: 'stopped', paths: [...paths], savedSeconds: savedSeconds(paths) });
   }
 
   /** The server ended under the recording (crash, or quit by another client): the file is made readable. */
@@ -162,8 +243,9 @@ export class Recorder implements Disposable {
     const r = this.recording;
     if (!r) return;
     this.recording = undefined;
+    clearInterval(r.diskCheck);
     this.repair(r.path);
-    this.onDidChangeEmitter.fire({ state: 'idle', path: r.path, ended: 'serverEnded' });
+    this.fireEnded(r, 'serverEnded');
   }
 
   /** Messages that (re)create the recording synth: a new recording, or after a bundle that frees everything. */
@@ -171,7 +253,7 @@ export class Recorder implements Disposable {
     const r = this.recording;
     if (!r) return [];
     r.nodeId = this.session.allocateNodeId();
-    const messages: OscMessage[] = [cmd.synthNew(r.defName, r.nodeId, cmd.AddAction.tail, 0, { bus: r.bus, bufnum: r.bufnum })];
+    const messages: OscMessage[] = [cmd.synthNew(r.defName, r.nodeId, cmd.AddAction.tail, 0, { bus: r.take.options.bus, bufnum: r.bufnum })];
     if (r.pausedAt !== undefined) messages.push(cmd.nodeRun(r.nodeId, false));
     return messages;
   }
@@ -181,7 +263,7 @@ export class Recorder implements Disposable {
     this.serverEnded();
   }
 
-  /** The recording synth is gone with everything else (Free All): its file stays open. */
+  /** The recording synth is gone with everything else (a /g_freeAll 0): its file stays open. */
   forget(): void {
     if (this.recording) this.recording.nodeId = undefined;
   }
@@ -202,6 +284,121 @@ export class Recorder implements Disposable {
   dispose(): void {
     this.serverEnded();
     this.onDidChangeEmitter.dispose();
+    this.onLowSpaceEmitter.dispose();
+  }
+
+  /** Opens `desired` (or a free name beside it) and starts writing the take into it. */
+  private async startPart(take: Take, desired: string, elapsedBeforeMs: number, paused: boolean): Promise<string> {
+    if (!this.session.canSend) throw new Error('Cannot record: the server is not running. Boot it first.');
+    const { channels, headerFormat, sampleFormat } = take.options;
+    const file = claimTakeFile(desired);
+    const bufnum = this.session.allocateBufferId();
+    try {
+      this.checkSpaceBeforeStart(take, file);
+      await this.session.synthdefsLoaded;
+      await this.session.request(cmd.bufferAlloc(bufnum, DISK_BUFFER_FRAMES, channels));
+      await this.session.request(cmd.bufferWrite(bufnum, file, headerFormat, sampleFormat, true));
+    } catch (error) {
+      await this.session.request(cmd.bufferFree(bufnum)).catch(() => undefined);
+      this.session.freeBufferId(bufnum);
+      removeIfEmpty(file);
+      throw error;
+    }
+    take.paths.push(file);
+    const startedAt = this.now();
+    const r: Recording = {
+      take, path: file, bufnum, nodeId: undefined, defName: `sclive_recorder_${channels}ch`, elapsedBeforeMs,
+      startedAt, pausedAt: paused ? startedAt : undefined, pausedMs: 0, diskCheck: undefined, lastSize: fileSize(file),
+    };
+    this.recording = r;
+    for (const message of this.recreateMessages()) this.session.send(message);
+    r.diskCheck = setInterval(() => this.checkDisk(r), DISK_CHECK_MS);
+    r.diskCheck.unref();
+    this.session.logger.info(`Recording ${channels} channel${channels === 1 ? '' : 's'} to ${file}.`);
+    this.fire();
+    return file;
+  }
+
+  /** Lets the synth write its last half, frees it and closes the file (scsynth writes the header). */
+  private async closePart(r: Recording): Promise<void> {
+    clearInterval(r.diskCheck);
+    // The audio up to now is in the half being filled: it is written once that half is full.
+    // While quitting the server still runs (canSend is already false): the half is waited for too.
+    if (r.pausedAt === undefined && this.session.isOpen) await new Promise((resolve) => setTimeout(resolve, this.halfBufferMs()));
+    try {
+      if (r.nodeId !== undefined) this.session.send(cmd.nodeFree(r.nodeId));
+      r.nodeId = undefined;
+      await this.session.request(cmd.bufferClose(r.bufnum));
+      await this.session.request(cmd.bufferFree(r.bufnum));
+    } catch (error) {
+      // The server went away meanwhile: the header is put right here instead.
+      this.session.logger.warn(`Closing the recording through scsynth failed (${(error as Error).message}); repairing its header.`);
+    }
+    // A header scsynth could not finish (a full disk) is put right from the file's size.
+    this.repair(r.path);
+    this.session.freeBufferId(r.bufnum);
+  }
+
+  /** Refuses a take the disk cannot hold a second of; warns when it holds only minutes. */
+  private checkSpaceBeforeStart(take: Take, file: string): void {
+    const free = freeBytes(path.dirname(file));
+    if (free === undefined) return;
+    const perSecond = this.bytesPerSecond(take);
+    if (free < perSecond) {
+      throw new Error(`Cannot record: only ${formatBytes(free)} free in ${path.dirname(file)}, less than a second of recording. Free some space or choose another recording folder.`);
+    }
+    this.warnIfLow(take, path.dirname(file), free);
+  }
+
+  /**
+   * Each second: warns when the free space holds only minutes; when the file stopped growing
+   * and the disk is full, writing failed: the take is stopped and says what it saved.
+   */
+  private checkDisk(r: Recording): void {
+    if (this.recording !== r) return;
+    const folder = path.dirname(r.path);
+    const free = freeBytes(folder);
+    const size = fileSize(r.path);
+    const grew = size - r.lastSize;
+    r.lastSize = size;
+    if (free === undefined) return;
+    this.warnIfLow(r.take, folder, free);
+    const perSecond = this.bytesPerSecond(r.take);
+    const writing = r.pausedAt === undefined && r.nodeId !== undefined;
+    if (writing && free < perSecond && grew < perSecond / 4) void this.stopOnFullDisk(r, free);
+  }
+
+  private async stopOnFullDisk(r: Recording, free: number): Promise<void> {
+    if (this.recording !== r) return;
+    this.recording = undefined;
+    clearInterval(r.diskCheck);
+    // Nothing more can be written: no half is waited for.
+    try {
+      if (r.nodeId !== undefined) this.session.send(cmd.nodeFree(r.nodeId));
+      await this.session.request(cmd.bufferClose(r.bufnum));
+      await this.session.request(cmd.bufferFree(r.bufnum));
+    } catch (error) {
+      this.session.logger.warn(`Closing the recording through scsynth failed (${(error as Error).message}).`);
+    }
+    this.repair(r.path);
+    this.session.freeBufferId(r.bufnum);
+    const seconds = savedSeconds(r.take.paths);
+    this.session.logger.error(`The disk is full (${formatBytes(free)} free in ${path.dirname(r.path)}): the recording stopped; ${seconds.toFixed(1)} s are saved in ${r.take.paths.join(', ')}.`);
+    this.fireEnded(r, 'diskFull');
+  }
+
+  private warnIfLow(take: Take, folder: string, free: number): void {
+    const secondsLeft = free / this.bytesPerSecond(take);
+    if (take.lowSpaceWarned || secondsLeft >= LOW_SPACE_WARNING_SECONDS) return;
+    take.lowSpaceWarned = true;
+    const minutesLeft = Math.floor(secondsLeft / 60);
+    this.session.logger.warn(`${minutesLeft < 1 ? 'Less than a minute' : `Only about ${minutesLeft} min`} of recording fit in the free space of ${folder} (${formatBytes(free)}).`);
+    this.onLowSpaceEmitter.fire({ folder, minutesLeft });
+  }
+
+  private bytesPerSecond(take: Take): number {
+    const bytesPerSample = take.options.sampleFormat === 'int24' ? 3 : 4;
+    return (this.session.sampleRate ?? 48000) * take.options.channels * bytesPerSample;
   }
 
   /** One half of the disk buffer, with a little room for the block that completes it. */
@@ -211,8 +408,9 @@ export class Recorder implements Disposable {
 
   private repair(file: string): void {
     try {
+      const before = readSoundFileInfo(file);
       const info = repairSoundFileHeader(file);
-      this.session.logger.warn(`The recording ${file} was not closed by scsynth; its header now says ${info.durationSeconds.toFixed(1)} s.`);
+      if (info.frames !== before.frames) this.session.logger.warn(`The recording ${file} was not closed by scsynth; its header now says ${info.durationSeconds.toFixed(1)} s.`);
     } catch (error) {
       this.session.logger.error(`The recording ${file} could not be repaired: ${(error as Error).message}`);
     }
@@ -226,4 +424,51 @@ export class Recorder implements Disposable {
   private fire(): void {
     this.onDidChangeEmitter.fire({ state: this.state, path: this.recording?.path });
   }
+
+  private fireEnded(r: Recording, ended: 'stopped' | 'serverEnded' | 'diskFull'): void {
+    this.onDidChangeEmitter.fire({ state: 'idle', path: r.path, ended, paths: [...r.take.paths], savedSeconds: savedSeconds(r.take.paths) });
+  }
+}
+
+/** Seconds held by a take's files, as their headers say (a file that cannot be read counts 0). */
+export function savedSeconds(paths: readonly string[]): number {
+  let seconds = 0;
+  for (const file of paths) {
+    try {
+      seconds += readSoundFileInfo(file).durationSeconds;
+    } catch {
+      // An unreadable part adds nothing.
+    }
+  }
+  return seconds;
+}
+
+function freeBytes(folder: string): number | undefined {
+  try {
+    const stats = statfsSync(folder);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return undefined;
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The empty file claimed for a take that could not start goes again. */
+function removeIfEmpty(file: string): void {
+  try {
+    if (statSync(file).size === 0) unlinkSync(file);
+  } catch {
+    // Already gone.
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.round(bytes / 1e3)} kB`;
 }

@@ -1,6 +1,7 @@
 // The synths this client keeps on the server for itself (the volume, the meters, the scope's
-// tap, the recording): after Free All, after Hush, on a new run, and when another client frees
-// one (sclang's Cmd-.), each is put back. One place says how; each keeper says what.
+// tap, the recording): Free All and Hush leave them running (SCServer frees everything else);
+// on a new run, and when another client frees one (sclang's Cmd-.), each is put back. One place
+// says how; each keeper says what.
 import type { Logger } from '../events';
 import type { OscMessage } from '../osc/oscCodec';
 
@@ -10,13 +11,13 @@ export interface KeptSynths {
   readonly synthIds: readonly number[];
   /** Puts its synths on the server if they are wanted and missing. */
   apply(): Promise<void> | void;
-  /** Its synths are gone with everything else (Free All); anything else it holds stays. */
+  /** Its synths are gone with everything else (a /g_freeAll 0 of ours); anything else it holds stays. */
   forget(): void;
   /** The run ended: whatever it had on that server is gone. */
   runEnded(): void;
   /** A node ended; true if it was one of its synths. */
   nodeEnded(nodeId: number): boolean;
-  /** For a bundle that frees everything (hush): messages that bring its synths back. */
+  /** For a bundle that frees everything (Free All or Hush without a node model): messages that bring its synths back. */
   recreateMessages(): OscMessage[];
 }
 

@@ -31,6 +31,15 @@ import { LevelMeters, METER_REPLY } from '../meters/levelMeters';
 import { Recorder } from '../recording/recorder';
 import { SCOPE_REPLY, ScopeTap } from '../meters/scopeTap';
 
+/** Root children freed by id in one /n_free of Free All's bundle; more (a datagram of 16 kB) and /g_freeAll 0 frees them. */
+const MAX_NODES_FREED_BY_ID = 4000;
+
+/** The id a /g_new message makes. */
+function groupIdOf(message: OscMessage): number {
+  const id = message.args[0];
+  return typeof id === 'object' && id !== null && 'value' in id ? Number(id.value) : Number(id);
+}
+
 export interface SCServerSettings {
   /** Proposed client id (sc3nb proposes 1 and leaves 0 to sclang). */
   clientId?: number;
@@ -344,9 +353,19 @@ export class SCServer implements Disposable {
     return this.lifecycle.quit();
   }
 
-  /** Quits and boots again with the same options. Only for a server this program started. */
-  reboot(): Promise<void> {
-    return this.lifecycle.reboot();
+  /**
+   * Quits and boots again with the same options. Only for a server this program started. A take
+   * being recorded is closed after its last half and goes on in a next file of the new run.
+   */
+  async reboot(): Promise<void> {
+    const take = this.ownsProcess ? await this.recorder.suspendForRestart() : undefined;
+    try {
+      await this.lifecycle.reboot();
+    } catch (error) {
+      if (take) this.recorder.endSuspendedTake(take);
+      throw error;
+    }
+    if (take) await this.recorder.continueTake(take);
   }
 
   /**
@@ -597,21 +616,65 @@ export class SCServer implements Disposable {
   // ---- nodes ---------------------------------------------------------------------------
 
   /**
-   * Frees all nodes (root: everything, re-creating every client's default group; else only
-   * this client's default group), clears scheduled bundles, re-runs init hooks and syncs.
+   * Frees all nodes (root: everything, emptying every client's default group; else only this
+   * client's default group), clears scheduled bundles, re-runs init hooks and syncs. This
+   * client's own synths stay: a take being recorded goes on without a gap.
    */
   async freeAll(root = true): Promise<void> {
     this.session.requireConnection('free all nodes');
-    this.send(cmd.groupFreeAll(root ? 0 : this.defaultGroup));
-    this.send(cmd.clearSched());
-    if (root) {
-      this.kept.forgetAll();
-      this.sendDefaultGroups();
+    if (!root) {
+      this.send(cmd.groupFreeAll(this.defaultGroup));
+      this.send(cmd.clearSched());
+      await this.sync();
+      await this.executeInitHooks();
+      await this.sync();
+      return;
     }
+    const freed = this.freeAllButKeptBundle();
+    this.send(freed.bundle);
     await this.sync();
+    await this.freeMissedNodes(freed.freedIds).catch((error: Error) => this.logger.warn(`Checking that Free All freed everything failed: ${error.message}`));
     await this.executeInitHooks();
-    if (root) await this.kept.applyAll();
+    await this.kept.applyAll();
     await this.sync();
+  }
+
+  /**
+   * One bundle that clears the schedule, empties the default groups and frees every other node
+   * of the root group but this client's own synths. The kept synths are not freed and re-made:
+   * a DiskOut re-made after a /sync left 512 samples (10 ms) out of a take at each Free All, and
+   * one re-made in the same bundle starts its buffer over while scsynth's disk thread may still
+   * be writing the old one's last part. Without a node model (or with a root too large for one
+   * datagram) everything is freed and the kept synths re-made in the same bundle.
+   */
+  private freeAllButKeptBundle(): { bundle: OscBundle; freedIds: readonly number[] | undefined } {
+    const keptIds = new Set(this.kept.synthIds);
+    const defaultGroups = this.session.defaultGroupMessages();
+    const children = this.nodeWatcher.has(0) ? this.nodeWatcher.children(0).map((node) => node.nodeId) : undefined;
+    if (children && children.length <= MAX_NODES_FREED_BY_ID) {
+      // The default groups are emptied, not freed and made again: their /n_end and /n_go would
+      // cross on the way back and leave the model without them.
+      const defaultIds = new Set(defaultGroups.map(groupIdOf));
+      const others = children.filter((id) => !keptIds.has(id) && !defaultIds.has(id));
+      const emptied = children.filter((id) => defaultIds.has(id));
+      const missing = defaultGroups.filter((message) => !children.includes(groupIdOf(message)));
+      const packets: OscMessage[] = [cmd.clearSched(), ...(others.length ? [cmd.nodeFree(...others)] : []), ...emptied.map((id) => cmd.groupFreeAll(id)), ...missing];
+      return { bundle: { timeTag: IMMEDIATELY, packets }, freedIds: others };
+    }
+    this.kept.forgetAll();
+    return { bundle: { timeTag: IMMEDIATELY, packets: [cmd.clearSched(), cmd.groupFreeAll(0), ...defaultGroups, ...this.kept.recreateMessages()] }, freedIds: undefined };
+  }
+
+  /** A node the model did not know yet when the bundle left (another client's, just made) is freed now. */
+  private async freeMissedNodes(freedIds: readonly number[] | undefined): Promise<void> {
+    if (!freedIds) return;
+    const root = parseQueryTreeReply((await this.request(cmd.groupQueryTree(0, false))).args);
+    const expected = new Set([...this.kept.synthIds, ...this.session.defaultGroupMessages().map(groupIdOf)]);
+    const missed = root.children.map((child) => child.nodeId).filter((id) => !expected.has(id));
+    if (missed.length) {
+      this.logger.info(`Free All: freeing ${missed.length} node(s) made while it was sent.`);
+      await this.session.sendAndSync(cmd.nodeFree(...missed));
+    }
   }
 
   /** Frees a node (a synth, or a group with everything in it). */
@@ -636,20 +699,15 @@ export class SCServer implements Disposable {
 
   /**
    * Stops every sound at once and waits for nothing, so it works on a server too loaded to
-   * answer: one bundle clears the schedule, frees every node, re-creates the default groups
-   * and this client's volume synths. Init hooks run afterwards without being awaited.
+   * answer: one bundle clears the schedule, frees every node but this client's own synths and
+   * empties the default groups. Init hooks run afterwards without being awaited.
    */
   hush(): void {
     if (!this.session.isOpen || this.lifecycle.state !== 'running') throw new ServerNotRunningError('hush');
-    this.send({
-      timeTag: IMMEDIATELY,
-      packets: [
-        cmd.clearSched(),
-        cmd.groupFreeAll(0),
-        ...this.session.defaultGroupMessages(),
-        ...this.kept.recreateMessages(),
-      ],
-    });
+    // As Free All's bundle: this client's own synths (a take being recorded) are left running.
+    const freed = this.freeAllButKeptBundle();
+    this.send(freed.bundle);
+    void this.freeMissedNodes(freed.freedIds).catch((error: Error) => this.logger.warn(`Checking that Hush freed everything failed: ${error.message}`));
     void this.executeInitHooks().catch((error: Error) => this.logger.warn(`An init hook failed after hush: ${error.message}`));
   }
 

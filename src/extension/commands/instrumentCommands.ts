@@ -1,11 +1,14 @@
 // Start, Pause, Resume and Stop Recording (the server's outputs to a dated file in the
 // recordings folder; the status bar shows it, see statusBar.ts), and Show Meters / Show Scope.
+// What a take saved is said when it ends: never "saved" for a take a full disk cut.
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { MAX_RECORDING_CHANNELS } from '../../core/recording/recorder';
+import { MAX_RECORDING_CHANNELS, RecorderChange } from '../../core/recording/recorder';
+import { takeTimestamp } from '../../core/recording/takeFiles';
 import type { ScliveContext } from '../context';
 import { readRecordingSettings } from '../settings';
+import { formatDuration } from '../views/statusBar';
 import { registerCommand } from './userErrors';
 
 export function registerInstrumentCommands(context: ScliveContext): void {
@@ -17,9 +20,9 @@ export function registerInstrumentCommands(context: ScliveContext): void {
     if (!server) return undefined;
     const settings = readRecordingSettings(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, os.homedir());
     const channels = settings.channels || Math.min(server.options.numOutputBuses, MAX_RECORDING_CHANNELS);
-    const file = path.join(settings.folder, `SC_${timestamp(new Date())}.${settings.headerFormat === 'aiff' ? 'aiff' : 'wav'}`);
-    await server.recorder.start({ path: file, channels, headerFormat: settings.headerFormat, sampleFormat: settings.sampleFormat });
-    return file;
+    const wanted = path.join(settings.folder, `SC_${takeTimestamp(new Date())}.${settings.headerFormat === 'aiff' ? 'aiff' : 'wav'}`);
+    // A name already taken (two takes in one second) gets a number: the file written is returned.
+    return server.recorder.start({ path: wanted, channels, headerFormat: settings.headerFormat, sampleFormat: settings.sampleFormat });
   });
   // Each view's own focus command opens the SuperCollider container with that view shown.
   register('sclive.meters.show', () => vscode.commands.executeCommand('sclive.meters.focus'));
@@ -37,23 +40,27 @@ export function registerInstrumentCommands(context: ScliveContext): void {
     setContext();
     run.add(server.recorder.onDidChange((change) => {
       setContext();
-      if (change.ended && change.path) void announceSaved(change.path, change.ended === 'serverEnded');
+      if (change.ended && change.path) void announceEnded(change);
+    }));
+    run.add(server.recorder.onLowSpace((warning) => {
+      const left = warning.minutesLeft < 1 ? 'Less than a minute' : `Only about ${warning.minutesLeft} min`;
+      void vscode.window.showWarningMessage(`${left} of recording fit in the free space of ${warning.folder}. Free some space, or the take stops when the disk is full.`);
     }));
   }));
 }
 
-/** A link to the file when a recording ends. */
-async function announceSaved(file: string, serverEnded: boolean): Promise<void> {
-  const message = serverEnded
-    ? `The server stopped during the recording; what was recorded is saved: ${file}`
-    : `Recording saved: ${file}`;
-  const choice = await (serverEnded ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(message, 'Open', 'Reveal in File Explorer');
+/** What a take saved, with a link to its file, when it ends. */
+async function announceEnded(change: RecorderChange): Promise<void> {
+  const paths = change.paths?.length ? change.paths : [change.path!];
+  const file = paths[paths.length - 1];
+  const length = formatDuration((change.savedSeconds ?? 0) * 1000);
+  const where = paths.length === 1 ? paths[0] : `${paths.length} files (one per server run): ${paths.join(', ')}`;
+  const message =
+    change.ended === 'diskFull' ? `The disk is full: the recording was stopped. ${length} were saved in ${where}. Free some space or choose another folder (sclive.recording.folder).`
+    : change.ended === 'serverEnded' ? `The server stopped during the recording; ${length} were saved in ${where}.`
+    : `Recording saved (${length}): ${where}`;
+  const show = change.ended === 'stopped' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  const choice = await show(message, 'Open', 'Reveal in File Explorer');
   if (choice === 'Open') await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
   if (choice === 'Reveal in File Explorer') await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(file));
-}
-
-/** 2026-11-26_21-04-05: sorts by time, and no character a file system refuses. */
-function timestamp(date: Date): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}_${two(date.getHours())}-${two(date.getMinutes())}-${two(date.getSeconds())}`;
 }

@@ -168,11 +168,18 @@ export class ServerController implements vscode.Disposable {
     }
     const started = performance.now();
     if (!restore) await this.restorer?.stopPlaying().catch((error: Error) => this.log.warn(`Stopping what plays before the reboot failed: ${error.message}`));
+    // A take being recorded goes on in a next file of the new run (the frozen server cannot write its last half).
+    const take = server?.state === 'running' ? server.recorder.suspendFrozen() : undefined;
     if (server && (server.state === 'running' || server.state === 'booting' || server.state === 'quitting')) {
       if (restore) await this.restorer?.notePlaying().catch((error: Error) => this.log.warn(`Noting what plays before the reboot failed: ${error.message}`));
       await this.exclusive(() => server.kill());
     }
     const booted = await this.boot();
+    if (take) {
+      const next = this.current;
+      if (booted && next) await next.recorder.continueTake(take).catch((error: Error) => void vscode.window.showErrorMessage(`The recording could not go on after the reboot: ${error.message}`));
+      else (next ?? server)?.recorder.endSuspendedTake(take);
+    }
     if (booted && restore) {
       await this.restorer?.restorePlaying().catch((error: Error) => this.log.warn(`Restoring what played failed: ${error.message}`));
       this.log.info(`Reboot and Restore: sound again after ${Math.round(performance.now() - started)} ms.`);
@@ -247,8 +254,16 @@ export class ServerController implements vscode.Disposable {
       void vscode.window.showWarningMessage('This server was not started here (it is a remote or attached server), so it cannot be rebooted from here.');
       return false;
     }
+    // A take being recorded goes on in a next file of the new run (its part is closed after its last half).
+    const take = server?.state === 'running' && server.ownsProcess ? await server.recorder.suspendForRestart() : undefined;
     if (server && server.state !== 'stopped' && server.state !== 'crashed') await this.exclusive(() => server.quit());
-    return this.boot();
+    const booted = await this.boot();
+    if (take) {
+      const next = this.current;
+      if (booted && next) await next.recorder.continueTake(take).catch((error: Error) => void vscode.window.showErrorMessage(`The recording could not go on after the reboot: ${error.message}`));
+      else (next ?? server)?.recorder.endSuspendedTake(take);
+    }
+    return booted;
   }
 
   /** The running server, or undefined after telling the user why the action cannot run. */
