@@ -3,8 +3,7 @@
 // the background). Read again after Recompile, and when sclang's class files changed.
 import * as vscode from 'vscode';
 import { ClassIndex } from '../../core/language/classIndex';
-import { introspectClassLibrary } from '../../core/language/introspection';
-import { loadIndex, saveIndex } from '../../core/language/indexCache';
+import { introspectAndCache, loadIndex } from '../../core/language/indexCache';
 import { findSclang, SclangNotFoundError } from '../../core/sclang/sclangLocator';
 import type { ExtensionLog } from '../log/extensionLog';
 import { readLiveCodingSettings } from '../settings';
@@ -67,9 +66,9 @@ export class ClassIndexService implements vscode.Disposable {
     try {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: 'SuperCollider: reading the class library' },
-        () => introspectClassLibrary({ sclangPath: executable }),
+        () => introspectAndCache(this.cacheDir, { sclangPath: executable }),
       );
-      saveIndex(this.cacheDir, result.text, result.index, result.sclangPath);
+      if (result.saveError) this.log.warn(result.saveError.message);
       return this.use(result.index, 'sclang', `from sclang in ${Math.round(result.elapsedMs)} ms`);
     } catch (error) {
       this.log.error(`Reading the class library failed: ${(error as Error).message}`);
