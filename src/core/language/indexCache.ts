@@ -25,6 +25,12 @@ export function saveIndex(dir: string, text: string, index: ClassIndex, sclangPa
     rmSync(temp, { force: true });
     throw new Error(`The class library index could not be saved in ${dir} (${(error as Error).message}); completion works in this window, and the next window reads the class library from sclang again.`);
   }
+  try {
+    // The fingerprint had a file of its own before it moved into the index's first line.
+    rmSync(path.join(dir, 'class-index.json'), { force: true });
+  } catch {
+    // a stale file of a few kB
+  }
 }
 
 /** The cached index if it is whole and was made by this sclang from the class files as they are now. */
