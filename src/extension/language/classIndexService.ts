@@ -71,7 +71,13 @@ export class ClassIndexService implements vscode.Disposable {
       if (result.saveError) this.log.warn(result.saveError.message);
       return this.use(result.index, 'sclang', `from sclang in ${Math.round(result.elapsedMs)} ms`);
     } catch (error) {
-      this.log.error(`Reading the class library failed: ${(error as Error).message}`);
+      const message = (error as Error).message;
+      this.log.error(`Reading the class library failed: ${message}`);
+      // A class file of the musician's that does not compile: they can fix it (the log has sclang's lines).
+      if (/could not compile the class library/.test(message)) {
+        const where = /in file '([^']+)'\n\s*line (\d+)/.exec(message);
+        void vscode.window.showWarningMessage(`SuperCollider: the class library does not compile${where ? ` (${where[1]}, line ${where[2]})` : ''}, so completion and help are not up to date. Fix it, then run Recompile Class Library.`, 'Show Log').then((choice) => choice && this.log.show());
+      }
       return this.current;
     }
   }
