@@ -108,9 +108,12 @@ export async function introspectClassLibrary(options: IntrospectionOptions = {})
 function runSclang(sclangPath: string, script: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number, killGraceMs: number): { done: Promise<string[]>; exited: Promise<void> } {
   const child = spawn(sclangPath, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
+  // Its exit and the end of its output: the helper processes it started (QtWebEngine's) hold
+  // the pipes until they have ended too, a moment after sclang. Waited for 3 s at most.
   const exited = new Promise<void>((resolve) => {
     child.once('close', () => resolve());
-    // Never started (ENOENT, EACCES): no 'close' follows an 'error' without a process.
+    child.once('exit', () => setTimeout(resolve, 3000).unref());
+    // Never started (ENOENT, EACCES): no 'exit' follows an 'error' without a process.
     child.once('error', () => child.pid === undefined && resolve());
   });
   let killTimer: NodeJS.Timeout | undefined;
@@ -152,8 +155,16 @@ function runSclang(sclangPath: string, script: string, cwd: string, env: NodeJS.
     }
     child.once('error', (error) => finish(new ClassIndexError(`sclang could not be started (${error.message}).`)));
     child.once('exit', (code, signal) => {
-      // The done line may come in the last chunk, read after the exit: wait for the streams.
-      child.once('close', () => finish(new ClassIndexError(`sclang could not list its class library (it ${signal ? `was killed by ${signal}` : `exited with code ${code}`}). Its last lines:\n${lastLines()}`)));
+      // The done line may come in the last chunk, read after the exit: wait for the streams
+      // (a while at most, then they are closed: nothing of this sclang stays open).
+      const exitedEarly = () => {
+        clearTimeout(streamsTimer);
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish(new ClassIndexError(`sclang could not list its class library (it ${signal ? `was killed by ${signal}` : `exited with code ${code}`}). Its last lines:\n${lastLines()}`));
+      };
+      const streamsTimer = setTimeout(exitedEarly, 1000);
+      child.once('close', exitedEarly);
     });
   });
   // After the done line sclang exits by itself (0.exit); one that does not is stopped too.
