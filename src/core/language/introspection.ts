@@ -83,7 +83,19 @@ export async function introspectClassLibrary(options: IntrospectionOptions = {})
     const started = performance.now();
     const run = runSclang(sclangPath, script, dir, env, options.timeoutMs ?? 120_000, options.killGraceMs ?? 2000);
     exited = run.exited;
-    const lines = await run.done;
+    let lines: string[];
+    try {
+      lines = await run.done;
+    } catch (error) {
+      // An sclang that exited by itself (0.exit) whose done line was not read: its file tells.
+      if (!(error instanceof IntrospectionExitError) || error.code !== 0) throw error;
+      try {
+        const text = readFileSync(outFile, 'utf8');
+        return { index: parseClassIndex(text), text, sclangPath, elapsedMs: performance.now() - started };
+      } catch {
+        throw error;
+      }
+    }
     const elapsedMs = performance.now() - started;
     let text: string;
     try {
@@ -156,15 +168,8 @@ function runSclang(sclangPath: string, script: string, cwd: string, env: NodeJS.
     child.once('error', (error) => finish(new ClassIndexError(`sclang could not be started (${error.message}).`)));
     child.once('exit', (code, signal) => {
       // The done line may come in the last chunk, read after the exit: wait for the streams
-      // (a while at most, then they are closed: nothing of this sclang stays open).
-      const exitedEarly = () => {
-        clearTimeout(streamsTimer);
-        child.stdout.destroy();
-        child.stderr.destroy();
-        finish(new ClassIndexError(`sclang could not list its class library (it ${signal ? `was killed by ${signal}` : `exited with code ${code}`}). Its last lines:\n${lastLines()}`));
-      };
-      const streamsTimer = setTimeout(exitedEarly, 1000);
-      child.once('close', exitedEarly);
+      // (as `exited` does). Without it the caller still looks at the file sclang wrote.
+      void exited.then(() => finish(new IntrospectionExitError(`sclang could not list its class library (it ${signal ? `was killed by ${signal}` : `exited with code ${code}`}). Its last lines:\n${lastLines()}`, code)));
     });
   });
   // After the done line sclang exits by itself (0.exit); one that does not is stopped too.
@@ -172,6 +177,12 @@ function runSclang(sclangPath: string, script: string, cwd: string, env: NodeJS.
   void done.then(() => (exitTimer = setTimeout(stop, killGraceMs)), () => undefined);
   void exited.then(() => clearTimeout(exitTimer));
   return { done, exited };
+}
+
+class IntrospectionExitError extends ClassIndexError {
+  constructor(message: string, readonly code: number | null) {
+    super(message);
+  }
 }
 
 /** sclang's error lines from a failed compile: from its first ERROR on. */
