@@ -46,6 +46,6 @@ export { readSoundFileInfo, repairSoundFileHeader, SoundFileError } from './reco
 export { ClassIndex, ClassIndexError, parseClassIndex, formatSignature } from './language/classIndex';
 export type { ClassInfo, MethodInfo, HelpDocument } from './language/classIndex';
 export { introspectClassLibrary } from './language/introspection';
-export { loadIndex, saveIndex } from './language/indexCache';
+export { introspectAndCache, loadIndex, saveIndex } from './language/indexCache';
 export { completionContext, signatureContext } from './language/codeContext';
 export { scdOutline, scOutline } from './language/outline';

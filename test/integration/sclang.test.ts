@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { MAX_EVALUATION_OUTPUT_LINES, SCLang } from '../../src/core/sclang/sclang';
+import { MAX_EVALUATION_OUTPUT_CHARS, MAX_EVALUATION_OUTPUT_LINES, SCLang } from '../../src/core/sclang/sclang';
 import { SCServer } from '../../src/core/server/scServer';
 import { jackEnv } from './jackHooks';
 import { MemoryLogger, bootServer, freshPort, isAlive, quitAll, track, waitFor } from './serverHarness';
@@ -75,6 +75,22 @@ describe('SCLang with a real sclang and scsynth', function () {
     assert.equal(flood.output.length, MAX_EVALUATION_OUTPUT_LINES + 1);
     assert.match(flood.output[flood.output.length - 1], /^… \[20,001 more lines posted; see the post window\]$/);
     assert.ok(posted >= 30_000, `every line was posted (${posted})`);
+  });
+
+  it('keeps at most 2,000,000 characters of one evaluation\'s output, with a mark, and posts all of it', async () => {
+    const lang = await startLang();
+    let posted = 0;
+    lang.onPost((line) => line.startsWith('long ') && posted++);
+    // 60 lines of 90,000 characters: 5.4 million, far under the line limit.
+    const flood = await lang.evaluate('60.do { |i| ("long " ++ i ++ " " ++ String.fill(90000, $x)).postln }; "done"');
+    assert.equal(flood.status, 'ok');
+    assert.equal(flood.result, 'done');
+    const kept = flood.output.slice(0, -1);
+    assert.equal(kept.length, 22, `${kept.length} lines kept`);
+    assert.ok(kept.join('').length <= MAX_EVALUATION_OUTPUT_CHARS);
+    assert.match(kept[21], /^long 21 x{90000}$/);
+    assert.match(flood.output[flood.output.length - 1], /^… \[\d+ more lines posted; see the post window\]$/);
+    assert.equal(posted, 60, 'every line was posted');
   });
 
   it('stays busy while code that never ends runs, and says what stops it', async () => {

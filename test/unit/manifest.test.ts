@@ -17,4 +17,16 @@ describe('package.json', () => {
       assert.equal(command.category, 'SuperCollider', command.command);
     }
   });
+
+  it('takes every setting that starts, sizes, exposes or places the server or writes files from user settings only in an untrusted workspace', () => {
+    const configuration = [manifest.contributes.configuration].flat() as Array<{ properties: Record<string, unknown> }>;
+    const settings = configuration.flatMap((section) => Object.keys(section.properties));
+    const restricted: string[] = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
+    // The one list VS Code applies (no "restricted" flag on a property besides it).
+    for (const section of configuration) for (const [name, property] of Object.entries(section.properties)) assert.equal((property as { restricted?: boolean }).restricted, undefined, name);
+    const mustBe = settings.filter((name) => /^sclive\.(server|recording)\./.test(name) || ['sclive.scsynthPath', 'sclive.sclangPath', 'sclive.bootOnStartup', 'sclive.evaluation.bootServer', 'sclive.post.maxLines'].includes(name));
+    assert.ok(mustBe.length >= 30, `${mustBe.length} settings`);
+    assert.deepEqual(mustBe.filter((name) => !restricted.includes(name)), []);
+    assert.deepEqual(restricted.filter((name) => !settings.includes(name)), [], 'no name of a setting that does not exist');
+  });
 });

@@ -162,9 +162,15 @@ function unescape(value: string): string {
   return value.replace(/\\([\\tn])/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : '\\'));
 }
 
-/** Reads what introspection.ts makes sclang write: one tab-separated record per line. */
+/**
+ * Reads what introspection.ts makes sclang write: one tab-separated record per line, ending
+ * with an end record of the counts written. Only a whole index is accepted: a file cut short
+ * (a full disk, a crash while writing) lacks the end record or its counts.
+ */
 export function parseClassIndex(text: string): ClassIndex {
   let version = '';
+  let end: number[] | undefined;
+  let methodRecords = 0;
   const classes = new Map<string, ClassInfo>();
   const documents: HelpDocument[] = [];
   const methods: Array<[string, MethodInfo]> = [];
@@ -179,6 +185,7 @@ export function parseClassIndex(text: string): ClassIndex {
         classes.set(f[1], { name: f[1], superclass: f[2] || undefined, file: f[3], charPos: Number(f[4]) || 0, classMethods: [], instanceMethods: [] });
         break;
       case 'M': {
+        methodRecords++;
         const isClassMethod = f[2].startsWith('*');
         const args = f[3]
           ? f[3].split(ARG_SEPARATOR).map((pair) => {
@@ -192,11 +199,17 @@ export function parseClassIndex(text: string): ClassIndex {
       case 'D':
         documents.push({ path: f[1], title: f[2], summary: f[3], categories: f[4], isClassDoc: f[5] === '1' });
         break;
+      case 'E':
+        end = f.slice(1, 4).map(Number);
+        break;
       default:
         break;
     }
   }
   if (!version || classes.size === 0) throw new ClassIndexError('sclang wrote no class library (the introspection did not run to its end)');
+  const counts = [classes.size, methodRecords, documents.length];
+  if (!end) throw new ClassIndexError(`the class library index is cut short (no end record after ${counts[0]} classes, ${counts[1]} methods, ${counts[2]} help documents)`);
+  if (end.join() !== counts.join()) throw new ClassIndexError(`the class library index is incomplete: its end record counts ${end.join(', ')} classes, methods and help documents, it holds ${counts.join(', ')}`);
   for (const [owner, method] of methods) {
     const info = classes.get(owner);
     if (!info) continue;

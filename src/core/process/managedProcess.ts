@@ -31,6 +31,8 @@ export interface StartProcessOptions {
   cwd?: string;
   /** Keep stdin open for writing (sclang reads code from it). */
   stdin?: boolean;
+  /** Called with the pid as soon as the process exists, before any output. */
+  onSpawn?: (pid: number) => void;
 }
 
 const KEPT_LINES = 60;
@@ -97,6 +99,7 @@ export class ManagedProcess {
       env: options.env,
       cwd: options.cwd,
     });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     const started = new ManagedProcess(child, [executable, ...args].map(quoteArg).join(' '));
     const lineListener = onLine ? started.onLine(onLine) : undefined;
     try {

@@ -125,11 +125,15 @@ export function sclangStringLiteral(code: string): string {
 
 /** What one evaluation keeps of its output (the post window shows it all, within its scrollback). */
 export const MAX_EVALUATION_OUTPUT_LINES = 10_000;
+/** ... and in characters: 10,000 lines may each be 100,000 characters long (a 2 GB string). */
+export const MAX_EVALUATION_OUTPUT_CHARS = 2_000_000;
 
 interface PendingEvaluation {
   id: number;
   output: string[];
-  /** Lines posted past MAX_EVALUATION_OUTPUT_LINES, not kept. */
+  /** Characters kept in `output`. */
+  chars: number;
+  /** Lines posted past MAX_EVALUATION_OUTPUT_LINES or MAX_EVALUATION_OUTPUT_CHARS, not kept. */
   dropped: number;
   result?: string;
   resolve(result: EvaluationResult): void;
@@ -244,6 +248,7 @@ export class SCLang {
       this.pending.set(id, {
         id,
         output: [],
+        chars: 0,
         dropped: 0,
         resolve: (result) => {
           clearTimeout(timer);
@@ -347,8 +352,11 @@ export class SCLang {
     if (!match) {
       this.onPostEmitter.fire(line.text);
       for (const evaluation of this.pending.values()) {
-        if (evaluation.output.length < MAX_EVALUATION_OUTPUT_LINES) evaluation.output.push(line.text);
-        else evaluation.dropped++;
+        // Once one line did not fit, later (shorter) ones are not kept either: the output has no gap.
+        if (!evaluation.dropped && evaluation.output.length < MAX_EVALUATION_OUTPUT_LINES && evaluation.chars + line.text.length <= MAX_EVALUATION_OUTPUT_CHARS) {
+          evaluation.output.push(line.text);
+          evaluation.chars += line.text.length;
+        } else evaluation.dropped++;
         if (line.text.startsWith('-> ')) evaluation.result = line.text.slice(3);
       }
       return;

@@ -1,5 +1,6 @@
 // Starting scsynth: its ready line and the lines that mean it will not become ready.
 import { ManagedProcess, ProcessExit, ProcessLine, ReadinessRules } from '../process/managedProcess';
+import { ScsynthLedger } from './sharedMemory';
 
 export { ProcessExit, ProcessLine };
 export type ScsynthProcess = ManagedProcess;
@@ -20,9 +21,13 @@ export class BootError extends Error {
 export interface StartScsynthOptions {
   readyTimeoutMs: number;
   env?: NodeJS.ProcessEnv;
-  /** Port, for the error message when it is taken. */
+  /** Port, for the error message when it is taken, and the name of its shared memory file. */
   udpPort?: number;
+  /** Where the scsynths this program started are written down (tests use their own). */
+  ledger?: ScsynthLedger;
 }
+
+let defaultLedger: ScsynthLedger | undefined;
 
 function rules(udpPort: number | undefined): ReadinessRules<BootError> {
   return {
@@ -54,7 +59,29 @@ function rules(udpPort: number | undefined): ReadinessRules<BootError> {
   };
 }
 
-/** Starts scsynth and resolves once it says it is ready (see ManagedProcess.start). */
-export function startScsynth(executable: string, args: string[], options: StartScsynthOptions, onLine?: (line: ProcessLine) => void): Promise<ScsynthProcess> {
-  return ManagedProcess.start(executable, args, { readyTimeoutMs: options.readyTimeoutMs, env: options.env }, rules(options.udpPort), onLine);
+/**
+ * Starts scsynth and resolves once it says it is ready (see ManagedProcess.start). However
+ * it ends (a failed boot, a quit, a crash, a SIGTERM at dispose), its shared memory file is
+ * removed once it has exited; the files of scsynths of an earlier run that was killed are
+ * removed first (see sharedMemory.ts).
+ */
+export async function startScsynth(executable: string, args: string[], options: StartScsynthOptions, onLine?: (line: ProcessLine) => void): Promise<ScsynthProcess> {
+  const port = options.udpPort;
+  const ledger = port === undefined ? undefined : (options.ledger ?? (defaultLedger ??= new ScsynthLedger()));
+  await ledger?.sweep().catch(() => []);
+  let pid: number | undefined;
+  const onSpawn = (spawned: number) => {
+    pid = spawned;
+    ledger?.started(spawned, port!);
+  };
+  let proc: ScsynthProcess;
+  try {
+    proc = await ManagedProcess.start(executable, args, { readyTimeoutMs: options.readyTimeoutMs, env: options.env, onSpawn }, rules(port), onLine);
+  } catch (error) {
+    // ManagedProcess.start has stopped it and waited for its exit.
+    if (ledger && pid !== undefined) await ledger.exited(pid, port!).catch(() => false);
+    throw error;
+  }
+  if (ledger && pid !== undefined) void proc.exited.then(() => ledger.exited(pid!, port!)).catch(() => false);
+  return proc;
 }

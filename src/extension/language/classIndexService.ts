@@ -3,8 +3,7 @@
 // the background). Read again after Recompile, and when sclang's class files changed.
 import * as vscode from 'vscode';
 import { ClassIndex } from '../../core/language/classIndex';
-import { introspectClassLibrary } from '../../core/language/introspection';
-import { loadIndex, saveIndex } from '../../core/language/indexCache';
+import { introspectAndCache, loadIndex } from '../../core/language/indexCache';
 import { findSclang, SclangNotFoundError } from '../../core/sclang/sclangLocator';
 import type { ExtensionLog } from '../log/extensionLog';
 import { readLiveCodingSettings } from '../settings';
@@ -67,12 +66,18 @@ export class ClassIndexService implements vscode.Disposable {
     try {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: 'SuperCollider: reading the class library' },
-        () => introspectClassLibrary({ sclangPath: executable }),
+        () => introspectAndCache(this.cacheDir, { sclangPath: executable }),
       );
-      saveIndex(this.cacheDir, result.text, result.index, result.sclangPath);
+      if (result.saveError) this.log.warn(result.saveError.message);
       return this.use(result.index, 'sclang', `from sclang in ${Math.round(result.elapsedMs)} ms`);
     } catch (error) {
-      this.log.error(`Reading the class library failed: ${(error as Error).message}`);
+      const message = (error as Error).message;
+      this.log.error(`Reading the class library failed: ${message}`);
+      // A class file of the musician's that does not compile: they can fix it (the log has sclang's lines).
+      if (/could not compile the class library/.test(message)) {
+        const where = /in file '([^']+)'\n\s*line (\d+)/.exec(message);
+        void vscode.window.showWarningMessage(`SuperCollider: the class library does not compile${where ? ` (${where[1]}, line ${where[2]})` : ''}, so completion and help are not up to date. Fix it, then run Recompile Class Library.`, 'Show Log').then((choice) => choice && this.log.show());
+      }
       return this.current;
     }
   }

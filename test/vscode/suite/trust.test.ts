@@ -3,8 +3,16 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { SuperColliderLiveApi } from '../../../src/extension/extension';
+import { readRecordingSettings } from '../../../src/extension/settings';
+
+/** The workspace's settings file as it is written (comments taken out). */
+function workspaceSettings(): Record<string, unknown> {
+  const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.vscode', 'settings.json');
+  return JSON.parse(readFileSync(file, 'utf8').replace(/^\s*\/\/.*$/gm, '')) as Record<string, unknown>;
+}
 
 describe('SuperCollider Live in an untrusted workspace', function () {
   this.timeout(60_000);
@@ -49,4 +57,51 @@ describe('SuperCollider Live in an untrusted workspace', function () {
     assert.doesNotMatch(commandLine, /0\.0\.0\.0|57531/);
     assert.deepEqual(api.controller.server!.addr, ['127.0.0.1', userPort]);
   });
+
+  it('takes none of the workspace\'s settings that size, expose or place the server or write files', () => {
+    const asked = workspaceSettings();
+    const config = vscode.workspace.getConfiguration();
+    for (const [key, value] of Object.entries(asked)) {
+      if (key === 'sclive.bootBlip') continue;
+      const seen = config.inspect(key)!;
+      const mine = seen.globalValue ?? seen.defaultValue;
+      assert.notDeepEqual(value, mine, `${key}: the workspace asks for what the user has anyway`);
+      assert.deepEqual(config.get(key), mine, `${key} comes from the user's settings or the default`);
+    }
+    // The harmless one is applied: the workspace's settings are read at all.
+    assert.equal(config.get('sclive.bootBlip'), false);
+  });
+
+  it('boots a server of the user\'s size, unpublished, on the default devices', () => {
+    const commandLine = ` ${api.controller.server!.commandLine!} `;
+    const asked = workspaceSettings();
+    const flags: Array<[string, string]> = [
+      ['-l', 'maxLogins'], ['-i', 'numInputBuses'], ['-o', 'numOutputBuses'], ['-a', 'numAudioBuses'], ['-c', 'numControlBuses'],
+      ['-b', 'numSampleBuffers'], ['-n', 'maxNodes'], ['-d', 'maxSynthDefs'], ['-m', 'memSize'], ['-w', 'numWireBufs'],
+      ['-z', 'blockSize'], ['-Z', 'hardwareBufferSize'], ['-S', 'hardwareSampleRate'],
+    ];
+    for (const [flag, option] of flags) {
+      const value = asked[`sclive.server.${option}`];
+      assert.ok(value !== undefined, `the workspace sets ${option}`);
+      assert.ok(!commandLine.includes(` ${flag} ${value} `), `${option} ${value} from the workspace in: ${commandLine}`);
+    }
+    assert.match(commandLine, / -R 0 /, 'not published by Rendezvous');
+    assert.doesNotMatch(commandLine, / -H |from-the-workspace/, 'no devices of the workspace\'s choosing');
+    // The user's own sizes (test/vscode/runInCodeServer.ts) are applied.
+    assert.match(commandLine, / -n 32768 /);
+    assert.match(commandLine, / -m 262144 /);
+  });
+
+  it('keeps the post window\'s length and the recording settings of the user', () => {
+    const post = api.sclang.post;
+    for (let i = 0; i < 250; i++) post.post(`[trust test] line ${i}`);
+    assert.ok(post.lineCount >= 250, `the post window holds ${post.lineCount} lines: the workspace's 100 were applied`);
+    const workspaceFolder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const recording = readRecordingSettings(workspaceFolder, os.homedir());
+    assert.doesNotMatch(recording.folder, /from-the-workspace/);
+    assert.deepEqual([recording.headerFormat, recording.sampleFormat, recording.channels], ['wav', 'int24', 0]);
+  });
+
+  // The recording engineer's part: a `recordings` symlink of the workspace pointing elsewhere.
+  it('does not follow a `recordings` symlink of the workspace out of it');
 });
