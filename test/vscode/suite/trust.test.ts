@@ -1,7 +1,7 @@
 // Runs in a workspace that is not trusted (Restricted Mode): executable paths and arguments
 // from its settings must not be used.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
@@ -102,6 +102,30 @@ describe('SuperCollider Live in an untrusted workspace', function () {
     assert.deepEqual([recording.headerFormat, recording.sampleFormat, recording.channels], ['wav', 'int24', 0]);
   });
 
-  // The recording engineer's part: a `recordings` symlink of the workspace pointing elsewhere.
-  it('does not follow a `recordings` symlink of the workspace out of it');
+  it('does not follow a `recordings` symlink of the workspace out of it: Start Recording refuses, saying why, and writes nothing there', async () => {
+    assert.equal(api.controller.state, 'running', 'booted by the test above');
+    const link = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'recordings');
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'sclive-outside-'));
+    symlinkSync(outside, link);
+    const window = vscode.window as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const original = window.showErrorMessage;
+    const shown: string[] = [];
+    window.showErrorMessage = (message: unknown, ...rest: unknown[]) => {
+      shown.push(String(message));
+      return original(message, ...rest);
+    };
+    try {
+      const file = await vscode.commands.executeCommand<string | undefined>('sclive.recording.start');
+      assert.equal(file, undefined, 'no take started');
+      assert.equal(api.controller.server!.recorder.state, 'idle');
+      assert.equal(shown.length, 1, shown.join('\n'));
+      assert.match(shown[0], /recordings folder leads outside the workspace/);
+      assert.deepEqual(readdirSync(outside), [], 'nothing written where the link leads');
+    } finally {
+      window.showErrorMessage = original;
+      rmSync(link, { force: true });
+      rmSync(outside, { recursive: true, force: true });
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
+  });
 });
