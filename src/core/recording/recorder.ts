@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { Emitter, Event, Disposable, Logger } from '../events';
 import type { DecodedMessage, OscMessage } from '../osc/oscCodec';
 import * as cmd from '../scsynth/scsynthCommands';
+import { TAIL_OF_ROOT } from '../server/keptSynths';
+import type { KeptSynthPlace } from '../server/keptSynths';
 import { repairSoundFileHeader } from './soundFileHeader';
 
 export const MAX_RECORDING_CHANNELS = 16;
@@ -63,6 +65,8 @@ interface Recording {
 
 export class Recorder implements Disposable {
   readonly what = 'the recording';
+  /** Last of the kept synths, so always the root's tail: it records what the volume lets through. */
+  place: () => KeptSynthPlace = () => TAIL_OF_ROOT;
   private recording: Recording | undefined;
   private readonly onDidChangeEmitter = new Emitter<RecorderChange>();
   readonly onDidChange: Event<RecorderChange> = this.onDidChangeEmitter.event;
