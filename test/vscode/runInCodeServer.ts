@@ -220,8 +220,8 @@ async function checkCompletionWidget(page: Page, ready: { line: string; expect: 
   }
 }
 
-/** The help page as a musician uses it: an example run with Ctrl+Enter, then a link followed. */
-async function useHelpPage(page: Page, ready: { link: string; title: string }): Promise<void> {
+/** The help page as a musician uses it: a line run with Ctrl+Enter, one with Shift+Enter, a block with Ctrl+Enter, then a link followed. */
+async function useHelpPage(page: Page, ready: { link: string; title: string; line: string; shiftLine: string; block: string }): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     for (const frame of page.frames()) {
@@ -233,13 +233,24 @@ async function useHelpPage(page: Page, ready: { link: string; title: string }): 
       await page.screenshot({ path: path.join(RESULTS, 'vscode-help.png') });
       const example = frame.locator('textarea.editor').first();
       await example.click();
-      // The whole example, then Ctrl+Enter, as a musician tries one in SuperCollider's IDE; the
+      // The cursor on one line of the example (no selection), as a musician tries one line: the
       // keys go to the example itself (locator.press focuses it), not to whatever VS Code focused.
-      await example.press('Control+A');
-      const selected = await example.evaluate((el) => (el as unknown as { selectionEnd: number; selectionStart: number }).selectionEnd - (el as unknown as { selectionStart: number }).selectionStart);
+      const cursorAt = (needle: string) =>
+        example.evaluate((el, text) => {
+          const area = el as unknown as { value: string; selectionStart: number; selectionEnd: number };
+          area.selectionStart = area.selectionEnd = area.value.indexOf(text) + 2;
+        }, needle);
+      await cursorAt(ready.line);
       await example.press('Control+Enter');
-      log(`${selected} characters of the example selected`);
-      log('pressed Ctrl+Enter in the first example');
+      log(`pressed Ctrl+Enter on the line "${ready.line}"`);
+      await cursorAt(ready.shiftLine);
+      await example.press('Shift+Enter');
+      log(`pressed Shift+Enter on the line "${ready.shiftLine}"`);
+      // A block typed into the example (it is editable): Ctrl+Enter inside it runs all of it.
+      await example.fill(ready.block);
+      await cursorAt(ready.block.split('\n')[2]);
+      await example.press('Control+Enter');
+      log('pressed Ctrl+Enter inside a ( ... ) block typed into the example');
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await frame.locator(`a[href*="${ready.link}"]`).first().click();
       log(`clicked the link to ${ready.link}`);

@@ -514,7 +514,7 @@ describe('SuperCollider Live in VS Code', function () {
     }
   });
 
-  it('Look Up Documentation opens the SinOsc page beside the editor, also while sclang is busy; an example runs with Ctrl+Enter and a link leads to another page (keys and clicks by the runner)', async function () {
+  it('Look Up Documentation opens the SinOsc page beside the editor, also while sclang is busy; one line of an example runs with Ctrl+Enter, another with Shift+Enter, a block with Ctrl+Enter, and a link leads to another page (keys and clicks by the runner)', async function () {
     this.timeout(150_000);
     const document = await vscode.workspace.openTextDocument({ language: 'supercollider', content: 'SinOsc.ar(440)\n' });
     const editor = await vscode.window.showTextDocument(document);
@@ -531,8 +531,16 @@ describe('SuperCollider Live in VS Code', function () {
     }
     const postedBefore = api.sclang.post.text.length;
     const linked = new Promise<string>((resolve) => api.help.onDidShow((page) => page.title !== 'SinOsc' && resolve(page.title)));
-    await pageCheckedByRunner('help', { title: 'SinOsc', link: 'PureUGen.html' });
+    const evaluated: string[] = [];
+    const listener = api.help.onDidEvaluate((code) => evaluated.push(code));
+    const line = '{ SinOsc.ar(200, 0, 0.5) }.play;';
+    const shiftLine = '{ SinOsc.ar(XLine.kr(2000, 200), 0, 0.5) }.play;';
+    const block = '// a block\n(\n{ SinOsc.ar(300, 0, 0.1) }.play;\n{ SinOsc.ar(301, 0, 0.1) }.play;\n)\n1 + 1;';
+    await pageCheckedByRunner('help', { title: 'SinOsc', link: 'PureUGen.html', line, shiftLine, block });
+    listener.dispose();
     assert.equal(await linked, 'PureUGen', 'the link led to the PureUGen page');
+    // One line runs one synth (not the example's 4); the block runs whole, without the lines around it.
+    assert.deepEqual(evaluated, [line, shiftLine, '(\n{ SinOsc.ar(300, 0, 0.1) }.play;\n{ SinOsc.ar(301, 0, 0.1) }.play;\n)']);
     await waitFor('the example\'s result in the post window', () => /-> (a )?Synth/.test(api.sclang.post.text.slice(postedBefore))).catch((error: Error) => {
       throw new Error(`${error.message}; the post window since: ${JSON.stringify(api.sclang.post.text.slice(postedBefore).slice(-600))}`);
     });
