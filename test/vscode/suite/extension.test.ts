@@ -550,6 +550,26 @@ describe('SuperCollider Live in VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  it('Look Up Documentation on a method (midicps) offers the classes that define it and opens the chosen class\'s page at the method', async function () {
+    this.timeout(120_000);
+    const document = await vscode.workspace.openTextDocument({ language: 'supercollider', content: '60.midicps\n' });
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(0, 5, 0, 5);
+    const places = (await api.classIndex.ready())?.methodDocumentation('midicps') ?? [];
+    assert.ok(places.some((place) => place.className === 'SimpleNumber'), places.map((place) => place.className).join(', '));
+    const shown = new Promise<{ title: string; file: string }>((resolve) => api.help.onDidShow((page) => resolve(page)));
+    const lookUp = vscode.commands.executeCommand('sclive.help.lookUp');
+    // The pick lists the classes, alphabetically: the first is taken.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await lookUp;
+    const page = await shown;
+    assert.equal(page.file.replace(/\\/g, '/').split('/').slice(-2).join('/'), `${places[0].path}.html`, 'the class page, not SCDoc\'s search page');
+    await vscode.commands.executeCommand('workbench.action.closeEditorsInOtherGroups');
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('the Meters view renders and shows the level of a playing sine, as bars and as text (checked by the runner)', async function () {
     this.timeout(60_000);
     await vscode.commands.executeCommand('sclive.meters.show');
