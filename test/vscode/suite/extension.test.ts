@@ -582,6 +582,16 @@ describe('SuperCollider Live in VS Code', function () {
       assert.match(api.meters.text[1], /^out 2: silent peak/);
       assert.ok(server.meters.synthIds.length > 0, 'meter synths run while the view is visible');
       await pageCheckedByRunner('meters', { row: '^out 1: -1[12]\\.\\d dB peak' });
+      // The meters read what is heard: after the volume. Muted, the row reads silent ('-∞' drawn);
+      // at -6 dB, 6 dB lower (the volume synths are added before the running meters).
+      await vscode.commands.executeCommand('sclive.volume.mute');
+      await waitFor('silent meters while muted', () => /^out 1: silent peak, silent RMS$/.test(api.meters.text[0] ?? ''), 10_000);
+      await pageCheckedByRunner('meters-muted', { row: '^out 1: silent peak, silent RMS$' });
+      await vscode.commands.executeCommand('sclive.volume.unmute');
+      await server.setVolume(-6);
+      await waitFor('the level 6 dB lower at -6 dB', () => /^out 1: -1[78]\.\d dB peak/.test(api.meters.text[0] ?? ''), 10_000);
+      await pageCheckedByRunner('meters-6db', { row: '^out 1: -1[78]\\.\\d dB peak' });
+      await server.setVolume(0);
       // The compact level in the status bar item, when asked for.
       await vscode.workspace.getConfiguration('sclive').update('statusBar.showLevel', true, vscode.ConfigurationTarget.Global);
       await waitFor('the output level in the status bar', () => /· out -1[12] dB$/.test(api.statusBar.item.text));
@@ -604,6 +614,8 @@ describe('SuperCollider Live in VS Code', function () {
     // Hidden, the meters stop: no synths of them are left on the server.
     await vscode.commands.executeCommand('sclive.nodeTree.focus');
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    // The Scope opens in the panel (room for its spectrum): hidden with it.
+    await vscode.commands.executeCommand('workbench.action.closePanel');
     await waitFor('the meter and scope synths gone once the views are hidden', () => server.meters.synthIds.length === 0 && server.scope.synthIds.length === 0);
     await vscode.commands.executeCommand('sclive.nodeTree.focus');
   });
