@@ -1,6 +1,6 @@
 // The help page's own script: links go through the extension (it renders the page), anchors
-// scroll, and code examples run with Ctrl+Enter (the block or selection) and Shift+Enter (the
-// line) through the extension's sclang, as in SuperCollider's IDE.
+// scroll, and code examples run with Ctrl+Enter (the selection, the ( ) block around the cursor,
+// else the line) and Shift+Enter (the line) through the extension's sclang, as in the editors.
 (function () {
   const vscode = acquireVsCodeApi();
 
@@ -40,41 +40,17 @@
     if (event.altKey && event.key === 'ArrowRight') vscode.postMessage({ type: 'forward' });
   });
 
-  /** The code Ctrl+Enter runs: the selection, else the ( ) block around the cursor, else all. */
-  function blockAt(text, at) {
-    const lines = text.split('\n');
-    let offset = 0;
-    let cursorLine = 0;
-    for (let i = 0; i < lines.length; i++) {
-      if (at <= offset + lines[i].length) { cursorLine = i; break; }
-      offset += lines[i].length + 1;
-    }
-    for (let open = cursorLine; open >= 0; open--) {
-      if (!/^\(\s*$/.test(lines[open]) && !/^\(\s*\/\//.test(lines[open])) continue;
-      for (let close = Math.max(open, cursorLine); close < lines.length; close++) {
-        if (/^\)/.test(lines[close])) return lines.slice(open, close + 1).join('\n');
-      }
-    }
-    return text;
-  }
-
   for (const area of document.querySelectorAll('textarea.editor')) {
     area.rows = Math.min(40, area.value.split('\n').length + 1);
     area.spellcheck = false;
     area.addEventListener('keydown', (event) => {
       if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey || event.shiftKey)) return;
       event.preventDefault();
+      // The extension picks the code with the editors' own block finder (same rules as in a .scd).
       const { selectionStart: start, selectionEnd: end, value } = area;
-      let code;
-      if (start !== end) code = value.slice(start, end);
-      else if (event.shiftKey) {
-        const lineStart = value.lastIndexOf('\n', start - 1) + 1;
-        const lineEnd = value.indexOf('\n', start);
-        code = value.slice(lineStart, lineEnd < 0 ? value.length : lineEnd);
-      } else code = blockAt(value, start);
       area.classList.add('evaluated');
       setTimeout(() => area.classList.remove('evaluated'), 200);
-      vscode.postMessage({ type: 'evaluate', code });
+      vscode.postMessage({ type: 'evaluate', text: value, start, end, scope: event.shiftKey ? 'line' : 'block' });
     });
   }
 

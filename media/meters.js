@@ -1,4 +1,4 @@
-// The Meters view's page: bars from -60 to 0 dBFS; the hold mark keeps the highest peak for
+// The Meters view's page: bars from -60 to 0 dBFS (below -60 reads -∞, as the core's 'silent'); the hold mark keeps the highest peak for
 // 1.5 s; a clip light (peak at or above 0 dBFS) stays lit until clicked.
 (function () {
   const vscode = acquireVsCodeApi();
@@ -50,7 +50,8 @@
       row.hold.style.left = 'calc(' + percent(row.held) + '% - 2px)';
       row.bar.classList.toggle('hot', db(level.peak) > -6);
       const peakDb = db(level.peak);
-      row.db.textContent = peakDb === -Infinity ? '-∞' : peakDb.toFixed(1);
+      // Below the floor the bar is empty: the text says so too, not "-263.2" (a muted peak falling).
+      row.db.textContent = peakDb >= FLOOR_DB ? peakDb.toFixed(1) : '-∞';
       if (peakDb >= 0) row.clip.classList.add('lit');
       row.el.setAttribute('aria-label', level.text);
       row.el.title = level.text;

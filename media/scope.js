@@ -11,6 +11,9 @@
   const canvas = document.getElementById('scope');
   const summary = document.getElementById('summary');
   const ctx = canvas.getContext('2d');
+  // The spectrum's axes on a canvas of their own under the picture: labels that read, and a picture that is only the signal.
+  const axes = document.getElementById('scope-axes');
+  const axesCtx = axes.getContext('2d');
   const style = getComputedStyle(document.body);
   const colours = [style.getPropertyValue('--vscode-charts-green') || '#89d185', style.getPropertyValue('--vscode-charts-blue') || '#75beff'];
   const grid = style.getPropertyValue('--vscode-widget-border') || '#444';
@@ -36,7 +39,15 @@
     const { width, height } = canvas.getBoundingClientRect();
     if (canvas.width !== Math.round(width * ratio)) canvas.width = Math.round(width * ratio);
     if (canvas.height !== Math.round(height * ratio)) canvas.height = Math.round(height * ratio);
+    if (axes.width !== canvas.width || axes.height !== canvas.height) {
+      axes.width = canvas.width;
+      axes.height = canvas.height;
+      axesDrawn = '';
+    }
   }
+
+  /** What the axes canvas shows now ('' = nothing), so it is redrawn only when that changes. */
+  let axesDrawn = '';
 
   function drawWave(channels) {
     const { width, height } = canvas;
@@ -61,11 +72,47 @@
     });
   }
 
+  const labelColour = style.getPropertyValue('--vscode-descriptionForeground') || '#999';
+
+  /** Grid lines with labels: Hz along the bottom (log), dB up the left, so the spectrum reads. */
+  function drawSpectrumAxes(xOf, yOf, floor, key) {
+    if (axesDrawn === key) return;
+    axesDrawn = key;
+    const ctx = axesCtx;
+    const { width, height } = canvas;
+    ctx.clearRect(0, 0, width, height);
+    const ratio = window.devicePixelRatio || 1;
+    ctx.font = `${Math.round(10 * ratio)}px ${style.getPropertyValue('--vscode-font-family') || 'sans-serif'}`;
+    ctx.lineWidth = 1;
+    ctx.fillStyle = labelColour;
+    for (const hz of [50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000]) {
+      const x = xOf(hz);
+      if (x < 0 || x > width) continue;
+      ctx.strokeStyle = grid;
+      ctx.beginPath();
+      ctx.moveTo(x, 0);
+      ctx.lineTo(x, height);
+      ctx.stroke();
+      ctx.fillText(hz >= 1000 ? `${hz / 1000}k` : String(hz), x + 2 * ratio, height - 3 * ratio);
+    }
+    const step = floor <= -60 ? 20 : floor <= -24 ? 10 : 5;
+    for (let dB = 0; dB > floor; dB -= step) {
+      const y = yOf(dB);
+      ctx.strokeStyle = grid;
+      ctx.beginPath();
+      ctx.moveTo(0, y);
+      ctx.lineTo(width, y);
+      ctx.stroke();
+      ctx.fillText(`${dB} dB`, 2 * ratio, y + 11 * ratio);
+    }
+  }
+
   function drawSpectrum(channels, binHz) {
     const { width, height } = canvas;
     const low = Math.log10(20);
     const high = Math.log10(binHz * channels[0].length);
     const floor = -100 / Number(zoom.value);
+    drawSpectrumAxes((hz) => ((Math.log10(hz) - low) / (high - low)) * width, (dB) => height - ((dB - floor) / -floor) * height, floor, `${width}x${height} ${high} ${floor}`);
     channels.forEach((mags, c) => {
       ctx.strokeStyle = colours[c % colours.length];
       ctx.beginPath();
@@ -82,7 +129,11 @@
   function draw(message, channels) {
     fit();
     ctx.clearRect(0, 0, canvas.width, canvas.height);
-    if (message.type === 'wave') drawWave(channels);
+    if (message.type === 'wave') {
+      if (axesDrawn) axesCtx.clearRect(0, 0, axes.width, axes.height);
+      axesDrawn = '';
+      drawWave(channels);
+    }
     else if (message.type === 'spectrum') drawSpectrum(channels, message.binHz);
   }
 

@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { HelpRenderer } from '../../src/core/language/helpRenderer';
 import { ClassIndex, formatSignature, parseClassIndex } from '../../src/core/language/classIndex';
 import { introspectClassLibrary } from '../../src/core/language/introspection';
 import { cacheTempFile, introspectAndCache, loadIndex, saveIndex } from '../../src/core/language/indexCache';
@@ -40,6 +41,22 @@ describe('The class library index from a real sclang', function () {
     const { line } = index.position(sinOsc.file, sinOsc.charPos);
     assert.match(readFileSync(sinOsc.file, 'utf8').split('\n')[line], /^SinOsc : PureUGen/);
     assert.ok(index.classCount > 1000 && index.methodCount > 10_000, `${index.classCount} classes, ${index.methodCount} methods`);
+  });
+
+  it('knows where midicps is documented (Look Up on a method): SimpleNumber\'s page, at the method, as SCDoc renders it', async () => {
+    const places = index.methodDocumentation('midicps');
+    assert.ok(places.length >= 2, places.map((p) => p.className).join(', '));
+    const simpleNumber = places.find((p) => p.className === 'SimpleNumber');
+    assert.deepEqual(simpleNumber, { className: 'SimpleNumber', path: 'Classes/SimpleNumber', anchor: '-midicps' });
+    assert.deepEqual(index.methodDocumentation('ar').find((p) => p.className === 'SinOsc'), { className: 'SinOsc', path: 'Classes/SinOsc', anchor: '*ar' });
+    const renderer = new HelpRenderer({ sclangPath });
+    try {
+      const page = await renderer.page(`${simpleNumber!.path}#${simpleNumber!.anchor}`);
+      assert.equal(page.anchor, '-midicps');
+      assert.match(readFileSync(page.file, 'utf8'), /name='-midicps'/, 'the page holds the method\'s anchor');
+    } finally {
+      await renderer.stop();
+    }
   });
 
   it('answers inherited methods, implementations and help summaries', () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as cmd from '../../src/core/scsynth/scsynthCommands';
-import { ChannelLevel, ampToDb, describeLevel } from '../../src/core/meters/levelMeters';
+import { ChannelLevel, METER_FLOOR_DB, ampToDb, describeLevel } from '../../src/core/meters/levelMeters';
 import { readSoundFileInfo } from '../../src/core/recording/soundFileHeader';
 import type { ScopeRead } from '../../src/core/meters/scopeTap';
 import { peakFrequency, spectrum } from '../../src/core/meters/spectrum';
@@ -69,6 +69,28 @@ describe('Meters and recording against a real scsynth', function () {
     // The meter synths are the client's own, not the musician's.
     assert.equal(server.meters.synthIds.length, 1, 'one 4-channel meter for 2 outputs and 2 inputs');
     for (const id of server.meters.synthIds) assert.ok(server.ownSynthIds.includes(id));
+  });
+
+  it('meters what is heard: Mute reads silent, -6 dB reads 6 dB lower, also after Hush (volume set after the meters started)', async () => {
+    const server = await bootServer();
+    await server.meters.start();
+    playSineOnOutput1(server);
+    const near = (dB: number) => (l: readonly ChannelLevel[]) => l[0]?.peak > 0 && Math.abs(ampToDb(l[0].peak) - dB) < 0.5;
+    await steadyLevels(server, near(-12.04));
+    await server.mute();
+    // The peak falls 60 dB in 3 s (SendPeakRMS, as sclang's ServerMeter): below the -60 dB floor within 3 s.
+    const muted = await steadyLevels(server, (l) => ampToDb(l[0]?.peak) < METER_FLOOR_DB);
+    assert.match(describeLevel(muted[0]), /^out 1: silent peak, silent RMS$/);
+    await server.unmute();
+    await server.setVolume(-6);
+    const lower = await steadyLevels(server, near(-18.04));
+    assert.ok(Math.abs(ampToDb(lower[0].peak) + 18.04) < 0.5, describeLevel(lower[0]));
+    const [volumeId] = server.volumeSynthIds;
+    const order = (await server.queryAllNodes(false)).children.map((node) => node.nodeId);
+    assert.ok(order.indexOf(volumeId) < order.indexOf(server.meters.synthIds[0]), `the volume synth runs before the meters: ${order.join(' ')}`);
+    server.hush();
+    playSineOnOutput1(server);
+    await steadyLevels(server, near(-18.04));
   });
 
   it('keeps metering after Free All, after Hush, and after a reboot', async () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { findEnclosingBlock, lineAt, topLevelBlocks } from '../../src/core/editor/codeBlocks';
+import { evaluationRange, findEnclosingBlock, lineAt, topLevelBlocks } from '../../src/core/editor/codeBlocks';
 
 // Which code an evaluation sends: the top-level ( ... ) block around the cursor, else the line.
 // In the snippets, | marks the cursor (removed before the call). Snippets that contain
@@ -487,4 +487,25 @@ describe('codeBlocks', () => {
       });
     });
   }
+});
+
+describe('evaluationRange (the editors, and help examples)', () => {
+  // A help example of four lines of synths, then a block: one line runs one synth.
+  const example = '{ SinOsc.ar(440, 0, 0.1) }.play;\n{ SinOsc.ar(550, 0, 0.1) }.play;\n(\n{ Saw.ar(220, 0.1) }.play;\n{ Saw.ar(330, 0.1) }.play;\n)\n';
+  const code = (start: number, end: number, scope: 'block' | 'line') => {
+    const range = evaluationRange(example, start, end, scope);
+    return example.slice(range.start, range.end);
+  };
+  const at = (needle: string) => example.indexOf(needle);
+
+  it('Ctrl+Enter on a line outside any block runs that line, not the whole example', () => {
+    assert.equal(code(at('550'), at('550'), 'block'), '{ SinOsc.ar(550, 0, 0.1) }.play;');
+  });
+  it('Ctrl+Enter inside ( ... ) runs the block; Shift+Enter there runs the line', () => {
+    assert.equal(code(at('330'), at('330'), 'block'), '(\n{ Saw.ar(220, 0.1) }.play;\n{ Saw.ar(330, 0.1) }.play;\n)');
+    assert.equal(code(at('330'), at('330'), 'line'), '{ Saw.ar(330, 0.1) }.play;');
+  });
+  it('a selection runs as it is', () => {
+    assert.equal(code(at('SinOsc'), at('SinOsc') + 6, 'block'), 'SinOsc');
+  });
 });

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { silentLogger } from '../../src/core/events';
 import type { OscMessage } from '../../src/core/osc/oscCodec';
-import { KeptSynthSet, KeptSynths } from '../../src/core/server/keptSynths';
+import { KeptSynthSet, KeptSynths, TAIL_OF_ROOT } from '../../src/core/server/keptSynths';
+import { AddAction } from '../../src/core/scsynth/scsynthCommands';
 
 let nextBase = 1000;
 
@@ -35,6 +36,7 @@ function keeper(name: string, calls: string[]): KeptSynths & { id: number | unde
       k.id = next++;
       return [{ address: '/s_new', args: [name] }];
     },
+    place: () => TAIL_OF_ROOT,
   };
   return k;
 }
@@ -47,6 +49,20 @@ describe('KeptSynthSet', () => {
     assert.deepEqual(calls, ['apply volume', 'apply meters']);
     assert.deepEqual(set.recreateMessages().map((m) => m.args[0]), ['volume', 'meters']);
     assert.equal(set.synthIds.length, 2);
+  });
+
+  it('places a keeper started late before the keepers after it (the volume before meters already running)', async () => {
+    const calls: string[] = [];
+    const volume = keeper('volume', calls);
+    const meters = keeper('meters', calls);
+    const scope = keeper('scope', calls);
+    new KeptSynthSet([volume, meters, scope], silentLogger);
+    assert.deepEqual(volume.place(), TAIL_OF_ROOT, 'nothing runs yet: the tail');
+    scope.apply();
+    assert.deepEqual(meters.place(), { addAction: AddAction.before, target: scope.id });
+    meters.apply();
+    assert.deepEqual(volume.place(), { addAction: AddAction.before, target: meters.id });
+    assert.deepEqual(scope.place(), TAIL_OF_ROOT);
   });
 
   it('puts back only the one another client freed', async () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { OscMessage } from '../../src/core/osc/oscCodec';
-import { LevelMeters, describeLevel } from '../../src/core/meters/levelMeters';
+import { LevelMeters, describeLevel, formatLevel } from '../../src/core/meters/levelMeters';
 
 function meters(numOutputBuses: number, numInputBuses: number) {
   const sent: OscMessage[] = [];
@@ -45,5 +45,15 @@ describe('LevelMeters', () => {
     assert.equal(sent[sent.length - 1].address, '/n_free');
     await m.apply();
     assert.deepEqual(m.synthIds, [], 'nothing comes back after stop()');
+  });
+});
+
+describe('formatLevel', () => {
+  it('says silent below the meters\' -60 dB floor (a muted peak falling through -263.2 dB), a number from the floor up', () => {
+    assert.equal(formatLevel(10 ** (-263.2 / 20)), 'silent');
+    assert.equal(formatLevel(0), 'silent');
+    assert.equal(formatLevel(10 ** (-61 / 20)), 'silent');
+    assert.equal(formatLevel(10 ** (-59.9 / 20)), '-59.9 dB');
+    assert.equal(formatLevel(0.25), '-12.0 dB');
   });
 });

@@ -199,6 +199,30 @@ async function checkMeters(page: Page, ready: { row: RegExp | string }): Promise
   throw new Error(`the Meters view did not show ${pattern}: ${seen}`);
 }
 
+/** The Meters view while muted: the row's label says silent, its number reads '-∞' and its bars are empty. */
+async function checkMetersSilent(page: Page, ready: { row: string }): Promise<void> {
+  const pattern = new RegExp(ready.row);
+  const deadline = Date.now() + 20_000;
+  let seen = 'no Meters view';
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const row = frame.locator('#meters .row').first();
+      if (!(await row.count().catch(() => 0))) continue;
+      const label = (await row.getAttribute('aria-label').catch(() => null)) ?? '';
+      const number = (await row.locator('.db').innerText().catch(() => '')).trim();
+      const width = await row.locator('.peak').evaluate((el) => el.getBoundingClientRect().width).catch(() => -1);
+      seen = `number "${number}", label "${label}", peak bar ${width.toFixed(0)} px`;
+      if (pattern.test(label) && number === '-∞' && width === 0) {
+        log(`meters muted: ${seen}`);
+        await page.screenshot({ path: path.join(RESULTS, 'vscode-meters-muted.png') });
+        return;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the Meters view did not read silent while muted: ${seen}`);
+}
+
 /**
  * Completion as it is drawn: after `SinOsc.` the musician types a method's first letter and
  * presses Ctrl+Space; the list shown opens with the class's own method (ar after "a", kr after "k").
@@ -220,8 +244,8 @@ async function checkCompletionWidget(page: Page, ready: { line: string; expect: 
   }
 }
 
-/** The help page as a musician uses it: an example run with Ctrl+Enter, then a link followed. */
-async function useHelpPage(page: Page, ready: { link: string; title: string }): Promise<void> {
+/** The help page as a musician uses it: a line run with Ctrl+Enter, one with Shift+Enter, a block with Ctrl+Enter, then a link followed. */
+async function useHelpPage(page: Page, ready: { link: string; title: string; line: string; shiftLine: string; block: string }): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     for (const frame of page.frames()) {
@@ -233,13 +257,24 @@ async function useHelpPage(page: Page, ready: { link: string; title: string }): 
       await page.screenshot({ path: path.join(RESULTS, 'vscode-help.png') });
       const example = frame.locator('textarea.editor').first();
       await example.click();
-      // The whole example, then Ctrl+Enter, as a musician tries one in SuperCollider's IDE; the
+      // The cursor on one line of the example (no selection), as a musician tries one line: the
       // keys go to the example itself (locator.press focuses it), not to whatever VS Code focused.
-      await example.press('Control+A');
-      const selected = await example.evaluate((el) => (el as unknown as { selectionEnd: number; selectionStart: number }).selectionEnd - (el as unknown as { selectionStart: number }).selectionStart);
+      const cursorAt = (needle: string) =>
+        example.evaluate((el, text) => {
+          const area = el as unknown as { value: string; selectionStart: number; selectionEnd: number };
+          area.selectionStart = area.selectionEnd = area.value.indexOf(text) + 2;
+        }, needle);
+      await cursorAt(ready.line);
       await example.press('Control+Enter');
-      log(`${selected} characters of the example selected`);
-      log('pressed Ctrl+Enter in the first example');
+      log(`pressed Ctrl+Enter on the line "${ready.line}"`);
+      await cursorAt(ready.shiftLine);
+      await example.press('Shift+Enter');
+      log(`pressed Shift+Enter on the line "${ready.shiftLine}"`);
+      // A block typed into the example (it is editable): Ctrl+Enter inside it runs all of it.
+      await example.fill(ready.block);
+      await cursorAt(ready.block.split('\n')[2]);
+      await example.press('Control+Enter');
+      log('pressed Ctrl+Enter inside a ( ... ) block typed into the example');
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await frame.locator(`a[href*="${ready.link}"]`).first().click();
       log(`clicked the link to ${ready.link}`);
@@ -279,7 +314,7 @@ async function checkPicturesDrawn(canvas: Locator): Promise<void> {
  * Spectrum, the caption names the sine's peak (440 Hz within a bin of 46.9 Hz) and the line is
  * drawn across most of the canvas (from 47 Hz, the first bin, on an axis from 20 Hz); then back to Wave.
  */
-async function checkSpectrumMode(frame: Frame, canvas: Locator): Promise<void> {
+async function checkSpectrumMode(page: Page, frame: Frame, canvas: Locator): Promise<void> {
   await frame.locator('#mode').selectOption('spectrum');
   const deadline = Date.now() + 10_000;
   let seen = '';
@@ -301,8 +336,19 @@ async function checkSpectrumMode(frame: Frame, canvas: Locator): Promise<void> {
     }).catch(() => 0);
     const peak = /^spectrum of bus 1: peak at (\d+) Hz$/.exec(caption);
     seen = `caption "${caption}", ${(columns * 100).toFixed(0)} % of the columns drawn`;
-    if (peak && Math.abs(Number(peak[1]) - 440) <= 47 && columns > 0.75) {
+    // Readable at its default size: a plot of some height, with labelled axes under the line.
+    const size = await canvas.evaluate((el) => el.getBoundingClientRect().height).catch(() => 0);
+    const axes = await frame.locator('canvas#scope-axes').evaluate((el) => {
+      const c = el as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let drawn = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) drawn++;
+      return drawn;
+    }).catch(() => 0);
+    seen += `, plot ${size.toFixed(0)} px high, ${axes} pixels of axes`;
+    if (peak && Math.abs(Number(peak[1]) - 440) <= 47 && columns > 0.75 && size >= 150 && axes > 500) {
       log(`scope spectrum: ${seen}`);
+      await page.screenshot({ path: path.join(RESULTS, 'vscode-scope-spectrum.png') });
       await frame.locator('#mode').selectOption('wave');
       return;
     }
@@ -336,7 +382,7 @@ async function checkScope(page: Page, ready: { summary: string }): Promise<void>
         log(`scope: ${seen}`);
         await page.screenshot({ path: path.join(RESULTS, 'vscode-scope.png') });
         await checkPicturesDrawn(canvas);
-        await checkSpectrumMode(frame, canvas);
+        await checkSpectrumMode(page, frame, canvas);
         return;
       }
     }
@@ -471,6 +517,8 @@ const PAGE_CHECKS: Array<[string, (page: Page, ready: never, handshake: string) 
   ['completion', checkCompletionWidget],
   ['help', useHelpPage],
   ['meters', checkMeters],
+  ['meters-muted', checkMetersSilent],
+  ['meters-6db', checkMeters],
   ['scope', checkScope],
   ['hush-nodeTree', pressHushIn],
   ['hush-post', pressHushIn],

@@ -193,3 +193,13 @@ export function findEnclosingBlock(text: string, offset: number): TextRange | un
 export function lineAt(text: string, offset: number): TextRange {
   return { start: lineStart(text, offset), end: lineEnd(text, offset) };
 }
+
+/**
+ * What an evaluation key sends, as in the editors: the selection when there is one, else for
+ * 'block' (Ctrl+Enter) the ( ... ) block around the cursor or else its line, for 'line'
+ * (Shift+Enter) the line. Help examples use it on their text and cursor too.
+ */
+export function evaluationRange(text: string, selectionStart: number, selectionEnd: number, scope: 'block' | 'line'): TextRange {
+  if (selectionEnd > selectionStart) return { start: selectionStart, end: selectionEnd };
+  return (scope === 'block' ? findEnclosingBlock(text, selectionStart) : undefined) ?? lineAt(text, selectionStart);
+}

@@ -126,6 +126,20 @@ export class ClassIndex {
     return this.documents.get(`Classes/${className}`);
   }
 
+  /**
+   * Where a method is documented: each class that defines `selector` (instance or class side)
+   * and has a help page, with SCDoc's anchor of the method there ("-midicps", "*ar"). SCDoc's
+   * own answer for a method is a search page that needs JavaScript the help view cannot run.
+   */
+  methodDocumentation(selector: string): Array<{ className: string; path: string; anchor: string }> {
+    const found: Array<{ className: string; path: string; anchor: string }> = [];
+    for (const method of [...(this.implementations.get(selector) ?? []), ...(this.implementations.get(`*${selector}`) ?? [])]) {
+      const doc = this.classDocument(method.owner);
+      if (doc) found.push({ className: method.owner, path: doc.path, anchor: `${method.isClassMethod ? '*' : '-'}${selector}` });
+    }
+    return found.sort((a, b) => a.className.localeCompare(b.className));
+  }
+
   /** 0-based line and character of a position in a class library file. */
   position(file: string, charPos: number): { line: number; character: number } {
     let starts = this.lineStartsOf.get(file);

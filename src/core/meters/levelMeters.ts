@@ -3,7 +3,9 @@
 // remote server too. Kept on the server across Free All, Hush and reboots, like the volume.
 import { Emitter, Event, Disposable } from '../events';
 import type { OscMessage } from '../osc/oscCodec';
-import { AddAction, nodeFree, synthNew } from '../scsynth/scsynthCommands';
+import { nodeFree, synthNew } from '../scsynth/scsynthCommands';
+import { TAIL_OF_ROOT } from '../server/keptSynths';
+import type { KeptSynthPlace } from '../server/keptSynths';
 
 export const METER_REPLY = '/sclive/meter';
 export const DEFAULT_METER_RATE = 24;
@@ -40,6 +42,8 @@ export class LevelMeters implements Disposable {
   private wanted = false;
   private rate = DEFAULT_METER_RATE;
   private synths: MeterSynth[] = [];
+  /** Set by KeptSynthSet: after the volume, before the scope's tap and the recorder. */
+  place: () => KeptSynthPlace = () => TAIL_OF_ROOT;
   private levelsValue: ChannelLevel[] = [];
   /** Meter synths heard from since the last onLevels: one event per round of all of them. */
   private readonly reported = new Set<number>();
@@ -89,18 +93,18 @@ export class LevelMeters implements Disposable {
     if (!this.wanted || this.synths.length || !this.session.canSend) return;
     await this.session.synthdefsLoaded;
     if (!this.session.canSend || this.synths.length) return;
-    for (const message of this.recreateMessages()) this.session.send(message);
+    for (const message of this.recreateMessages(this.place())) this.session.send(message);
   }
 
   /** For a bundle that frees everything (hush), or a new start: messages that create the meter synths. */
-  recreateMessages(): OscMessage[] {
+  recreateMessages(place: KeptSynthPlace = TAIL_OF_ROOT): OscMessage[] {
     if (!this.wanted) return [];
     const { numOutputBuses, numInputBuses } = this.session;
     // scsynth's input buses follow its output buses, so one run covers both: as few synths
     // (and replies, each a wake-up of this process) as the shipped 8/4/2/1-channel meters allow.
     this.reported.clear();
     this.synths = layout(numOutputBuses + numInputBuses, 0, 0).map((entry) => ({ ...entry, nodeId: this.session.allocateNodeId() }));
-    return this.synths.map((synth) => synthNew(synth.defName, synth.nodeId, AddAction.tail, 0, { bus: synth.bus, rate: this.rate, id: synth.first }));
+    return this.synths.map((synth) => synthNew(synth.defName, synth.nodeId, place.addAction, place.target, { bus: synth.bus, rate: this.rate, id: synth.first }));
   }
 
   /** A reply of a meter synth: `nodeID replyID peak rms peak rms ...`. */
@@ -175,16 +179,24 @@ function layout(count: number, bus: number, first: number): Array<Omit<MeterSynt
   return result;
 }
 
-const SILENCE = 1e-7;
+/** The meters' floor: the bars start here, and a level below it reads as silent, not as a number. */
+export const METER_FLOOR_DB = -60;
 
 /** dBFS of a linear amplitude (-Infinity for silence). */
 export function ampToDb(amp: number): number {
   return 20 * Math.log10(amp);
 }
 
+/**
+ * "-12.0 dB", or "silent" below the meters' floor: a muted output's peak falls slowly (SendPeakRMS's
+ * 3 s decay) through numbers like -263.2 dB that tell a musician nothing but "not silent".
+ */
+export function formatLevel(amp: number): string {
+  const dB = ampToDb(amp);
+  return dB >= METER_FLOOR_DB ? `${dB.toFixed(1)} dB` : 'silent';
+}
+
 /** "out 1: -12.0 dB peak, -15.0 dB RMS" (for screen readers and tests). */
 export function describeLevel(level: ChannelLevel): string {
-  // Below -140 dB (under the 24-bit floor) is rounding noise of silence, not a level.
-  const db = (amp: number) => (amp > SILENCE ? `${ampToDb(amp).toFixed(1)} dB` : 'silent');
-  return `${level.kind} ${level.channel}: ${db(level.peak)} peak, ${db(level.rms)} RMS`;
+  return `${level.kind} ${level.channel}: ${formatLevel(level.peak)} peak, ${formatLevel(level.rms)} RMS`;
 }

@@ -9,6 +9,8 @@
 import { Emitter, Event, Disposable, Logger } from '../events';
 import type { DecodedMessage, OscMessage } from '../osc/oscCodec';
 import * as cmd from '../scsynth/scsynthCommands';
+import { TAIL_OF_ROOT } from '../server/keptSynths';
+import type { KeptSynthPlace } from '../server/keptSynths';
 
 export const SCOPE_REPLY = '/sclive/scope';
 
@@ -62,6 +64,8 @@ export class ScopeTap implements Disposable {
   private wanted = false;
   private bufnum: number | undefined;
   private nodeId: number | undefined;
+  /** Set by KeptSynthSet: after the volume and the meters, before the recorder. */
+  place: () => KeptSynthPlace = () => TAIL_OF_ROOT;
   private reading = false;
   /** A tick came while a read was out: read again right after it. */
   private readAgain = false;
@@ -162,15 +166,15 @@ export class ScopeTap implements Disposable {
       }
     }
     if (this.nodeId !== undefined || !this.wanted) return;
-    for (const message of this.recreateMessages()) this.session.send(message);
+    for (const message of this.recreateMessages(this.place())) this.session.send(message);
   }
 
   /** For a bundle that frees everything (hush): the synth again, on the buffer that survived. */
-  recreateMessages(): OscMessage[] {
+  recreateMessages(place: KeptSynthPlace = TAIL_OF_ROOT): OscMessage[] {
     if (!this.wanted || this.bufnum === undefined) return [];
     this.nodeId = this.session.allocateNodeId();
     const { bus, channels } = this.settings;
-    return [cmd.synthNew(`sclive_scope_${channels}ch`, this.nodeId, cmd.AddAction.tail, 0, { bus, bufnum: this.bufnum, rate: this.ownTickRate, id: 0 })];
+    return [cmd.synthNew(`sclive_scope_${channels}ch`, this.nodeId, place.addAction, place.target, { bus, bufnum: this.bufnum, rate: this.ownTickRate, id: 0 })];
   }
 
   /** The synth's own tick: `nodeID replyID 0`. */

@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { Emitter, Event, Disposable, Logger } from '../events';
 import type { DecodedMessage, OscMessage } from '../osc/oscCodec';
 import * as cmd from '../scsynth/scsynthCommands';
+import { TAIL_OF_ROOT } from '../server/keptSynths';
+import type { KeptSynthPlace } from '../server/keptSynths';
 import { readSoundFileInfo, repairSoundFileHeader } from './soundFileHeader';
 import { claimTakeFile, takePartPath } from './takeFiles';
 
@@ -106,6 +108,8 @@ interface Recording {
 
 export class Recorder implements Disposable {
   readonly what = 'the recording';
+  /** Last of the kept synths, so always the root's tail: it records what the volume lets through. */
+  place: () => KeptSynthPlace = () => TAIL_OF_ROOT;
   private recording: Recording | undefined;
   private readonly onDidChangeEmitter = new Emitter<RecorderChange>();
   readonly onDidChange: Event<RecorderChange> = this.onDidChangeEmitter.event;

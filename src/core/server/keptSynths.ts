@@ -4,6 +4,15 @@
 // says how; each keeper says what.
 import type { Logger } from '../events';
 import type { OscMessage } from '../osc/oscCodec';
+import { AddAction } from '../scsynth/scsynthCommands';
+
+/** Where a keeper adds its synths: before the first synth of a keeper after it, else at the root's tail. */
+export interface KeptSynthPlace {
+  addAction: AddAction;
+  target: number;
+}
+
+export const TAIL_OF_ROOT: KeptSynthPlace = { addAction: AddAction.tail, target: 0 };
 
 export interface KeptSynths {
   /** A name for log lines ("the volume"). */
@@ -19,16 +28,32 @@ export interface KeptSynths {
   nodeEnded(nodeId: number): boolean;
   /** For a bundle that frees everything (Free All or Hush without a node model): messages that bring its synths back. */
   recreateMessages(): OscMessage[];
+  /**
+   * Where apply() adds its synths; KeptSynthSet sets it so that a keeper started late (the
+   * volume leaving 0 dB after the meters run) still lands before the keepers after it.
+   */
+  place: () => KeptSynthPlace;
 }
 
 export class KeptSynthSet {
-  constructor(private readonly keepers: readonly KeptSynths[], private readonly logger: Logger) {}
+  /** `keepers` in the order their synths run: the volume first, the others hear what it lets through. */
+  constructor(private readonly keepers: readonly KeptSynths[], private readonly logger: Logger) {
+    keepers.forEach((keeper, index) => (keeper.place = () => this.placeBefore(index + 1)));
+  }
+
+  /** Before the first synth of the keepers from `index` on; at the root's tail when none has one. */
+  private placeBefore(index: number): KeptSynthPlace {
+    for (const later of this.keepers.slice(index)) {
+      if (later.synthIds.length) return { addAction: AddAction.before, target: later.synthIds[0] };
+    }
+    return TAIL_OF_ROOT;
+  }
 
   get synthIds(): number[] {
     return this.keepers.flatMap((keeper) => keeper.synthIds);
   }
 
-  /** In order: each is added at the tail of the root group, so the volume comes first. */
+  /** In order, each before the synths of the keepers after it, so the volume comes first. */
   async applyAll(): Promise<void> {
     for (const keeper of this.keepers) await keeper.apply();
   }
@@ -41,6 +66,7 @@ export class KeptSynthSet {
     for (const keeper of this.keepers) keeper.runEnded();
   }
 
+  /** After everything is freed: each keeper's synths at the root's tail, in the keepers' order. */
   recreateMessages(): OscMessage[] {
     return this.keepers.flatMap((keeper) => keeper.recreateMessages());
   }

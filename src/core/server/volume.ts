@@ -38,10 +38,15 @@ export function volumeSynthLayout(numChannels: number, firstBus = 0): Array<{ de
   return layout;
 }
 
-/** Messages that create the volume synths at the tail of the root group. */
-export function volumeSynthMessages(nodeIds: readonly number[], numChannels: number, amp: number): OscMessage[] {
+/** Messages that create the volume synths at `place` (by default the tail of the root group). */
+export function volumeSynthMessages(
+  nodeIds: readonly number[],
+  numChannels: number,
+  amp: number,
+  place: { addAction: AddAction; target: number } = { addAction: AddAction.tail, target: 0 },
+): OscMessage[] {
   return volumeSynthLayout(numChannels).map(({ defName, bus }, index) =>
-    synthNew(defName, nodeIds[index], AddAction.tail, 0, { bus, volumeAmp: amp, volumeLag: VOLUME_LAG_SECONDS }),
+    synthNew(defName, nodeIds[index], place.addAction, place.target, { bus, volumeAmp: amp, volumeLag: VOLUME_LAG_SECONDS }),
   );
 }
 

@@ -3,6 +3,8 @@
 // it a small view of the session, so it is tested without sockets.
 import { Emitter, Event, Disposable } from '../events';
 import type { OscMessage } from '../osc/oscCodec';
+import { TAIL_OF_ROOT } from './keptSynths';
+import type { KeptSynthPlace } from './keptSynths';
 import { clipVolume, volumeAmp, volumeReleaseMessages, volumeSetMessages, volumeSynthLayout, volumeSynthMessages } from './volume';
 
 /** What the volume needs of the session. */
@@ -21,6 +23,8 @@ export class VolumeControl implements Disposable {
   private volumeDb = 0;
   private mutedValue = false;
   private nodeIds: number[] = [];
+  /** Set by KeptSynthSet: before the meters, scope and recorder when they already run. */
+  place: () => KeptSynthPlace = () => TAIL_OF_ROOT;
 
   private readonly onDidChangeEmitter = new Emitter<{ volume: number; muted: boolean }>();
   readonly onDidChange: Event<{ volume: number; muted: boolean }> = this.onDidChangeEmitter.event;
@@ -65,8 +69,9 @@ export class VolumeControl implements Disposable {
       await this.session.sendMany(volumeSetMessages(this.nodeIds, amp));
     } else {
       await this.session.synthdefsLoaded;
+      const place = this.place();
       this.nodeIds = volumeSynthLayout(this.session.numOutputBuses).map(() => this.session.allocateNodeId());
-      await this.session.sendMany(volumeSynthMessages(this.nodeIds, this.session.numOutputBuses, amp));
+      await this.session.sendMany(volumeSynthMessages(this.nodeIds, this.session.numOutputBuses, amp, place));
     }
   }
 

@@ -6,12 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { evaluationRange } from '../../core/editor/codeBlocks';
 import { prepareHelpHtml } from '../../core/language/helpHtml';
 import type { HelpPage, HelpRenderer } from '../../core/language/helpRenderer';
 import type { ExtensionLog } from '../log/extensionLog';
 import type { SclangController } from '../sclang/sclangController';
 
-type HelpMessage = { type: 'open' | 'external'; href: string } | { type: 'back' | 'forward' | 'search' | 'hush' } | { type: 'evaluate'; code: string } | { type: 'shown'; title: string; examples: number };
+type HelpMessage = { type: 'open' | 'external'; href: string } | { type: 'back' | 'forward' | 'search' | 'hush' } | { type: 'evaluate'; text: string; start: number; end: number; scope: 'block' | 'line' } | { type: 'shown'; title: string; examples: number };
 
 export class HelpPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -20,6 +21,9 @@ export class HelpPanel implements vscode.Disposable {
   private readonly onDidShowEmitter = new vscode.EventEmitter<{ title: string; examples: number; file: string }>();
   /** A page is on screen (its title, how many code examples it holds). */
   readonly onDidShow = this.onDidShowEmitter.event;
+  private readonly onDidEvaluateEmitter = new vscode.EventEmitter<string>();
+  /** Code of an example was sent to sclang (what Ctrl+Enter / Shift+Enter picked). */
+  readonly onDidEvaluate = this.onDidEvaluateEmitter.event;
   /** The last page shown (for tests and the log). */
   lastShown: { title: string; examples: number; file: string } | undefined;
 
@@ -39,6 +43,7 @@ export class HelpPanel implements vscode.Disposable {
   dispose(): void {
     this.panel?.dispose();
     this.onDidShowEmitter.dispose();
+    this.onDidEvaluateEmitter.dispose();
   }
 
   private async navigate(page: HelpPage, push: boolean): Promise<void> {
@@ -110,7 +115,11 @@ export class HelpPanel implements vscode.Disposable {
         return;
       case 'evaluate': {
         // As in SuperCollider's IDE: the example runs in the window's sclang, results in the post window.
-        const result = await this.sclang.evaluate(message.code);
+        const range = evaluationRange(message.text, message.start, message.end, message.scope);
+        const code = message.text.slice(range.start, range.end);
+        if (!code.trim()) return;
+        this.onDidEvaluateEmitter.fire(code);
+        const result = await this.sclang.evaluate(code);
         if (result.status !== 'ok') this.sclang.post.show();
         return;
       }

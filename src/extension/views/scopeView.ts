@@ -84,5 +84,5 @@ const SCOPE_BODY = `<div class="controls">
   <label>Zoom <select id="zoom"><option value="1" selected>×1</option><option value="2">×2</option><option value="4">×4</option><option value="8">×8</option></select></label>
   <label>Mode <select id="mode"><option value="wave" selected>Wave</option><option value="spectrum">Spectrum</option></select></label>
 </div>
-<canvas id="scope" role="img" aria-label="Scope"></canvas>
+<div class="plot"><canvas id="scope-axes" aria-hidden="true"></canvas><canvas id="scope" role="img" aria-label="Scope"></canvas></div>
 <p id="summary" class="summary" aria-live="off"></p>`;

@@ -1,6 +1,7 @@
 // One status-bar item: server state, CPU, synths and volume; a click offers the common actions.
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/events';
+import { METER_FLOOR_DB, ampToDb } from '../../core/meters/levelMeters';
 import type { SCServer } from '../../core/server/scServer';
 import type { ServerController } from '../server/serverController';
 import { readShowLevelInStatusBar } from '../settings';
@@ -95,7 +96,7 @@ export class ServerStatusBar implements vscode.Disposable {
     if (!this.showLevel || !server.meters.running) return '';
     const outputs = server.meters.levels.filter((level) => level.kind === 'out');
     const peak = Math.max(0, ...outputs.map((level) => level.peak));
-    return ` · out ${peak > 1e-7 ? `${Math.round(20 * Math.log10(peak))} dB` : 'silent'}`;
+    return ` · out ${ampToDb(peak) >= METER_FLOOR_DB ? `${Math.round(ampToDb(peak))} dB` : 'silent'}`;
   }
 
   private tooltip(server: SCServer | undefined, state: string, volume: string): vscode.MarkdownString {

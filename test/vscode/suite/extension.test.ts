@@ -538,7 +538,7 @@ describe('SuperCollider Live in VS Code', function () {
     }
   });
 
-  it('Look Up Documentation opens the SinOsc page beside the editor, also while sclang is busy; an example runs with Ctrl+Enter and a link leads to another page (keys and clicks by the runner)', async function () {
+  it('Look Up Documentation opens the SinOsc page beside the editor, also while sclang is busy; one line of an example runs with Ctrl+Enter, another with Shift+Enter, a block with Ctrl+Enter, and a link leads to another page (keys and clicks by the runner)', async function () {
     this.timeout(150_000);
     const document = await vscode.workspace.openTextDocument({ language: 'supercollider', content: 'SinOsc.ar(440)\n' });
     const editor = await vscode.window.showTextDocument(document);
@@ -555,12 +555,40 @@ describe('SuperCollider Live in VS Code', function () {
     }
     const postedBefore = api.sclang.post.text.length;
     const linked = new Promise<string>((resolve) => api.help.onDidShow((page) => page.title !== 'SinOsc' && resolve(page.title)));
-    await pageCheckedByRunner('help', { title: 'SinOsc', link: 'PureUGen.html' });
+    const evaluated: string[] = [];
+    const listener = api.help.onDidEvaluate((code) => evaluated.push(code));
+    const line = '{ SinOsc.ar(200, 0, 0.5) }.play;';
+    const shiftLine = '{ SinOsc.ar(XLine.kr(2000, 200), 0, 0.5) }.play;';
+    const block = '// a block\n(\n{ SinOsc.ar(300, 0, 0.1) }.play;\n{ SinOsc.ar(301, 0, 0.1) }.play;\n)\n1 + 1;';
+    await pageCheckedByRunner('help', { title: 'SinOsc', link: 'PureUGen.html', line, shiftLine, block });
+    listener.dispose();
     assert.equal(await linked, 'PureUGen', 'the link led to the PureUGen page');
+    // One line runs one synth (not the example's 4); the block runs whole, without the lines around it.
+    assert.deepEqual(evaluated, [line, shiftLine, '(\n{ SinOsc.ar(300, 0, 0.1) }.play;\n{ SinOsc.ar(301, 0, 0.1) }.play;\n)']);
     await waitFor('the example\'s result in the post window', () => /-> (a )?Synth/.test(api.sclang.post.text.slice(postedBefore))).catch((error: Error) => {
       throw new Error(`${error.message}; the post window since: ${JSON.stringify(api.sclang.post.text.slice(postedBefore).slice(-600))}`);
     });
     await api.controller.server?.freeAll();
+    await vscode.commands.executeCommand('workbench.action.closeEditorsInOtherGroups');
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('Look Up Documentation on a method (midicps) offers the classes that define it and opens the chosen class\'s page at the method', async function () {
+    this.timeout(120_000);
+    const document = await vscode.workspace.openTextDocument({ language: 'supercollider', content: '60.midicps\n' });
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(0, 5, 0, 5);
+    const places = (await api.classIndex.ready())?.methodDocumentation('midicps') ?? [];
+    assert.ok(places.some((place) => place.className === 'SimpleNumber'), places.map((place) => place.className).join(', '));
+    const shown = new Promise<{ title: string; file: string }>((resolve) => api.help.onDidShow((page) => resolve(page)));
+    const lookUp = vscode.commands.executeCommand('sclive.help.lookUp');
+    // The pick lists the classes, alphabetically: the first is taken.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await lookUp;
+    const page = await shown;
+    assert.equal(page.file.replace(/\\/g, '/').split('/').slice(-2).join('/'), `${places[0].path}.html`, 'the class page, not SCDoc\'s search page');
     await vscode.commands.executeCommand('workbench.action.closeEditorsInOtherGroups');
     await vscode.window.showTextDocument(document);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
@@ -578,6 +606,16 @@ describe('SuperCollider Live in VS Code', function () {
       assert.match(api.meters.text[1], /^out 2: silent peak/);
       assert.ok(server.meters.synthIds.length > 0, 'meter synths run while the view is visible');
       await pageCheckedByRunner('meters', { row: '^out 1: -1[12]\\.\\d dB peak' });
+      // The meters read what is heard: after the volume. Muted, the row reads silent ('-∞' drawn);
+      // at -6 dB, 6 dB lower (the volume synths are added before the running meters).
+      await vscode.commands.executeCommand('sclive.volume.mute');
+      await waitFor('silent meters while muted', () => /^out 1: silent peak, silent RMS$/.test(api.meters.text[0] ?? ''), 10_000);
+      await pageCheckedByRunner('meters-muted', { row: '^out 1: silent peak, silent RMS$' });
+      await vscode.commands.executeCommand('sclive.volume.unmute');
+      await server.setVolume(-6);
+      await waitFor('the level 6 dB lower at -6 dB', () => /^out 1: -1[78]\.\d dB peak/.test(api.meters.text[0] ?? ''), 10_000);
+      await pageCheckedByRunner('meters-6db', { row: '^out 1: -1[78]\\.\\d dB peak' });
+      await server.setVolume(0);
       // The compact level in the status bar item, when asked for.
       await vscode.workspace.getConfiguration('sclive').update('statusBar.showLevel', true, vscode.ConfigurationTarget.Global);
       await waitFor('the output level in the status bar', () => /· out -1[12] dB$/.test(api.statusBar.item.text));
@@ -600,6 +638,8 @@ describe('SuperCollider Live in VS Code', function () {
     // Hidden, the meters stop: no synths of them are left on the server.
     await vscode.commands.executeCommand('sclive.nodeTree.focus');
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    // The Scope opens in the panel (room for its spectrum): hidden with it.
+    await vscode.commands.executeCommand('workbench.action.closePanel');
     await waitFor('the meter and scope synths gone once the views are hidden', () => server.meters.synthIds.length === 0 && server.scope.synthIds.length === 0);
     await vscode.commands.executeCommand('sclive.nodeTree.focus');
   });
