@@ -183,9 +183,12 @@ describe('Stage recovery with a real scsynth and sclang', function () {
     assert.deepEqual([...second.posted, ...scsynthSaid].filter((line) => /duplicate node ID|FAILURE/.test(line)), []);
   });
 
-  it('every client\'s default group is there after any order of Hush, Free All, sclang\'s Cmd-., Restart sclang and Reboot', async () => {
+  it('every client\'s default group, the volume and the meters are there after any order of Hush, Free All, sclang\'s Cmd-., Restart sclang and Reboot', async () => {
     const port = freshPort();
     let server = await bootServer({ udpPort: port, maxLogins: 4 });
+    // What the extension keeps: a volume below 0 dB (a synth of its own) and the meters.
+    await server.setVolume(-6);
+    await server.meters.start();
     let { lang } = await startLang();
     let run = 1;
     await lang.attachToServer(port, server.maxLogins, `run-${run}`);
@@ -215,6 +218,9 @@ describe('Stage recovery with a real scsynth and sclang', function () {
         await server.kill();
         await lang.detachFromServer();
         server = track(new SCServer({ udpPort: port, maxLogins: 4 }, { statusIntervalMs: 200, logger: new MemoryLogger() }));
+        // The extension carries the volume and the meters over to the new run.
+        server.volume = -6;
+        await server.meters.start();
         await server.boot({ env: jackEnv(), timeoutMs: 15_000 });
         run++;
         await lang.attachToServer(port, server.maxLogins, `run-${run}`);
@@ -235,10 +241,16 @@ describe('Stage recovery with a real scsynth and sclang', function () {
     for (const [index, step] of order.entries()) {
       await lang.evaluate('Synth(\\sclive_sine, [\\amp, 0]); nil', { print: false });
       await steps[step]();
-      const groups = await waitFor(`every default group after ${order.slice(0, index + 1).join(' → ')}`, async () => {
-        const ids = groupIdsOf(await server.queryAllNodes(false));
-        return expected().every((id) => ids.has(id)) ? ids : undefined;
-      }, 3000);
+      const groups = await waitFor(`every default group, the volume and the meters after ${order.slice(0, index + 1).join(' → ')}`, async () => {
+        const tree = await server.queryAllNodes(false);
+        const ids = groupIdsOf(tree);
+        const synths = new Set(synthsOf(tree).map((synth) => synth.nodeId));
+        const kept = server.volumeSynthIds.length > 0 && server.meters.synthIds.length > 0 && [...server.volumeSynthIds, ...server.meters.synthIds].every((id) => synths.has(id));
+        return expected().every((id) => ids.has(id)) && kept ? ids : undefined;
+      }, 3000).catch(async (error: Error) => {
+        const tree = await server.queryAllNodes(false);
+        throw new Error(`${error.message}: groups ${[...groupIdsOf(tree)].join(', ')}; synths ${synthsOf(tree).map((synth) => `${synth.nodeId} ${synth.defName}`).join(', ')}; volume ${server.volumeSynthIds.join(', ')}, meters ${server.meters.synthIds.join(', ')}; log ${(server as unknown as { logger: MemoryLogger }).logger.lines.filter((line) => /warn|error/.test(line)).slice(-5).join(' | ')}`);
+      });
       assert.ok(groups.size >= 5);
     }
   });

@@ -75,9 +75,46 @@ describe('KeptSynthSet', () => {
     const freed = meters.id!;
     set.nodeEnded(freed);
     set.nodeEnded(99999);
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 30));
     assert.deepEqual(calls, ['apply meters']);
     assert.notEqual(meters.id, freed);
+  });
+
+  it('puts back what another client freed all at once in order, once the rest of the same free has arrived: the volume before live meters, never before a dead one', async () => {
+    const calls: string[] = [];
+    const volume = keeper('volume', calls);
+    const meters = keeper('meters', calls);
+    const recording = keeper('recording', calls);
+    const pending: Array<() => void> = [];
+    const set = new KeptSynthSet([volume, meters, recording], silentLogger, {
+      setTimeout: (callback) => pending.push(callback),
+      clearTimeout: () => undefined,
+    });
+    // The volume places itself before the first later synth it finds, as the real one does.
+    const placedBefore: Array<number | undefined> = [];
+    const applyVolume = volume.apply.bind(volume);
+    volume.apply = () => {
+      const place = volume.place();
+      placedBefore.push(place.addAction === AddAction.before ? place.target : undefined);
+      applyVolume();
+    };
+    await set.applyAll();
+    calls.length = 0;
+    placedBefore.length = 0;
+    const oldMeters = meters.id!;
+    // sclang's Cmd-.: /n_end of the volume, then the meters, then the recording.
+    set.nodeEnded(volume.id!);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(calls, [], 'the volume waits for the rest of the free');
+    set.nodeEnded(oldMeters);
+    set.nodeEnded(recording.id!);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(calls, ['apply recording'], 'the recording (last, at the tail) goes back at once');
+    assert.equal(pending.length, 1, 'one wait for the rest');
+    pending[0]();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(calls, ['apply recording', 'apply volume', 'apply meters']);
+    assert.notEqual(placedBefore[0], oldMeters, 'the volume is not placed before the freed meters');
   });
 
   it('forgets them all on Free All, and ends them all with the run', () => {

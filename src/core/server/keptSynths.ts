@@ -36,8 +36,11 @@ export interface KeptSynths {
 }
 
 export class KeptSynthSet {
+  private readonly ended = new Set<KeptSynths>();
+  private putBackTimer: unknown;
+
   /** `keepers` in the order their synths run: the volume first, the others hear what it lets through. */
-  constructor(private readonly keepers: readonly KeptSynths[], private readonly logger: Logger) {
+  constructor(private readonly keepers: readonly KeptSynths[], private readonly logger: Logger, private readonly timers: KeptSynthTimers = nodeTimers) {
     keepers.forEach((keeper, index) => (keeper.place = () => this.placeBefore(index + 1)));
   }
 
@@ -63,6 +66,7 @@ export class KeptSynthSet {
   }
 
   runEnded(): void {
+    this.cancelPutBack();
     for (const keeper of this.keepers) keeper.runEnded();
   }
 
@@ -71,13 +75,52 @@ export class KeptSynthSet {
     return this.keepers.flatMap((keeper) => keeper.recreateMessages());
   }
 
-  /** Puts back the synth another client freed. */
+  /**
+   * Puts back the synth another client freed. The last keeper (the recording) goes back at once:
+   * its place is the root's tail whatever else went. The others wait a moment for the rest of
+   * the same free (sclang's Cmd-. frees them all, one /n_end after another): placed before a
+   * later keeper's synth whose /n_end had not arrived yet, the volume would be refused
+   * ("Node not found") and stay away.
+   */
   nodeEnded(nodeId: number): void {
-    for (const keeper of this.keepers) {
-      if (!keeper.nodeEnded(nodeId)) continue;
-      void Promise.resolve()
-        .then(() => keeper.apply())
-        .catch((error: Error) => this.logger.warn(`Putting back ${keeper.what} failed: ${error.message}`));
-    }
+    this.keepers.forEach((keeper, index) => {
+      if (!keeper.nodeEnded(nodeId)) return;
+      if (index === this.keepers.length - 1) this.putBack([keeper]);
+      else {
+        this.ended.add(keeper);
+        this.putBackTimer ??= this.timers.setTimeout(() => {
+          this.putBackTimer = undefined;
+          const ended = this.keepers.filter((candidate) => this.ended.has(candidate));
+          this.ended.clear();
+          this.putBack(ended);
+        }, PUT_BACK_DELAY_MS);
+      }
+    });
+  }
+
+  /** The run ended, or the set is done: nothing waits to be put back. */
+  cancelPutBack(): void {
+    if (this.putBackTimer !== undefined) this.timers.clearTimeout(this.putBackTimer);
+    this.putBackTimer = undefined;
+    this.ended.clear();
+  }
+
+  /** In the keepers' order, each after the one before has placed its synths. */
+  private putBack(keepers: readonly KeptSynths[]): void {
+    void keepers
+      .reduce<Promise<void>>((previous, keeper) => previous.then(() => keeper.apply()).catch((error: Error) => this.logger.warn(`Putting back ${keeper.what} failed: ${error.message}`)), Promise.resolve());
   }
 }
+
+/** How long the keepers before the last wait for the rest of another client's free. */
+const PUT_BACK_DELAY_MS = 10;
+
+export interface KeptSynthTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const nodeTimers: KeptSynthTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
