@@ -63,8 +63,10 @@ export class ScliveContext {
       this.scope,
       this.plot,
       this.sclangGui,
-      vscode.window.registerWebviewViewProvider(METERS_VIEW_ID, this.meters),
-      vscode.window.registerWebviewViewProvider(SCOPE_VIEW_ID, this.scope),
+      // Kept while hidden: a panel tab switched away and back shows the same mode, controls and
+      // clip lights at once (the instruments still run only while visible).
+      vscode.window.registerWebviewViewProvider(METERS_VIEW_ID, this.meters, { webviewOptions: { retainContextWhenHidden: true } }),
+      vscode.window.registerWebviewViewProvider(SCOPE_VIEW_ID, this.scope, { webviewOptions: { retainContextWhenHidden: true } }),
     );
     this.wireNodeTreeView();
     // The language at the musician's fingertips, from an index of the class library.
