@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
@@ -28,5 +28,14 @@ describe('package.json', () => {
     assert.ok(mustBe.length >= 30, `${mustBe.length} settings`);
     assert.deepEqual(mustBe.filter((name) => !restricted.includes(name)), []);
     assert.deepEqual(restricted.filter((name) => !settings.includes(name)), [], 'no name of a setting that does not exist');
+  });
+
+  it('carries its license: a LICENSE file with the text of the license package.json names, packaged, never skipped', () => {
+    const root = path.resolve(__dirname, '../../..');
+    assert.equal(manifest.license, 'GPL-3.0-or-later');
+    assert.ok(existsSync(path.join(root, 'LICENSE')), 'LICENSE at the root');
+    assert.match(readFileSync(path.join(root, 'LICENSE'), 'utf8'), /GNU GENERAL PUBLIC LICENSE\s+Version 3, 29 June 2007/);
+    assert.doesNotMatch(manifest.scripts.package, /--skip-license/);
+    assert.match(readFileSync(path.join(root, '.vscodeignore'), 'utf8'), /^!LICENSE$/m);
   });
 });
