@@ -10,6 +10,8 @@ import { readSoundFileInfo } from '../../src/core/recording/soundFileHeader';
 import type { RecorderChange } from '../../src/core/recording/recorder';
 import { SCLang } from '../../src/core/sclang/sclang';
 import { SCServer, highestNodeIdsByClient, defaultGroupIdOf } from '../../src/core';
+import * as cmd from '../../src/core/scsynth/scsynthCommands';
+import { IMMEDIATELY } from '../../src/core/osc/oscCodec';
 import type { GroupNode, TreeNode } from '../../src/core/server/nodeTree';
 import { jackEnv } from './jackHooks';
 import { MemoryLogger, bootServer, freshPort, isAlive, quitAll, track, waitFor } from './serverHarness';
@@ -53,6 +55,37 @@ describe('Stage recovery with a real scsynth and sclang', function () {
     await lang.start();
     return { lang, posted };
   }
+
+  it('Hush and Free All free every root node though the model still holds one the server already ended', async () => {
+    const server = await bootServer();
+    await server.setVolume(-6);
+    for (const step of ['hush', 'freeAll'] as const) {
+      // Synths at the root, after a node the model thinks is there but scsynth no longer has
+      // (a one-shot that just ended, its /n_end still on the way).
+      const ids = [server.allocateNodeId(), server.allocateNodeId(), server.allocateNodeId()];
+      server.send({ timeTag: IMMEDIATELY, packets: ids.map((id) => cmd.synthNew('sclive_sine', id, cmd.AddAction.head, 0, { amp: 0 })) });
+      await waitFor('the synths in the model', () => ids.every((id) => server.nodeWatcher.has(id)), 3000);
+      const ghost = 999_999;
+      server.nodeWatcher.handleNotification('/n_go', [ghost, 0, -1, ids[2], 0]);
+      assert.equal(server.nodeWatcher.children(0)[0].nodeId, ghost, 'the ended node first in the model\'s root');
+      if (step === 'hush') {
+        server.hush();
+        // Asked at once, so scsynth answers before a second pass could have been sent: silent
+        // in the bundle's own control period, not a round trip later.
+        const now = await server.status();
+        assert.equal(now.numSynths, server.volumeSynthIds.length, `${now.numSynths} synths right after Hush`);
+      } else await server.freeAll();
+      const status = await waitFor(`only the volume synth left after ${step}`, async () => {
+        const s = await server.status();
+        return s.numSynths === server.volumeSynthIds.length ? s : undefined;
+      }, 3000).catch(async (error: Error) => {
+        const tree = await server.queryAllNodes(false);
+        throw new Error(`${error.message}: ${synthsOf(tree).map((synth) => `${synth.nodeId} ${synth.defName}`).join(', ')}`);
+      });
+      assert.equal(status.numSynths, 1);
+      await server.resyncNodeTree();
+    }
+  });
 
   it('a frozen scsynth is unresponsive within the poll interval plus the grace time, and kill() ends it at once, leaving nothing', async () => {
     const server = await bootServer({}, { statusIntervalMs: 1000, unresponsiveAfterMs: 2000 });
@@ -98,6 +131,7 @@ describe('Stage recovery with a real scsynth and sclang', function () {
       const take = first.recorder.suspendFrozen();
       assert.ok(take, 'the take is carried over');
       await first.kill();
+      first.recorder.repairFrozenPart(take!);
       const second = track(new SCServer({ udpPort: port }, { statusIntervalMs: 250, logger: new MemoryLogger() }));
       second.recorder.onDidChange((change) => changes.push(change));
       await second.boot({ env: jackEnv(), timeoutMs: 15_000 });
@@ -241,11 +275,15 @@ describe('Stage recovery with a real scsynth and sclang', function () {
     for (const [index, step] of order.entries()) {
       await lang.evaluate('Synth(\\sclive_sine, [\\amp, 0]); nil', { print: false });
       await steps[step]();
-      const groups = await waitFor(`every default group, the volume and the meters after ${order.slice(0, index + 1).join(' → ')}`, async () => {
+      const groups = await waitFor(`every default group, the volume before the meters after ${order.slice(0, index + 1).join(' → ')}`, async () => {
         const tree = await server.queryAllNodes(false);
         const ids = groupIdsOf(tree);
         const synths = new Set(synthsOf(tree).map((synth) => synth.nodeId));
-        const kept = server.volumeSynthIds.length > 0 && server.meters.synthIds.length > 0 && [...server.volumeSynthIds, ...server.meters.synthIds].every((id) => synths.has(id));
+        // The volume runs before the meters (they read what is heard), at the root's tail.
+        const rootOrder = tree.children.map((child) => child.nodeId);
+        const lastVolume = Math.max(...server.volumeSynthIds.map((id) => rootOrder.indexOf(id)));
+        const firstMeter = Math.min(...server.meters.synthIds.map((id) => rootOrder.indexOf(id)));
+        const kept = server.volumeSynthIds.length > 0 && server.meters.synthIds.length > 0 && [...server.volumeSynthIds, ...server.meters.synthIds].every((id) => synths.has(id)) && lastVolume >= 0 && lastVolume < firstMeter;
         return expected().every((id) => ids.has(id)) && kept ? ids : undefined;
       }, 3000).catch(async (error: Error) => {
         const tree = await server.queryAllNodes(false);

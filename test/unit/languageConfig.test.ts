@@ -26,6 +26,8 @@ describe('the editor\'s sclang language config', () => {
     // What sclang 3.13's LanguageConfig.store writes (no newline at the end).
     assert.deepEqual(parseLanguageConfig('includePaths:\n    -   /q/one\n    -   /q/two\nexcludePaths:\n    []\npostInlineWarnings: false\nexcludeDefaultPaths: false').includePaths, ['/q/one', '/q/two']);
     assert.deepEqual(parseLanguageConfig('includePaths: [/a, "/b c"]\nexcludePaths: [/x]\n').includePaths, ['/a', '/b c']);
+    // The editor writes its config as JSON: a path with a comma comes back whole.
+    assert.deepEqual(parseLanguageConfig('includePaths: ["/q/a, b", \'/q/c,d\', /q/e]\n').includePaths, ['/q/a, b', '/q/c,d', '/q/e']);
   });
 
   it('refuses what it does not understand rather than lose a path', () => {

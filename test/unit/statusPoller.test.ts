@@ -86,7 +86,7 @@ describe('StatusPoller', () => {
   });
 
   it('a poll that times out after a later poll was answered does not count (the server answers now)', async () => {
-    const { poller, responsiveness, clock } = setup();
+    const { poller, clock } = setup();
     let releaseSlow: ((error: Error) => void) | undefined;
     const timers = new FakeTimers();
     const overlapping = new StatusPoller((timeoutMs) => {
@@ -106,7 +106,6 @@ describe('StatusPoller', () => {
     assert.equal(overlapping.unresponsive, false);
     assert.deepEqual(changes, []);
     overlapping.dispose();
-    assert.deepEqual(responsiveness, []);
     poller.dispose();
   });
 

@@ -207,8 +207,9 @@ export class Recorder implements Disposable {
 
   /**
    * Before a frozen server is killed (Reboot and Restore): the part being written ends without
-   * scsynth, which can no longer write its last half; its header is repaired from what reached
-   * the file, and the take goes on in a next file of the new run (continueTake).
+   * scsynth, which can no longer write its last half, and the take goes on in a next file of the
+   * new run (continueTake). Its header is repaired once the server is gone (repairFrozenPart):
+   * a saturated scsynth's disk thread may still write until then.
    */
   suspendFrozen(): TakeContinuation | undefined {
     const r = this.recording;
@@ -217,10 +218,15 @@ export class Recorder implements Disposable {
     const paused = r.pausedAt !== undefined;
     this.recording = undefined;
     clearInterval(r.diskCheck);
-    this.repair(r.path);
-    this.session.logger.info(`Recording: ${r.path} ended with its frozen server (header repaired); the take goes on in a next file.`);
     this.fire();
     return { take: r.take, elapsedMs, paused };
+  }
+
+  /** After the frozen server is gone: the header of the part it left is put right from what reached the file. */
+  repairFrozenPart(continuation: TakeContinuation): void {
+    const part = continuation.take.paths[continuation.take.paths.length - 1];
+    this.repair(part);
+    this.session.logger.info(`Recording: ${part} ended with its frozen server (header repaired); the take goes on in a next file.`);
   }
 
   /** After a reboot: the take goes on in its next part (SC_..._part2.wav). */

@@ -1,6 +1,7 @@
 // The language config (`sclang -l file.yaml`) of the editor's own sclang: the musician's own
-// config (their quarks and extensions) plus a folder of this extension's classes. The
-// musician's file is only read, never written: their sclang outside this editor is unchanged.
+// config (their quarks and extensions) plus a folder of this extension's classes. Starting
+// never writes the musician's file (their sclang outside this editor is unchanged); only a
+// Quarks.install/uninstall they run here stores its change there (SuperColliderLive.sc).
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -38,9 +39,17 @@ export function parseLanguageConfig(text: string): LanguageConfig {
   const config: LanguageConfig = { includePaths: [], excludePaths: [], postInlineWarnings: false, excludeDefaultPaths: false };
   /** The list whose items the next lines hold (after `includePaths:` with nothing behind it). */
   let list: string[] | undefined;
+  // Items are split at the commas outside quotes: a quoted path may hold a comma.
   const flowList = (value: string, into: string[]) => {
     const inner = value.slice(1, -1).trim();
-    if (inner) into.push(...inner.split(',').map(unquote));
+    if (!inner) return;
+    const item = /\s*("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^,"']*)\s*(,|$)/y;
+    while (item.lastIndex < inner.length) {
+      const match = item.exec(inner);
+      if (!match || (match[2] === '' && item.lastIndex < inner.length)) throw new Error(`a list item not understood in ${value}`);
+      into.push(unquote(match[1]));
+      if (match[2] === '') break;
+    }
   };
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.replace(/(^|\s)#.*$/, '').trimEnd();

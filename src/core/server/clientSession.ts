@@ -151,10 +151,15 @@ export class ClientSession {
 
   /** The default group of every client from `fromClient` (sclang's convention), at the head of root. */
   defaultGroupMessages(fromClient = 0, toClient = this.maxLoginsValue): OscMessage[] {
-    const messages: OscMessage[] = [];
+    return this.defaultGroupIds(fromClient, toClient).map((id) => cmd.groupNew(id, cmd.AddAction.head, 0));
+  }
+
+  /** The ids of those default groups. */
+  defaultGroupIds(fromClient = 0, toClient = this.maxLoginsValue): number[] {
+    const ids: number[] = [];
     // A server started with scsynth's own maxLogins (64) has clients sclang cannot be.
-    for (let client = fromClient; client < Math.min(toClient, MAX_CLIENTS); client++) messages.push(cmd.groupNew(defaultGroupIdOf(client), cmd.AddAction.head, 0));
-    return messages;
+    for (let client = fromClient; client < Math.min(toClient, MAX_CLIENTS); client++) ids.push(defaultGroupIdOf(client));
+    return ids;
   }
 
   // ---- allocation ----

@@ -31,14 +31,12 @@ import { LevelMeters, METER_REPLY } from '../meters/levelMeters';
 import { Recorder } from '../recording/recorder';
 import { SCOPE_REPLY, ScopeTap } from '../meters/scopeTap';
 
-/** Root children freed by id in one /n_free of Free All's bundle; more (a datagram of 16 kB) and /g_freeAll 0 frees them. */
-const MAX_NODES_FREED_BY_ID = 4000;
-
-/** The id a /g_new message makes. */
-function groupIdOf(message: OscMessage): number {
-  const id = message.args[0];
-  return typeof id === 'object' && id !== null && 'value' in id ? Number(id.value) : Number(id);
-}
+/**
+ * Root children freed by id in Free All's bundle, each in an /n_free of its own (scsynth stops an
+ * /n_free at the first id it cannot find, and the model may hold one that just ended): 24 bytes
+ * each, so the bundle stays one datagram. More, and /g_freeAll 0 frees them.
+ */
+const MAX_NODES_FREED_BY_ID = 2000;
 
 export interface SCServerSettings {
   /** Proposed client id (sc3nb proposes 1 and leaves 0 to sclang). */
@@ -654,11 +652,11 @@ export class SCServer implements Disposable {
     if (children && children.length <= MAX_NODES_FREED_BY_ID) {
       // The default groups are emptied, not freed and made again: their /n_end and /n_go would
       // cross on the way back and leave the model without them.
-      const defaultIds = new Set(defaultGroups.map(groupIdOf));
-      const others = children.filter((id) => !keptIds.has(id) && !defaultIds.has(id));
-      const emptied = children.filter((id) => defaultIds.has(id));
-      const missing = defaultGroups.filter((message) => !children.includes(groupIdOf(message)));
-      const packets: OscMessage[] = [cmd.clearSched(), ...(others.length ? [cmd.nodeFree(...others)] : []), ...emptied.map((id) => cmd.groupFreeAll(id)), ...missing];
+      const defaultIds = this.session.defaultGroupIds();
+      const others = children.filter((id) => !keptIds.has(id) && !defaultIds.includes(id));
+      const emptied = children.filter((id) => defaultIds.includes(id));
+      const missing = defaultIds.filter((id) => !children.includes(id)).map((id) => cmd.groupNew(id, cmd.AddAction.head, 0));
+      const packets: OscMessage[] = [cmd.clearSched(), ...others.map((id) => cmd.nodeFree(id)), ...emptied.map((id) => cmd.groupFreeAll(id)), ...missing];
       return { bundle: { timeTag: IMMEDIATELY, packets }, freedIds: others };
     }
     this.kept.forgetAll();
@@ -669,11 +667,13 @@ export class SCServer implements Disposable {
   private async freeMissedNodes(freedIds: readonly number[] | undefined): Promise<void> {
     if (!freedIds) return;
     const root = parseQueryTreeReply((await this.request(cmd.groupQueryTree(0, false))).args);
-    const expected = new Set([...this.kept.synthIds, ...this.session.defaultGroupMessages().map(groupIdOf)]);
+    const expected = new Set([...this.kept.synthIds, ...this.session.defaultGroupIds()]);
     const missed = root.children.map((child) => child.nodeId).filter((id) => !expected.has(id));
     if (missed.length) {
       this.logger.info(`Free All: freeing ${missed.length} node(s) made while it was sent.`);
-      await this.session.sendAndSync(cmd.nodeFree(...missed));
+      // One /n_free each: one that ended meanwhile must not keep the others alive.
+      this.send({ timeTag: IMMEDIATELY, packets: missed.map((id) => cmd.nodeFree(id)) });
+      await this.sync();
     }
   }
 

@@ -155,7 +155,7 @@ export class ServerLifecycle {
       this.host.logger.info(`scsynth killed (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}).`);
     }
     this.endRun();
-    this.setState('stopped', { reason: 'killed: it did not answer' });
+    this.setState('stopped', { reason: proc ? 'killed: it did not answer' : 'let go: it did not answer' });
   }
 
   /** The window closes: a process this program started is terminated, the run ended. */

@@ -118,6 +118,7 @@ export class StatusPoller implements Disposable {
       // Polls overlap while the server is slow: each waits the whole grace time on its own.
       const status = await this.query(Math.max(200, this.unresponsiveAfterValue));
       this.lastAnswerAt = this.now();
+      if (this.unresponsiveValue) this.options.logger.info('scsynth answers again.');
       this.setUnresponsive(false);
       this.onStatusEmitter.fire(status);
     } catch (error) {
@@ -132,7 +133,6 @@ export class StatusPoller implements Disposable {
     if (this.unresponsiveValue === value) return;
     this.unresponsiveValue = value;
     if (value) this.options.logger.warn(`scsynth has not answered /status for ${Math.round(this.now() - this.lastAnswerAt)} ms.`);
-    else this.options.logger.info('scsynth answers again.');
     this.onResponsivenessEmitter.fire(value);
   }
 }

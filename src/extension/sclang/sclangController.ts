@@ -51,7 +51,12 @@ export class SclangController implements vscode.Disposable {
     server.setRestorer({
       notePlaying: async () => {
         const lang = this.lang;
-        if (!lang?.isRunning || lang.state !== 'idle') return;
+        if (!lang?.isRunning) return;
+        if (lang.state !== 'idle') {
+          // Not waited for: the reboot goes on, and the musician knows what will not come back by itself.
+          this.post.post('[sclive] Reboot and Restore: sclang is busy, so the Ndefs and proxies that play cannot be noted; evaluate them again after the reboot (patterns go on by themselves).');
+          return;
+        }
         const count = await lang.notePlaying();
         this.log.info(`Reboot and Restore: ${count} monitored prox${count === 1 ? 'y' : 'ies'} to play again.`);
       },

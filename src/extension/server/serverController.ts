@@ -34,8 +34,11 @@ export class ServerController implements vscode.Disposable {
   private current: SCServer | undefined;
   private externalOwner: ExternalServerOwner | undefined;
   private restorer: ServerRestorer | undefined;
-  /** The frozen-server notification is on screen (shown once per freeze unless asked for). */
+  /** The frozen-server notification is on screen (shown once per freeze unless asked for), and since when. */
   private offeringRecovery = false;
+  private offeredAt = 0;
+  /** The Reboot and Restore in progress: a second click joins it. */
+  private recovering: Promise<boolean> | undefined;
   /** Disposables of the current run: released when the next run starts or the window closes. */
   private readonly runScope = new DisposableStore();
   private volumeDb = 0;
@@ -152,11 +155,18 @@ export class ServerController implements vscode.Disposable {
    * .add-ed SynthDef; its patterns never stopped), the proxies that were monitored play again,
    * and the volume, mute, meters and scope carry over to the new run.
    */
-  async rebootAndRestore(restore = true): Promise<boolean> {
+  rebootAndRestore(restore = true): Promise<boolean> {
+    // Two clicks in one second (the notification and the palette) make one recovery, not a
+    // second kill of the server the first one just booted.
+    this.recovering ??= this.recover(restore).finally(() => (this.recovering = undefined));
+    return this.recovering;
+  }
+
+  private async recover(restore: boolean): Promise<boolean> {
     const server = this.current;
     if (server && server.state === 'running' && !server.ownsProcess) {
       if (this.externalOwner?.owns(server)) {
-        // sclang booted it: its own reboot kills an unresponsive server; the extension follows.
+        // sclang booted it: its own reboot stops an unresponsive server by its pid; the extension follows.
         await this.exclusive(() => server.kill());
         await this.externalOwner.reboot();
         return true;
@@ -168,21 +178,35 @@ export class ServerController implements vscode.Disposable {
     }
     const started = performance.now();
     if (!restore) await this.restorer?.stopPlaying().catch((error: Error) => this.log.warn(`Stopping what plays before the reboot failed: ${error.message}`));
-    // A take being recorded goes on in a next file of the new run (the frozen server cannot write its last half).
-    const take = server?.state === 'running' ? server.recorder.suspendFrozen() : undefined;
-    if (server && (server.state === 'running' || server.state === 'booting' || server.state === 'quitting')) {
-      if (restore) await this.restorer?.notePlaying().catch((error: Error) => this.log.warn(`Noting what plays before the reboot failed: ${error.message}`));
-      await this.exclusive(() => server.kill());
+    const before = restore ? () => this.restorer?.notePlaying().catch((error: Error) => this.log.warn(`Noting what plays before the reboot failed: ${error.message}`)) : undefined;
+    // A frozen server is killed; one that answers (again) is quit, its take closed after the last half.
+    const booted = await this.restart(server, { frozen: !!server?.unresponsive, before });
+    if (booted && restore) {
+      await this.restorer?.restorePlaying().catch((error: Error) => this.log.warn(`Restoring what played failed: ${error.message}`));
+      this.log.info(`Reboot and Restore: sound again after ${Math.round(performance.now() - started)} ms.`);
     }
+    return booted;
+  }
+
+  /**
+   * Ends `server`'s run and boots the next with the same options; a take being recorded goes on
+   * in a next file of the new run. A frozen server is killed: its part ends without scsynth and
+   * its header is repaired once the process is gone. One that answers is quit, its part closed
+   * by scsynth after the last half.
+   */
+  private async restart(server: SCServer | undefined, how: { frozen: boolean; before?: () => Promise<unknown> | undefined }): Promise<boolean> {
+    const carries = server?.state === 'running' && server.ownsProcess;
+    const take = carries ? (how.frozen ? server.recorder.suspendFrozen() : await server.recorder.suspendForRestart()) : undefined;
+    if (server && server.state !== 'stopped' && server.state !== 'crashed') {
+      await how.before?.();
+      await this.exclusive(() => (how.frozen ? server.kill() : server.quit()));
+    }
+    if (take && how.frozen) server!.recorder.repairFrozenPart(take);
     const booted = await this.boot();
     if (take) {
       const next = this.current;
       if (booted && next) await next.recorder.continueTake(take).catch((error: Error) => void vscode.window.showErrorMessage(`The recording could not go on after the reboot: ${error.message}`));
       else (next ?? server)?.recorder.endSuspendedTake(take);
-    }
-    if (booted && restore) {
-      await this.restorer?.restorePlaying().catch((error: Error) => this.log.warn(`Restoring what played failed: ${error.message}`));
-      this.log.info(`Reboot and Restore: sound again after ${Math.round(performance.now() - started)} ms.`);
     }
     return booted;
   }
@@ -194,15 +218,19 @@ export class ServerController implements vscode.Disposable {
   async offerRecovery(asked = false): Promise<void> {
     const server = this.current;
     if (!server || server.state !== 'running' || !server.unresponsive) return;
-    if (this.offeringRecovery && !asked) return;
+    // One on screen at a time; Ctrl+. shows it again only after a while (it may have gone to the notification centre).
+    if (this.offeringRecovery && !(asked && performance.now() - this.offeredAt > 5000)) return;
     this.offeringRecovery = true;
+    this.offeredAt = performance.now();
     const seconds = Math.max(1, Math.round(server.silentForMs / 1000));
     const canReboot = server.ownsProcess || !!this.externalOwner?.owns(server);
-    const message = `The SuperCollider server has not answered for ${seconds} s: it is frozen or overloaded, and nothing sent to it takes effect, Hush included.`
+    const message = `The SuperCollider server has not answered for ${seconds} s: it is frozen or overloaded, and Hush may not be heard until it answers.`
       + (canReboot ? ' Reboot and Restore kills it, boots it again and brings back what was playing; Reboot Silent stops the patterns too.' : ' It was not started here: restart it where it runs.');
     try {
       const choice = await vscode.window.showWarningMessage(message, ...(canReboot ? ['Reboot and Restore', 'Reboot Silent'] : []), 'Show Log');
-      if (choice === 'Reboot and Restore' || choice === 'Reboot Silent') await this.rebootAndRestore(choice === 'Reboot and Restore');
+      // A click on an old notification acts on the run it spoke of, not on a server booted since.
+      if ((choice === 'Reboot and Restore' || choice === 'Reboot Silent') && server !== this.current) void vscode.window.showInformationMessage('That server has already been rebooted.');
+      else if (choice === 'Reboot and Restore' || choice === 'Reboot Silent') await this.rebootAndRestore(choice === 'Reboot and Restore');
       if (choice === 'Show Log') this.log.show();
     } finally {
       this.offeringRecovery = false;
@@ -254,16 +282,7 @@ export class ServerController implements vscode.Disposable {
       void vscode.window.showWarningMessage('This server was not started here (it is a remote or attached server), so it cannot be rebooted from here.');
       return false;
     }
-    // A take being recorded goes on in a next file of the new run (its part is closed after its last half).
-    const take = server?.state === 'running' && server.ownsProcess ? await server.recorder.suspendForRestart() : undefined;
-    if (server && server.state !== 'stopped' && server.state !== 'crashed') await this.exclusive(() => server.quit());
-    const booted = await this.boot();
-    if (take) {
-      const next = this.current;
-      if (booted && next) await next.recorder.continueTake(take).catch((error: Error) => void vscode.window.showErrorMessage(`The recording could not go on after the reboot: ${error.message}`));
-      else (next ?? server)?.recorder.endSuspendedTake(take);
-    }
-    return booted;
+    return this.restart(server, { frozen: false });
   }
 
   /** The running server, or undefined after telling the user why the action cannot run. */
