@@ -10,16 +10,13 @@ import { chromium, Frame, Locator, Page } from 'playwright-core';
 import { startDummyJack } from '../../tools/dummyJack';
 import { CodeServer, ROOT, startCodeServer } from '../../tools/codeServer';
 import { isAlive } from '../../tools/processAlive';
+import { log, nodeTreePane, RESULTS, type PageCheck, type PageCheckList } from './pageChecks/workbenchPage';
+import { mainSuiteFiles } from './suite/suiteFiles';
 
-const RESULTS = path.join(ROOT, 'test-results');
 const SUITE = path.join(ROOT, 'out/test/vscode/suite/index.js');
 const WORKSPACE = path.join(ROOT, 'test/vscode/workspace');
 const UNTRUSTED_WORKSPACE = path.join(ROOT, 'test/vscode/untrusted-workspace');
 
-
-function log(message: string): void {
-  console.log(`[vscode-tests] ${message}`);
-}
 
 async function waitForFile(file: string, timeoutMs: number, failed: () => boolean): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -113,11 +110,6 @@ async function checkLiveCoding(page: Page, expected: { result: string; synthId: 
   mkdirSync(RESULTS, { recursive: true });
   await page.screenshot({ path: path.join(RESULTS, 'vscode-live-coding.png') });
   log(`screenshot: ${path.relative(ROOT, path.join(RESULTS, 'vscode-live-coding.png'))}`);
-}
-
-/** The Node Tree view's pane. */
-function nodeTreePane(page: Page) {
-  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: /node tree/i }) }).first();
 }
 
 /**
@@ -507,8 +499,8 @@ async function checkGuiCalls(page: Page, ready: { plotTitle: string; scopeMode: 
   throw new Error(`sclang's GUI calls are not shown as expected: ${seen}`);
 }
 
-/** The page checks, in the order the suite reaches them; the suite writes `<step>.ready.json`. */
-const PAGE_CHECKS: Array<[string, (page: Page, ready: never, handshake: string) => Promise<void>]> = [
+/** The page checks of extension.test.ts, in the order it reaches them; the suite writes `<step>.ready.json`. */
+const PAGE_CHECKS: PageCheckList = [
   ['workbench', checkWorkbench],
   ['live-coding', checkLiveCoding],
   ['pattern', checkPatternInTree],
@@ -529,10 +521,22 @@ const PAGE_CHECKS: Array<[string, (page: Page, ready: never, handshake: string) 
 ];
 
 /**
+ * The page checks of every suite file that runs, in the suite's order: extension.test.ts's
+ * here, each feature's in test/vscode/pageChecks/<file>.ts (a file without checks has none).
+ */
+function pageChecksOfSuite(): PageCheckList {
+  return mainSuiteFiles(path.dirname(SUITE)).flatMap((name) => {
+    if (name === 'extension') return PAGE_CHECKS;
+    const file = path.join(__dirname, 'pageChecks', `${name}.js`);
+    return existsSync(file) ? (require(file) as { PAGE_CHECKS: PageCheckList }).PAGE_CHECKS : [];
+  });
+}
+
+/**
  * One handshake with the suite: wait until it holds the state to look at, check the page, and
  * answer in `<step>.checked.json` (a failure keeps a screenshot). Returns the failure, if any.
  */
-async function pageCheck(page: Page, handshake: string, step: string, suiteEnded: () => boolean, check: (page: Page, ready: never, handshake: string) => Promise<void>): Promise<Error | undefined> {
+async function pageCheck(page: Page, handshake: string, step: string, suiteEnded: () => boolean, check: PageCheck): Promise<Error | undefined> {
   const answer = path.join(handshake, `${step}.checked.json`);
   try {
     const ready = JSON.parse(await waitForFile(path.join(handshake, `${step}.ready.json`), 240_000, suiteEnded)) as never;
@@ -569,7 +573,7 @@ async function runMainSuite(jackEnv: NodeJS.ProcessEnv, port: number): Promise<n
 
     // The page checks run while the suite holds a booted server with a synth (see the suite).
     let pageError: Error | undefined;
-    for (const [step, check] of PAGE_CHECKS) {
+    for (const [step, check] of pageChecksOfSuite()) {
       pageError = await pageCheck(page, handshake, step, hasExited, check);
       if (pageError) break;
     }

@@ -12,57 +12,7 @@ import { isAlive } from '../../../tools/processAlive';
 import { readSoundFileInfo } from '../../../src/core/recording/soundFileHeader';
 import { formatDuration } from '../../../src/extension/views/statusBar';
 
-const EXTENSION_ID = 'supercollider-live.supercollider-live';
-
-function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const deadline = Date.now() + timeoutMs;
-    const poll = async () => {
-      try {
-        const value = await check();
-        if (value) return resolve(value);
-      } catch {
-        // Not yet.
-      }
-      if (Date.now() > deadline) return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      setTimeout(poll, 50);
-    };
-    void poll();
-  });
-}
-
-
-/**
- * Records what the extension shows through `vscode.window[kind]` (message and buttons) while
- * still showing it: a spy on the real API, not a replacement.
- */
-function spyOnMessages(kind: 'showErrorMessage' | 'showInformationMessage' | 'showWarningMessage'): { shown: string[]; restore(): void } {
-  const shown: string[] = [];
-  const window = vscode.window as unknown as Record<string, (...args: unknown[]) => unknown>;
-  const original = window[kind];
-  window[kind] = (message: unknown, ...rest: unknown[]) => {
-    shown.push(`${message} [${rest.filter((item) => typeof item === 'string').join('|')}]`);
-    return original(message, ...rest);
-  };
-  return { shown, restore: () => (window[kind] = original) };
-}
-
-/**
- * Under the code-server runner: says the window now shows `step` (with what to look for) and
- * waits for the runner's verdict on the rendered page. Elsewhere there is no page to check.
- */
-async function pageCheckedByRunner(step: string, ready: object, whileChecking?: (dir: string) => Promise<void>): Promise<void> {
-  const dir = process.env.SCLIVE_E2E_DIR;
-  if (!dir) return;
-  await vscode.commands.executeCommand('notifications.clearAll');
-  writeFileSync(path.join(dir, `${step}.ready.json`), JSON.stringify(ready));
-  // What the runner watches happen (it looks at the page meanwhile).
-  await whileChecking?.(dir);
-  const checked = path.join(dir, `${step}.checked.json`);
-  await waitFor('the runner\'s page checks', () => existsSync(checked), 50_000);
-  const verdict = JSON.parse(readFileSync(checked, 'utf8'));
-  assert.equal(verdict.ok, true, verdict.error);
-}
+import { activateExtension, pageCheckedByRunner, spyOnMessages, waitFor } from './runnerHandshake';
 
 async function allTreeNodes(api: SuperColliderLiveApi, parent?: NodeTreeElement): Promise<LiveNode[]> {
   const children = (await api.nodeTree.getChildren(parent)) as NodeTreeElement[];
@@ -87,9 +37,7 @@ describe('SuperCollider Live in VS Code', function () {
   let pid: number | undefined;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<SuperColliderLiveApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is installed in the extension host`);
-    api = await extension.activate();
+    api = await activateExtension();
   });
 
   after(async () => {
@@ -872,12 +820,5 @@ describe('SuperCollider Live in VS Code', function () {
     } finally {
       restore();
     }
-  });
-
-  it('a server left running is stopped when the window closes (checked by the runner)', async function () {
-    const dir = process.env.SCLIVE_E2E_DIR;
-    if (!dir) this.skip();
-    assert.equal(await vscode.commands.executeCommand<boolean>('sclive.server.boot'), true);
-    writeFileSync(path.join(dir!, 'left-running.json'), JSON.stringify({ pid: api.controller.server!.pid }));
   });
 });
