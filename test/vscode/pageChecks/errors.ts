@@ -33,14 +33,27 @@ async function checkSquiggle(page: Page, ready: { line: number }): Promise<void>
   await keepScreenshot(page, 'vscode-errors-squiggle.png');
 }
 
-/** The post window shows the place as a link; a Ctrl+click on it opens the file there (the suite checks where). */
-async function checkPostLink(page: Page, ready: { place: string }): Promise<void> {
-  const panel = page.locator('.part.panel');
-  const link = panel.locator('.detected-link', { hasText: ready.place }).first();
-  await link.waitFor({ timeout: 20_000 });
-  log(`post window link: "${(await link.innerText()).trim()}"`);
+/**
+ * The link spans of the post window's line holding `text`, joined (the editor draws a long
+ * token in pieces of 50 characters, each a span of the link), once they cover `text`.
+ */
+async function linkOfLine(page: Page, text: string) {
+  const line = page.locator('.part.panel .view-line', { hasText: text }).last();
+  return poll(`"${text}" as a link in the post window`, async () => {
+    if (!(await line.count())) return undefined;
+    const linked = (await line.locator('.detected-link').allInnerTexts()).join('');
+    return linked.includes(text) ? { linked, first: line.locator('.detected-link').first() } : undefined;
+  }, 20_000);
+}
+
+/** The post window shows the place (and a class-library path) as a link; a Ctrl+click on the place opens the file there (the suite checks where). */
+async function checkPostLink(page: Page, ready: { place: string; classFile: string }): Promise<void> {
+  const classLink = await linkOfLine(page, ready.classFile);
+  log(`post window link to the class library: "${classLink.linked}"`);
+  const place = await linkOfLine(page, ready.place);
+  log(`post window link: "${place.linked}"`);
   await keepScreenshot(page, 'vscode-errors-post-link.png');
-  await link.click({ modifiers: ['Control'] });
+  await place.first.click({ modifiers: ['Control'] });
 }
 
 /** The colours of a result line and an `ERROR:` line as rendered, in the theme the suite chose. */

@@ -2,6 +2,8 @@
 // at the file's own lines, the place named as a link in the post window, results and errors
 // in colours of their own in the light and the dark theme (the runner checks the page).
 import { strict as assert } from 'node:assert';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SuperColliderLiveApi } from '../../../src/extension/extension';
@@ -12,19 +14,31 @@ describe('Errors where the code is', function () {
   let api: SuperColliderLiveApi;
   let document: vscode.TextDocument;
   let editor: vscode.TextEditor;
+  let copyDir: string | undefined;
   const themeBefore = vscode.workspace.getConfiguration('workbench').inspect<string>('colorTheme')?.globalValue;
 
+  /** What each evaluation answered, for the failure messages. */
+  const log: string[] = [];
   const sclangDiagnostics = () => vscode.languages.getDiagnostics(document.uri).filter((diagnostic) => diagnostic.source === 'sclang');
   /** Evaluates one line (1-based, as the editor shows it), or the block around it. */
   const evaluateAt = async (line: number, scope: 'line' | 'block' = 'line') => {
-    editor = await vscode.window.showTextDocument(document);
+    editor = await vscode.window.showTextDocument(document, { preserveFocus: false });
     editor.selection = new vscode.Selection(line - 1, 0, line - 1, 0);
-    return vscode.commands.executeCommand<{ status: string; output: string[] }>(`sclive.eval.${scope}`);
+    // The command evaluates in the active editor (the post window, focused, would be one too).
+    await waitFor('errors.scd to be the active editor', () => vscode.window.activeTextEditor?.document === document);
+    const result = await vscode.commands.executeCommand<{ status: string; output: string[] }>(`sclive.eval.${scope}`);
+    log.push(`line ${line} (${scope}): ${result?.status}: ${result?.output.join(' | ')}`);
+    return result;
   };
 
   before(async () => {
     api = await activateExtension();
-    document = await vscode.workspace.openTextDocument(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'errors.scd'));
+    // A copy: VS Code for the Web saves edits by itself (files.autoSave is afterDelay there), and
+    // the suite edits the file.
+    copyDir = mkdtempSync(path.join(os.tmpdir(), 'sclive-errors-'));
+    const copy = path.join(copyDir, 'errors.scd');
+    copyFileSync(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'errors.scd'), copy);
+    document = await vscode.workspace.openTextDocument(copy);
     editor = await vscode.window.showTextDocument(document);
     await vscode.commands.executeCommand('sclive.sclang.start');
     await api.sclang.evaluate('~erring = nil');
@@ -35,11 +49,12 @@ describe('Errors where the code is', function () {
     await vscode.window.showTextDocument(document);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await api.sclang.evaluate('~erring = nil');
+    if (copyDir) rmSync(copyDir, { recursive: true, force: true });
   });
 
   it('a syntax error on line 12 is a squiggle on line 12 and one Problems entry, gone after a fixed evaluation', async () => {
     const result = await evaluateAt(12, 'block');
-    assert.equal(result?.status, 'syntax');
+    assert.equal(result?.status, 'syntax', log.join('\n'));
     const diagnostics = await waitFor('the diagnostic', () => sclangDiagnostics().length > 0 && sclangDiagnostics());
     assert.equal(diagnostics.length, 1, diagnostics.map((d) => d.message).join('; '));
     const [diagnostic] = diagnostics;
@@ -54,10 +69,13 @@ describe('Errors where the code is', function () {
 
     // The post window names the place, as a link.
     await waitFor('the place in the post window', () => api.sclang.post.text.includes('errors.scd:12:5'));
+    // A class-library path as sclang posts it is a link too.
+    const classFile = await api.sclang.evaluate('SinOsc.filenameSymbol.postln');
+    assert.match(classFile.output.join('\n'), /SCClassLibrary\/.*Osc\.sc/);
     editor.selection = new vscode.Selection(0, 0, 0, 0);
     api.sclang.post.show();
     // The runner Ctrl+clicks the link: the file's editor goes to line 12, column 5.
-    await pageCheckedByRunner('errors-post-link', { place: 'errors.scd:12:5' });
+    await pageCheckedByRunner('errors-post-link', { place: 'errors.scd:12:5', classFile: classFile.output[0] });
     const opened = await waitFor('the link to open the place', () => {
       const active = vscode.window.activeTextEditor;
       return active?.document.uri.toString() === document.uri.toString() && active.selection.active.line === 11 && active;
