@@ -25,6 +25,8 @@ export interface ErrorPlace {
   uri: vscode.Uri;
   position: vscode.Position;
   message: string;
+  /** Only a warning (sclang went on): posted as one. */
+  warning: boolean;
 }
 
 export class ErrorMarks implements vscode.Disposable {
@@ -54,7 +56,7 @@ export class ErrorMarks implements vscode.Disposable {
       .map((report): Mark => ({ evaluated: range, diagnostic: this.diagnosticOf(document, range, code, report) }));
     this.set(document.uri, [...kept, ...added]);
     const first = added[0]?.diagnostic;
-    return first && { uri: document.uri, position: first.range.start, message: first.message };
+    return first && { uri: document.uri, position: first.range.start, message: first.message, warning: first.severity === vscode.DiagnosticSeverity.Warning };
   }
 
   /** An error of a Routine, Task or pattern, after its evaluation: marked on the block that calls its selector. */
@@ -70,7 +72,7 @@ export class ErrorMarks implements vscode.Disposable {
       const key = entry.uri.toString();
       const kept = (this.marks.get(key) ?? []).filter((mark) => !mark.diagnostic.range.isEqual(diagnostic.range));
       this.set(entry.uri, [...kept, { evaluated: entry.range, diagnostic }]);
-      return { uri: entry.uri, position: start, message: diagnostic.message };
+      return { uri: entry.uri, position: start, message: diagnostic.message, warning: false };
     }
     return undefined;
   }

@@ -37,7 +37,7 @@ export function registerEvaluation(scliveContext: ScliveContext): void {
   const errorMarks = new ErrorMarks();
   const postLinks = new PostLinks();
   const postPlace = (place: ErrorPlace | undefined, when = '') => {
-    if (place) sclang.post.post(`[sclive] ERROR${when} at ${postLinks.placeOf(place.uri, place.position)}: ${place.message}`);
+    if (place) sclang.post.post(`[sclive] ${place.warning ? 'WARNING' : 'ERROR'}${when} at ${postLinks.placeOf(place.uri, place.position)}: ${place.message}`);
   };
   const laterErrors = new SclangErrorStream((report) => {
     if (report.fromRoutine) postPlace(errorMarks.later(report), ' of a Routine, Task or pattern');
