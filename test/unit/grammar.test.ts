@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as oniguruma from 'vscode-oniguruma';
 import * as vsctm from 'vscode-textmate';
@@ -640,12 +640,66 @@ describe('SuperCollider language configuration', () => {
 });
 
 describe('the post window\'s grammar (what makes failures stand out)', () => {
-  it('marks scsynth\'s and sclang\'s failures as errors, warnings as changes, results as strings', async () => {
+  it('marks scsynth\'s and sclang\'s failures as errors, warnings as changes, results as insertions', async () => {
     assert.ok((await postLineScopes('FAILURE IN SERVER /s_new SynthDef not found')).some((scope) => scope.startsWith('invalid.illegal')));
     assert.ok((await postLineScopes('*** ERROR: failed to open UDP socket: bind: Address in use')).some((scope) => scope.startsWith('invalid.illegal')));
     assert.ok((await postLineScopes('ERROR: syntax error, unexpected \';\'')).some((scope) => scope.startsWith('invalid.illegal')));
     assert.ok((await postLineScopes("WARNING: server 'localhost' not running.")).some((scope) => scope.startsWith('markup.changed')));
-    assert.ok((await postLineScopes('-> Synth(\'temp__0\' : 1000)')).some((scope) => scope.startsWith('string')));
+    assert.ok((await postLineScopes('-> Synth(\'temp__0\' : 1000)')).some((scope) => scope.startsWith('markup.inserted')));
+    // A value named like a failure is still a result.
+    assert.ok(!(await postLineScopes('-> an Error')).some((scope) => scope.startsWith('invalid')));
+    assert.ok((await postLineScopes('[sclive] ERROR at demo.scd:12:5: Class not defined.')).some((scope) => scope.startsWith('invalid.illegal')));
     assert.deepEqual(await postLineScopes('SuperCollider 3 server ready.'), [POST_SCOPE], 'plain output stays plain');
   });
+});
+
+describe('the post window\'s colours in VS Code\'s built-in themes', () => {
+  // The themes of the VS Code the suite runs in (code-server's copy under .vscode-test).
+  const themesDir = path.join(ROOT, '.vscode-test/code-server-4.100.3/node_modules/code-server/lib/vscode/extensions/theme-defaults/themes');
+  const themes = ['light_modern.json', 'light_plus.json', 'light_vs.json', 'dark_modern.json', 'dark_plus.json', 'dark_vs.json', 'hc_black.json', 'hc_light.json'];
+
+  type ThemeRule = vsctm.IRawTheme['settings'][number];
+
+  function tokenColors(file: string): ThemeRule[] {
+    const raw = JSON.parse(readFileSync(path.join(themesDir, file), 'utf8').replace(/^\s*\/\/.*$/gm, '').replace(/,(\s*[}\]])/g, '$1')) as { include?: string; tokenColors?: ThemeRule[] };
+    return [...(raw.include ? tokenColors(raw.include) : []), ...(raw.tokenColors ?? [])];
+  }
+
+  /** The foreground colour each line's text gets in a theme, as VS Code's tokenizer resolves it. */
+  async function colours(theme: string, lines: string[]): Promise<string[]> {
+    const reg = await registry();
+    reg.setTheme({ settings: [{ settings: { foreground: '#000001' } }, ...tokenColors(theme)] });
+    const grammar = (await reg.loadGrammar(POST_SCOPE))!;
+    const colorMap = reg.getColorMap();
+    return lines.map((line) => {
+      const tokens = grammar.tokenizeLine2(line, vsctm.INITIAL).tokens;
+      return colorMap[(tokens[1] & 0x00ff8000) >>> 15].toLowerCase();
+    });
+  }
+
+  function hue(hex: string): number {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
+    const max = Math.max(r, g, b);
+    const delta = max - Math.min(r, g, b);
+    if (!delta) return 0;
+    const sector = max === r ? ((g - b) / delta) % 6 : max === g ? (b - r) / delta + 2 : (r - g) / delta + 4;
+    return (sector * 60 + 360) % 360;
+  }
+
+  function hueDistance(a: string, b: string): number {
+    const distance = Math.abs(hue(a) - hue(b));
+    return Math.min(distance, 360 - distance);
+  }
+
+  for (const theme of themes) {
+    it(`draws results, warnings and errors in three colours in ${theme}`, async function () {
+      if (!existsSync(themesDir)) this.skip();
+      const [result, warning, error] = await colours(theme, ["-> Pdef('mel')", 'WARNING: server not running', "ERROR: Message 'foo' not understood."]);
+      // Another hue, not another shade of red (light_plus drew results #a31515 beside errors' #cd3131).
+      assert.ok(hueDistance(result, error) >= 40, `a result (${result}) is not in the error colour (${error})`);
+      assert.ok(hueDistance(warning, error) >= 40, `a warning (${warning}) is not in the error colour (${error})`);
+      assert.ok(hueDistance(result, warning) >= 40, `a result (${result}) is not in the warning colour (${warning})`);
+      assert.notEqual(result, '#000001', 'a result has a colour of its own');
+    });
+  }
 });

@@ -6,6 +6,9 @@ import type { EvaluationResult } from '../../core/sclang/sclang';
 import type { ScliveContext } from '../context';
 import { registerCommand, showUserError } from '../commands/userErrors';
 import { readLiveCodingSettings } from '../settings';
+import { SclangErrorStream } from '../../core/sclang/sclangErrors';
+import { ErrorMarks, ErrorPlace } from './errorMarks';
+import { PostLinks, registerPostLinks } from './postLinks';
 
 const FLASH_MS = 300;
 
@@ -30,6 +33,16 @@ export function registerEvaluation(scliveContext: ScliveContext): void {
   const flash = vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor('sclive.evaluationFlash') });
   const errorFlash = vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor('sclive.evaluationErrorFlash') });
   context.subscriptions.push(flash, errorFlash);
+  // Errors at their place in the file, named in the post window as links (errorMarks.ts, postLinks.ts).
+  const errorMarks = new ErrorMarks();
+  const postLinks = new PostLinks();
+  const postPlace = (place: ErrorPlace | undefined, when = '') => {
+    if (place) sclang.post.post(`[sclive] ${place.warning ? 'WARNING' : 'ERROR'}${when} at ${postLinks.placeOf(place.uri, place.position)}: ${place.message}`);
+  };
+  const laterErrors = new SclangErrorStream((report) => {
+    if (report.fromRoutine) postPlace(errorMarks.later(report), ' of a Routine, Task or pattern');
+  });
+  context.subscriptions.push(errorMarks, registerPostLinks(postLinks), sclang.post.onDidPost((line) => laterErrors.push(line)));
 
   const showFlash = (editor: vscode.TextEditor, range: vscode.Range, failed: boolean) => {
     if (!readLiveCodingSettings().flash) return;
@@ -63,6 +76,7 @@ export function registerEvaluation(scliveContext: ScliveContext): void {
     }
     const failed = result.status !== 'ok';
     showFlash(editor, range, failed);
+    postPlace(errorMarks.evaluated(editor.document, range, result.output));
     if (result.result) nodeTree.evaluated(result.result, { uri: editor.document.uri, line: range.start.line });
     if (failed && readLiveCodingSettings().openPostOnError) sclang.post.show();
     return result;

@@ -1,5 +1,6 @@
 // The "SuperCollider Post" channel: what sclang and scsynth post, with a maximum scrollback.
 import * as vscode from 'vscode';
+import { withOwnKeys } from '../../core/sclang/welcomeLine';
 
 /** The post window's own language: its grammar makes failures and warnings stand out. */
 export const POST_LANGUAGE_ID = 'sclive-post';
@@ -23,6 +24,9 @@ export class PostWindow implements vscode.Disposable {
   private flushTimer: NodeJS.Timeout | undefined;
   /** After dispose (a window reload), late lines from sclang or scsynth are dropped, not written to a closed channel. */
   private disposed = false;
+  private readonly onDidPostEmitter = new vscode.EventEmitter<string>();
+  /** Each line as it is posted (before the window shows it). */
+  readonly onDidPost = this.onDidPostEmitter.event;
 
   constructor(private maxLines: number) {
     this.channel = vscode.window.createOutputChannel('SuperCollider Post', POST_LANGUAGE_ID);
@@ -53,9 +57,11 @@ export class PostWindow implements vscode.Disposable {
 
   post(line: string): void {
     if (this.disposed) return;
+    line = withOwnKeys(line);
     this.queued.push(line);
     // Lines arrive in bursts; the channel gets them together.
     this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    this.onDidPostEmitter.fire(line);
   }
 
   clear(): void {
@@ -94,6 +100,7 @@ export class PostWindow implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.flushTimer);
+    this.onDidPostEmitter.dispose();
     this.channel.dispose();
   }
 }
