@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { maskCode } from '../../src/core/editor/codeMask';
 import { musicCompletion, receiverWithVariables, synthDefControls } from '../../src/core/language/musicContext';
+import { parseSynthDescs } from '../../src/core/language/synthDescs';
 
 /** The last `|` marks the cursor; the receiver before the `.` just before it. */
 function receiverAt(snippet: string): string | undefined {
@@ -131,5 +132,15 @@ describe('SynthDef controls from source', () => {
       { name: 'width', defaultValue: '#[0.2, 0.3]' },
     ]);
     assert.deepEqual(controls.get('lead')?.map((c) => `${c.name}=${c.defaultValue}`), ['out=0', 'freq=220', 'amp=0.2']);
+  });
+});
+
+describe('SynthDescLib answer', () => {
+  it('records apart by ASCII 30, fields by 31; a record without controls; junk lines skipped', () => {
+    const descs = parseSynthDescs('zap\u001fout=0.0\u001ffreq=440.0\u001fwidth=[ 0.2, 0.3 ]\u001edefault\u001fout=0.0\u001famp=0.1\u001ebare\u001e\u001e');
+    assert.deepEqual(descs.get('zap'), [{ name: 'out', defaultValue: '0.0' }, { name: 'freq', defaultValue: '440.0' }, { name: 'width', defaultValue: '[ 0.2, 0.3 ]' }]);
+    assert.deepEqual(descs.get('default')?.map((c) => c.name), ['out', 'amp']);
+    assert.deepEqual(descs.get('bare'), []);
+    assert.equal(descs.size, 3);
   });
 });

@@ -11,18 +11,22 @@ import { findReferences } from '../../core/language/references';
 import { lineStarts, positionAt } from '../../core/editor/lineStarts';
 import { readFile } from 'node:fs/promises';
 import type { ClassIndexService } from './classIndexService';
+import type { SclangController } from '../sclang/sclangController';
+import { SynthDescService } from './synthDescService';
 
 const SELECTOR = { language: 'supercollider' };
 
-export function registerLanguageProviders(service: ClassIndexService): vscode.Disposable[] {
+export function registerLanguageProviders(service: ClassIndexService, sclang?: SclangController): vscode.Disposable[] {
   const index = () => service.index;
+  const synthDescs = sclang ? new SynthDescService(sclang) : undefined;
   // The first SuperCollider file opened loads the index (from the cache, or from sclang); never
   // inside activate(): reading the cache takes 60-130 ms here.
   const warm = () => void setImmediate(() => void service.ready());
   if (vscode.workspace.textDocuments.some((doc) => doc.languageId === 'supercollider')) warm();
   return [
     vscode.workspace.onDidOpenTextDocument((doc) => doc.languageId === 'supercollider' && warm()),
-    vscode.languages.registerCompletionItemProvider(SELECTOR, { provideCompletionItems: (doc, pos) => completions(index(), doc, pos) }, '.', '~', '\\', '(', ','),
+    ...(synthDescs ? [synthDescs] : []),
+    vscode.languages.registerCompletionItemProvider(SELECTOR, { provideCompletionItems: (doc, pos) => completions(index(), doc, pos, synthDescs) }, '.', '~', '\\', '(', ','),
     vscode.languages.registerSignatureHelpProvider(SELECTOR, { provideSignatureHelp: (doc, pos) => signatures(index(), doc, pos) }, { triggerCharacters: ['(', ','], retriggerCharacters: [',', ':'] }),
     vscode.languages.registerHoverProvider(SELECTOR, { provideHover: (doc, pos) => hover(index(), doc, pos) }),
     vscode.languages.registerDefinitionProvider(SELECTOR, { provideDefinition: (doc, pos) => definitions(index(), doc, pos) }),
@@ -40,13 +44,13 @@ function callLabel(method: MethodInfo): string {
 
 // ---- completion ----
 
-function completions(index: ClassIndex | undefined, doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] | undefined {
+function completions(index: ClassIndex | undefined, doc: vscode.TextDocument, pos: vscode.Position, synthDescs?: SynthDescService): vscode.CompletionItem[] | undefined {
   const text = doc.getText();
   const offset = doc.offsetAt(pos);
   const range = (prefix: string) => new vscode.Range(pos.translate(0, -prefix.length), pos);
   // A `\` where a Pbind's key or a SynthDef's control goes.
   const music = text[offset - 1] === '\\' || /\\[A-Za-z0-9_]+$/.test(text.slice(Math.max(0, offset - 64), offset)) ? musicCompletion(text, offset) : undefined;
-  if (music) return musicItems(music, range(music.prefix));
+  if (music) return musicItems(music, range(music.prefix), synthDescs);
   const context = completionContext(text, offset);
   switch (context.kind) {
     case 'envVar':
@@ -105,12 +109,16 @@ function completions(index: ClassIndex | undefined, doc: vscode.TextDocument, po
 /**
  * A Pbind's keys: the instrument's controls first (what this SynthDef listens to), then the
  * event's keys with what each does; `Synth(\\name, [\\` and `.set(\\`: the SynthDef's controls.
- * Keys already given are left out.
+ * Keys already given are left out. Only these: a value's position gets nothing, as sclang would
+ * read a key there as the value.
  */
-function musicItems(music: MusicCompletion, range: vscode.Range): vscode.CompletionItem[] {
+function musicItems(music: MusicCompletion, range: vscode.Range, synthDescs?: SynthDescService): vscode.CompletionItem[] {
   const items: vscode.CompletionItem[] = [];
   const seen = new Set(music.used);
   const controls = (name: string | undefined): Array<[string, SynthControl]> => {
+    // What sclang's SynthDescLib holds (the def as added) when it has it, else the source in the open files.
+    const added = name ? synthDescs?.controls(name) : undefined;
+    if (name && added) return added.map((control) => [name, control]);
     const all = openSynthDefControls(name);
     if (name) return (all.get(name) ?? []).map((control) => [name, control]);
     return [...all].flatMap(([def, list]) => list.map((control): [string, SynthControl] => [def, control]));

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { SuperColliderLiveApi } from '../../../src/extension/extension';
 import type { CompletionCase } from '../pageChecks/complete';
-import { activateExtension, pageCheckedByRunner } from './runnerHandshake';
+import { activateExtension, pageCheckedByRunner, waitFor } from './runnerHandshake';
 
 const LINES = [
   'SynthDef(\\bass, { |out = 0, freq = 440, cutoff = 1200, amp = 0.1| Out.ar(out, RLPF.ar(Saw.ar(freq), cutoff) * amp) }).add;',
@@ -15,6 +15,7 @@ const LINES = [
   'Pbind(\\instrument, \\bass, \\',
   'Synth(\\bass, [\\',
   'x = Synth(\\bass); x.',
+  'Synth(\\sclivezap, [\\',
 ];
 
 function labelsOf(list: vscode.CompletionList): string[] {
@@ -98,6 +99,17 @@ describe('Completion that knows the music', function () {
     assert.deepEqual(labels, ['amp', 'cutoff', 'freq', 'out']);
   });
 
+  it('after Synth(\\sclivezap, [\\ : the controls sclang\'s SynthDescLib holds for a SynthDef in no open file', async () => {
+    const added = await api.sclang.evaluate('SynthDef(\\sclivezap, { |out = 0, freq = 220| Out.ar(out, SinOsc.ar(freq) * \\shimmer.kr(0.5)) }).add; 1');
+    assert.equal(added.status, 'ok', added.output.join('\n'));
+    // The first request reads sclang in the background (completion never waits for it): ask again until it is there.
+    const labels = await waitFor('sclivezap\'s controls from sclang', async () => {
+      const found = (await complete(8)).labels;
+      return found.includes('shimmer') && found;
+    }, 20_000);
+    assert.deepEqual(labels, ['freq', 'out', 'shimmer']);
+  });
+
   it('the rendered suggestion list opens with them', async () => {
     const cases: CompletionCase[] = [
       // Without the assignment read, `s` lists every selector from `s` on (s, s_, ...).
@@ -107,6 +119,7 @@ describe('Completion that knows the music', function () {
       // The control before the event keys (ctranspose, callback, chan come after).
       { line: LINES[5], typed: 'c', first: 'cutoff', absent: [] },
       { line: LINES[6], typed: 'c', first: 'cutoff', absent: ['ctranspose'] },
+      { line: LINES[8], typed: 'sh', first: 'shimmer', absent: [] },
     ];
     await pageCheckedByRunner('music completion', { cases });
   });
