@@ -154,7 +154,7 @@ export interface CallContext {
 
 /** The call whose parentheses hold the cursor, and where in its arguments the cursor is. */
 export function signatureContext(text: string, offset: number): CallContext | undefined {
-  const { masked, inside } = maskCode(text, offset);
+  const { masked, inside } = maskedBefore(text, offset);
   if (inside === 'comment') return undefined;
   return callAt(masked, masked.length);
 }
@@ -176,7 +176,9 @@ function callAt(masked: string, end: number): CallContext | undefined {
         depth--;
         continue;
       }
-      const head = masked.slice(0, i).replace(/\s+$/, '');
+      const full = masked.slice(0, i).trimEnd();
+      // The end-anchored regexes read the last characters only (see completionContext).
+      const head = full.slice(-300);
       if (argStart < 0) argStart = i + 1;
       const current = masked.slice(argStart, end);
       const keyword = /^\s*([a-z][A-Za-z0-9_]*)\s*:/.exec(current)?.[1];
@@ -186,7 +188,7 @@ function callAt(masked: string, end: number): CallContext | undefined {
       }
       const method = /\.\s*([a-z][A-Za-z0-9_]*)$/.exec(head);
       if (method) {
-        return { receiver: receiverBefore(head.slice(0, method.index)), selector: method[1], argumentIndex: commas, keyword, keywordsUsed };
+        return { receiver: receiverBefore(full.slice(0, full.length - head.length + method.index)), selector: method[1], argumentIndex: commas, keyword, keywordsUsed };
       }
       const cls = /(^|[^A-Za-z0-9_.\\])([A-Z][A-Za-z0-9_]*)$/.exec(head);
       if (cls) return { receiver: { className: cls[2], classSide: true }, selector: 'new', argumentIndex: commas, keyword, keywordsUsed };

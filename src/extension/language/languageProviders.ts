@@ -259,7 +259,7 @@ function symbolAt(index: ClassIndex, doc: vscode.TextDocument, pos: vscode.Posit
   const text = doc.getText();
   const { masked, inside } = maskCode(text, doc.offsetAt(range.start));
   if (inside !== 'code') return undefined;
-  const before = masked.replace(/\s+$/, '');
+  const before = masked.trimEnd();
   if (before.endsWith('.') && !before.endsWith('..')) {
     const receiver = receiverWithVariables(before.slice(0, -1));
     if (receiver && index.classes.has(receiver.className)) {
