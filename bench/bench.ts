@@ -21,6 +21,7 @@ import { TreeLatency, summarise, treeLatency, treeThroughput } from './treeUpdat
 import { bootQuitCycles, crashReportTimes, fuzzDecoder, strayFlood } from './audit';
 import { InstrumentWindow, WindowKind, instrumentsStreaming } from './instruments';
 import { benchLanguage } from './language';
+import { benchCompletionInference } from './completionInference';
 import { benchRecovery, summariseRecovery } from './recovery';
 import { FreeKind, TakeGaps, takeThroughFrees } from './recording';
 import { startClickTrack } from '../tools/clickTrack';
@@ -57,7 +58,7 @@ interface Config {
 }
 
 const FLAGS: Record<string, [keyof Config, string]> = {
-  sections: ['sections', 'sections to run, e.g. 1,2,3,4,5,6,7,8,9,10'],
+  sections: ['sections', 'sections to run, e.g. 1,2,3,4,5,6,7,8,9,10,12'],
   'boot-runs': ['bootRuns', 'boots per side in section 1 (7)'],
   'boot-period': ['bootPeriod', 'JACK period in frames for section 1 (1024)'],
   'status-n': ['statusN', '/status round trips per side in section 2 (2000)'],
@@ -85,7 +86,7 @@ const FLAGS: Record<string, [keyof Config, string]> = {
 
 function parseConfig(argv: string[]): Config {
   const config: Config = {
-    sections: new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+    sections: new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12]),
     takeRounds: 3,
     takeFrees: 10,
     instrumentRounds: 8,
@@ -1036,6 +1037,26 @@ async function benchLanguageSection(): Promise<void> {
   results.language = r;
 }
 
+// ---- 12. completion that knows the music -----------------------------------------------------
+
+async function benchCompletionInferenceSection(): Promise<void> {
+  const r = await benchCompletionInference();
+  const ms = (s: { median: number; p99: number }) => `${fmt(s.median, 3)} / ${fmt(s.p99, 3)}`;
+  printTable(
+    `12. Completion with variable inference (${int(r.lines)}-line file, ${int(r.requests)} requests after ~x. / sig. / x. over the file; median / p99 ms)`,
+    ['metric', 'ours', 'baseline: the same completion without inference', 'target'],
+    [
+      ['receiver found from the assignment, of the requests', `${int(r.inferred)} of ${int(r.requests)}`, '-', '-'],
+      ['completion after a variable, first request at a place (context + inference + index), ms', ms(r.inferenceMs), ms(r.baselineMs), 'p99 < 5'],
+      ['the same, CPU time of this process (no waiting for a core), ms', ms(r.inferenceCpuMs), ms(r.baselineCpuMs), '-'],
+      ['completion after a variable, typing at one place (a request per key), ms', ms(r.typingMs), ms(r.typingBaselineMs), 'p99 < 5'],
+      ['Pbind key after \\instrument, \\name (position + the file\'s SynthDef controls), ms', ms(r.pbindKeysMs), '-', 'p99 < 5'],
+    ],
+    [`load average at the end: ${os.loadavg().map((n) => n.toFixed(1)).join(', ')} on ${os.cpus().length} cores (p99 wall times follow the machine's load).`],
+  );
+  results.completionInference = r;
+}
+
 // ---- 10. a frozen server: the offer, and the way back ---------------------------------------------
 
 async function benchRecoverySection(config: Config): Promise<void> {
@@ -1123,6 +1144,7 @@ async function main(): Promise<void> {
     if (config.sections.has(8)) await benchLanguageSection();
     if (config.sections.has(9)) await benchRecording(config);
     if (config.sections.has(10)) await benchRecoverySection(config);
+    if (config.sections.has(12)) await benchCompletionInferenceSection();
   } finally {
     await cleanup();
   }

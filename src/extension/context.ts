@@ -71,7 +71,7 @@ export class ScliveContext {
     this.wireNodeTreeView();
     // The language at the musician's fingertips, from an index of the class library.
     this.classIndex = new ClassIndexService(extension.globalStorageUri.fsPath, this.log);
-    this.pushExtCleanup(this.classIndex, ...registerLanguageProviders(this.classIndex));
+    this.pushExtCleanup(this.classIndex, ...registerLanguageProviders(this.classIndex, this.sclang));
     // Class files edited since the index was made: a start of sclang reads them again.
     this.pushExtCleanup(this.sclang.onDidCompile(() => void this.classIndex.refresh(false)));
     this.helpRenderer = new HelpRenderer({ sclangPath: readLiveCodingSettings().sclangPath, logger: this.log });

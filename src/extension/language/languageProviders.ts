@@ -3,25 +3,30 @@
 // they respond at once, also while sclang is busy playing or stuck.
 import * as vscode from 'vscode';
 import { ClassIndex, MethodInfo, formatSignature } from '../../core/language/classIndex';
-import { CallContext, completionContext, receiverBefore, signatureContext } from '../../core/language/codeContext';
+import { CallContext, completionContext, signatureContext } from '../../core/language/codeContext';
+import { EVENT_KEYS, MusicCompletion, SynthControl, musicCompletion, receiverWithVariables, synthDefControls } from '../../core/language/musicContext';
 import { maskCode } from '../../core/editor/codeMask';
 import { OutlineKind, OutlineSymbol, scOutline, scdOutline } from '../../core/language/outline';
 import { findReferences } from '../../core/language/references';
 import { lineStarts, positionAt } from '../../core/editor/lineStarts';
 import { readFile } from 'node:fs/promises';
 import type { ClassIndexService } from './classIndexService';
+import type { SclangController } from '../sclang/sclangController';
+import { SynthDescService } from './synthDescService';
 
 const SELECTOR = { language: 'supercollider' };
 
-export function registerLanguageProviders(service: ClassIndexService): vscode.Disposable[] {
+export function registerLanguageProviders(service: ClassIndexService, sclang?: SclangController): vscode.Disposable[] {
   const index = () => service.index;
+  const synthDescs = sclang ? new SynthDescService(sclang) : undefined;
   // The first SuperCollider file opened loads the index (from the cache, or from sclang); never
   // inside activate(): reading the cache takes 60-130 ms here.
   const warm = () => void setImmediate(() => void service.ready());
   if (vscode.workspace.textDocuments.some((doc) => doc.languageId === 'supercollider')) warm();
   return [
     vscode.workspace.onDidOpenTextDocument((doc) => doc.languageId === 'supercollider' && warm()),
-    vscode.languages.registerCompletionItemProvider(SELECTOR, { provideCompletionItems: (doc, pos) => completions(index(), doc, pos) }, '.', '~', '\\', '(', ','),
+    ...(synthDescs ? [synthDescs] : []),
+    vscode.languages.registerCompletionItemProvider(SELECTOR, { provideCompletionItems: (doc, pos) => completions(index(), doc, pos, synthDescs) }, '.', '~', '\\', '(', ','),
     vscode.languages.registerSignatureHelpProvider(SELECTOR, { provideSignatureHelp: (doc, pos) => signatures(index(), doc, pos) }, { triggerCharacters: ['(', ','], retriggerCharacters: [',', ':'] }),
     vscode.languages.registerHoverProvider(SELECTOR, { provideHover: (doc, pos) => hover(index(), doc, pos) }),
     vscode.languages.registerDefinitionProvider(SELECTOR, { provideDefinition: (doc, pos) => definitions(index(), doc, pos) }),
@@ -39,9 +44,14 @@ function callLabel(method: MethodInfo): string {
 
 // ---- completion ----
 
-function completions(index: ClassIndex | undefined, doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] | undefined {
-  const context = completionContext(doc.getText(), doc.offsetAt(pos));
+function completions(index: ClassIndex | undefined, doc: vscode.TextDocument, pos: vscode.Position, synthDescs?: SynthDescService): vscode.CompletionItem[] | undefined {
+  const text = doc.getText();
+  const offset = doc.offsetAt(pos);
   const range = (prefix: string) => new vscode.Range(pos.translate(0, -prefix.length), pos);
+  // A `\` where a Pbind's key or a SynthDef's control goes.
+  const music = text[offset - 1] === '\\' || /\\[A-Za-z0-9_]+$/.test(text.slice(Math.max(0, offset - 64), offset)) ? musicCompletion(text, offset) : undefined;
+  if (music) return musicItems(music, range(music.prefix), synthDescs);
+  const context = completionContext(text, offset);
   switch (context.kind) {
     case 'envVar':
       return environmentVariables().filter((name) => name.startsWith(context.prefix)).map((name) => item(name, vscode.CompletionItemKind.Variable, range(context.prefix), 'environment variable'));
@@ -94,6 +104,66 @@ function completions(index: ClassIndex | undefined, doc: vscode.TextDocument, po
     default:
       return undefined;
   }
+}
+
+/**
+ * A Pbind's keys: the instrument's controls first (what this SynthDef listens to), then the
+ * event's keys with what each does; `Synth(\\name, [\\` and `.set(\\`: the SynthDef's controls.
+ * Keys already given are left out. Only these: a value's position gets nothing, as sclang would
+ * read a key there as the value.
+ */
+function musicItems(music: MusicCompletion, range: vscode.Range, synthDescs?: SynthDescService): vscode.CompletionItem[] {
+  const items: vscode.CompletionItem[] = [];
+  const seen = new Set(music.used);
+  const controls = (name: string | undefined): Array<[string, SynthControl]> => {
+    // What sclang's SynthDescLib holds (the def as added) when it has it, else the source in the open files.
+    const added = name ? synthDescs?.controls(name) : undefined;
+    if (name && added) return added.map((control) => [name, control]);
+    const all = openSynthDefControls(name);
+    if (name) return (all.get(name) ?? []).map((control) => [name, control]);
+    return [...all].flatMap(([def, list]) => list.map((control): [string, SynthControl] => [def, control]));
+  };
+  const synthDef = music.kind === 'eventKey' ? music.instrument : music.synthDef || undefined;
+  if (music.kind === 'control' || synthDef) {
+    for (const [def, control] of controls(synthDef)) {
+      if (seen.has(control.name) || !control.name.startsWith(music.prefix)) continue;
+      seen.add(control.name);
+      const completion = item(control.name, vscode.CompletionItemKind.Field, range, `${def} control${control.defaultValue ? ` = ${control.defaultValue}` : ''}`);
+      completion.sortText = `0 ${control.name}`;
+      items.push(completion);
+    }
+  }
+  if (music.kind === 'eventKey') {
+    for (const key of EVENT_KEYS) {
+      if (seen.has(key.name) || !key.name.startsWith(music.prefix)) continue;
+      const completion = item(key.name, vscode.CompletionItemKind.Property, range, 'event key');
+      completion.documentation = key.doc;
+      completion.sortText = `1 ${String(items.length).padStart(3, '0')}`;
+      items.push(completion);
+    }
+  }
+  return items;
+}
+
+/** The controls of the SynthDefs written in the open SuperCollider documents (of one, when named: a search, not a reading of every file). */
+function openSynthDefControls(name?: string): Map<string, SynthControl[]> {
+  const all = new Map<string, SynthControl[]>();
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.languageId !== 'supercollider') continue;
+    for (const [def, controls] of name ? synthDefControls(doc.getText(), name) : synthDefControlsOf(doc)) all.set(def, controls);
+  }
+  return all;
+}
+
+const controlsByDocument = new WeakMap<vscode.TextDocument, { version: number; controls: Map<string, SynthControl[]> }>();
+
+/** A document's SynthDef controls, read again only when it changed. */
+function synthDefControlsOf(doc: vscode.TextDocument): Map<string, SynthControl[]> {
+  const cached = controlsByDocument.get(doc);
+  if (cached && cached.version === doc.version) return cached.controls;
+  const controls = synthDefControls(doc.getText());
+  controlsByDocument.set(doc, { version: doc.version, controls });
+  return controls;
 }
 
 function item(label: string, kind: vscode.CompletionItemKind, range: vscode.Range, detail?: string): vscode.CompletionItem {
@@ -189,9 +259,9 @@ function symbolAt(index: ClassIndex, doc: vscode.TextDocument, pos: vscode.Posit
   const text = doc.getText();
   const { masked, inside } = maskCode(text, doc.offsetAt(range.start));
   if (inside !== 'code') return undefined;
-  const before = masked.replace(/\s+$/, '');
+  const before = masked.trimEnd();
   if (before.endsWith('.') && !before.endsWith('..')) {
-    const receiver = receiverBefore(before.slice(0, -1));
+    const receiver = receiverWithVariables(before.slice(0, -1));
     if (receiver && index.classes.has(receiver.className)) {
       const method = index.respondingMethod(receiver.className, word, receiver.classSide);
       return { range, methods: method ? [method] : [] };

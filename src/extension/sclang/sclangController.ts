@@ -131,6 +131,16 @@ export class SclangController implements vscode.Disposable {
     return result;
   }
 
+  /**
+   * Code run quietly (not echoed, nothing started) when sclang runs and is idle; undefined when
+   * it does not (completion asks, and must never wait behind the musician's evaluations).
+   */
+  async queryIfIdle(code: string, timeoutMs = 3000): Promise<EvaluationResult | undefined> {
+    const lang = this.lang;
+    if (!lang?.isRunning || lang.state !== 'idle') return undefined;
+    return lang.evaluate(code, { print: false, timeoutMs });
+  }
+
   private offeringBoot = false;
   private lastHushAt = -Infinity;
 
