@@ -9,6 +9,7 @@ import { registerHelpCommands } from './commands/helpCommands';
 import { HelpRenderer } from '../core/language/helpRenderer';
 import { ClassIndexService } from './language/classIndexService';
 import { registerLanguageProviders } from './language/languageProviders';
+import { registerEditingProviders } from './language/editingProviders';
 import { ExtensionLog } from './log/extensionLog';
 import { ServerOutput } from './log/serverOutput';
 import { registerEvaluation } from './sclang/evaluation';
@@ -72,6 +73,7 @@ export class ScliveContext {
     // The language at the musician's fingertips, from an index of the class library.
     this.classIndex = new ClassIndexService(extension.globalStorageUri.fsPath, this.log);
     this.pushExtCleanup(this.classIndex, ...registerLanguageProviders(this.classIndex, this.sclang));
+    this.pushExtCleanup(...registerEditingProviders());
     // Class files edited since the index was made: a start of sclang reads them again.
     this.pushExtCleanup(this.sclang.onDidCompile(() => void this.classIndex.refresh(false)));
     this.helpRenderer = new HelpRenderer({ sclangPath: readLiveCodingSettings().sclangPath, logger: this.log });

@@ -87,7 +87,8 @@ async function openWorkbench(browser: Browser, codeServer: CodeServer, workspace
     ['extensionDevelopmentPath', remote(ROOT)],
     ['extensionTestsPath', remote(SUITE)],
   ]);
-  await page.goto(`${codeServer.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
+  // A loaded machine takes its time to serve the workbench: that is no failure of ours.
+  await page.goto(`${codeServer.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`, { timeout: 120_000 });
   const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(124), 900_000).unref());
   return { page, exited: Promise.race([exited, timeout]), hasExited: () => done };
 }

@@ -4,12 +4,21 @@
 
 export type MaskedInside = 'code' | 'string' | 'symbol' | 'comment';
 
+/** Where a comment is (for folding): `//` to the end of its line, or a whole (nested) block comment. */
+export interface CommentSpan {
+  start: number;
+  /** Offset after its last character. */
+  end: number;
+  block: boolean;
+}
+
 /**
  * The text up to `end` with the insides of strings, symbols, characters and comments blanked
  * (quotes and a line comment's `//` stay), and what the text ends inside of. Code is copied a
- * run at a time, so a long file costs about one pass.
+ * run at a time, so a long file costs about one pass. `comments`, if given, receives each
+ * comment's span.
  */
-export function maskCode(text: string, end = text.length): { masked: string; inside: MaskedInside } {
+export function maskCode(text: string, end = text.length, comments?: CommentSpan[]): { masked: string; inside: MaskedInside } {
   const out: string[] = [];
   let inside: MaskedInside = 'code';
   let codeStart = 0;
@@ -29,6 +38,7 @@ export function maskCode(text: string, end = text.length): { masked: string; ins
       // The `//` stays: a line comment ends a statement's line (block finding needs that).
       const kept = Math.min(2, to - i);
       inside = to === end && (stop < 0 || stop >= end) ? 'comment' : 'code';
+      comments?.push({ start: i, end: to, block: false });
       blank(to, '//'.slice(0, kept) + ' '.repeat(to - i - kept));
       continue;
     }
@@ -48,6 +58,7 @@ export function maskCode(text: string, end = text.length): { masked: string; ins
       }
       const to = Math.min(j, end);
       inside = depth > 0 ? 'comment' : 'code';
+      comments?.push({ start: i, end: to, block: true });
       blank(to, ' '.repeat(to - i));
       continue;
     }
