@@ -345,6 +345,7 @@ export class SCLang {
     this.onServerBootedEmitter.dispose();
     this.onServerQuitEmitter.dispose();
     this.onGuiRequestEmitter.dispose();
+    this.onExitEmitter.dispose();
   }
 
   private line(line: ProcessLine): void {
