@@ -12,6 +12,7 @@ import { registerLanguageProviders } from './language/languageProviders';
 import { ExtensionLog } from './log/extensionLog';
 import { ServerOutput } from './log/serverOutput';
 import { registerEvaluation } from './sclang/evaluation';
+import { PROXY_GROUPS_QUERY } from '../core/server/nodeLabels';
 import { PostWindow } from './sclang/postWindow';
 import { SclangController } from './sclang/sclangController';
 import { SclangGui } from './sclang/sclangGui';
@@ -54,6 +55,8 @@ export class ScliveContext {
     this.plot = new PlotPanel(extension.extensionUri);
     this.sclangGui = new SclangGui(extension.extensionUri, extension.globalStorageUri.fsPath, { scope: this.scope, plot: this.plot }, this.post, this.log);
     this.sclang = new SclangController(this.controller, this.post, this.log, this.sclangGui);
+    // The Node Tree names proxies' groups from the running sclang (never starts one for that).
+    this.nodeTree.proxyGroupsQuery = async () => (this.sclang.state === 'idle' || this.sclang.state === 'busy' ? (await (await this.sclang.ensureStarted()).evaluate(PROXY_GROUPS_QUERY, { print: false, timeoutMs: 2000 })).result : undefined);
     this.pushExtCleanup(
       this.nodeTree,
       this.nodeTreeView,

@@ -113,6 +113,17 @@ Library.put(\sclive, \restorePlaying, {
   playing.do { |entry| entry[0].play(out: entry[2], vol: entry[1]) };
   playing.size
 });
+// The Node Tree names proxies' groups: "nodeID name" pairs joined by ";" (Ndef(\key), ~key of a
+// ProxySpace); see parseProxyGroups in core/server/nodeLabels.ts.
+Library.put(\sclive, \proxyGroups, {
+  var pairs = List.new;
+  var note = { |key, proxy, name| var group = proxy.tryPerform(\group); if(group.notNil and: { group.nodeID.notNil }) { pairs.add("% %".format(group.nodeID, name)) } };
+  var noteSpace = { |space, prefix, suffix| space.envir.keysValuesDo { |key, proxy| note.(key, proxy, prefix ++ key ++ suffix) } };
+  ProxySpace.all.do { |space| noteSpace.(space, "~", "") };
+  if(currentEnvironment.isKindOf(ProxySpace)) { noteSpace.(currentEnvironment, "~", "") };
+  Ndef.all.do { |space| noteSpace.(space, "Ndef(\\", ")") };
+  pairs.join(";")
+});
 ServerBoot.add({ |server| "<<sclive:serverBooted:%>>".format(server.addr.port).postln }, \all);
 ServerQuit.add({ |server| "<<sclive:serverQuit:%>>".format(server.addr.port).postln }, \all);
 "<<sclive:ready:>>".postln;

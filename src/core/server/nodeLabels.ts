@@ -1,0 +1,52 @@
+// How a node is named in the musician's words: an Ndef's synths as `Ndef(\drone)`, a
+// ProxySpace proxy's as `~a`, a `{ }.play` synth as a function, other synths by their def
+// (a pattern's event: its instrument). Pure: the view gives it what the server and sclang told.
+
+/** SynthDef names sclang gives `{ }.play` (temp__12) and NodeProxy sources (temp__0drone-158_1342). */
+const TEMP_DEF = /^temp__\d+/;
+
+export interface NodeLabelInput {
+  isGroup: boolean;
+  defName?: string;
+  /** The proxy this node's group (or the node itself, for a group) belongs to: `Ndef(\drone)`, `~a`. */
+  proxyName?: string;
+}
+
+export interface NodeLabel {
+  label: string;
+  /** What the def name adds (shown after the label), if anything. */
+  detail?: string;
+}
+
+/** True for the def names sclang makes up (a function's or a proxy source's). */
+export function isTemporaryDefName(defName: string | undefined): boolean {
+  return defName !== undefined && TEMP_DEF.test(defName);
+}
+
+/**
+ * The row's label. Undefined for a synth whose def name is not known yet (the view holds such a
+ * row briefly instead of drawing "synth N").
+ */
+export function nodeLabel(node: NodeLabelInput): NodeLabel | undefined {
+  if (node.isGroup) return node.proxyName ? { label: node.proxyName } : { label: 'group' };
+  if (node.proxyName) return { label: node.proxyName, ...(node.defName && !isTemporaryDefName(node.defName) ? { detail: node.defName } : {}) };
+  if (node.defName === undefined) return undefined;
+  if (isTemporaryDefName(node.defName)) return { label: '{ } function', detail: node.defName };
+  return { label: node.defName };
+}
+
+/**
+ * Parses the reply of the PRELUDE's `\sclive, \proxyGroups` function: `nodeID name` pairs, one
+ * a line (`1003 Ndef(\drone)`, `1010 ~a`). Lines that do not fit are skipped.
+ */
+export function parseProxyGroups(reply: string): Map<number, string> {
+  const groups = new Map<number, string>();
+  for (const line of reply.split(/[\n;]/)) {
+    const match = /^\s*(\d+)\s+(\S.*?)\s*$/.exec(line);
+    if (match) groups.set(Number(match[1]), match[2]);
+  }
+  return groups;
+}
+
+/** sclang code that returns the proxy group map as one string (see parseProxyGroups). */
+export const PROXY_GROUPS_QUERY = 'Library.at(\\sclive, \\proxyGroups).value';

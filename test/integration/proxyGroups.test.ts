@@ -1,0 +1,46 @@
+// The Node Tree's proxy names from a real sclang and scsynth: the PRELUDE's proxyGroups maps
+// each proxy's group node to `Ndef(\key)` or `~key`, and the synths scsynth reports in it are
+// labelled with that name.
+import { strict as assert } from 'node:assert';
+import { SCLang } from '../../src/core/sclang/sclang';
+import { SCServer } from '../../src/core';
+import { nodeLabel, parseProxyGroups, PROXY_GROUPS_QUERY } from '../../src/core/server/nodeLabels';
+import { jackEnv } from './jackHooks';
+import { MemoryLogger, freshPort, quitAll, track, waitFor } from './serverHarness';
+
+describe('Proxy group names from a real sclang and scsynth', function () {
+  this.timeout(90_000);
+  const langs: SCLang[] = [];
+
+  afterEach(async () => {
+    await Promise.all(langs.splice(0).map((lang) => lang.stop()));
+    await quitAll();
+  });
+
+  it('maps an Ndef\'s and a ProxySpace proxy\'s group to Ndef(\\drone) and ~a, and labels their synths', async () => {
+    const port = freshPort();
+    const server = track(new SCServer({ udpPort: port }, { statusIntervalMs: 200, logger: new MemoryLogger() }));
+    await server.boot({ env: jackEnv(), timeoutMs: 15_000 });
+    const lang = new SCLang({ env: jackEnv(), logger: new MemoryLogger() });
+    langs.push(lang);
+    await lang.start();
+    await lang.attachToServer(port, server.maxLogins, 'proxy-groups');
+    const played = await lang.evaluate('Ndef(\\drone, { SinOsc.ar(200) * 0.001 }).play; p = ProxySpace.new(s); p[\\a] = { SinOsc.ar(300) * 0.001 }; p[\\a].play; p.push;');
+    assert.equal(played.status, 'ok', played.output.join('\n'));
+    let groups = new Map<number, string>();
+    await waitFor('both proxies to have groups', async () => {
+      groups = parseProxyGroups((await lang.evaluate(PROXY_GROUPS_QUERY, { print: false })).result ?? '');
+      return [...groups.values()].includes('Ndef(\\drone)') && [...groups.values()].includes('~a');
+    }, 10_000);
+    const named = (name: string) => [...groups].find(([, n]) => n === name)![0];
+    // The synths scsynth has in those groups are NodeProxy sources (temp__ defs); their rows read the proxy.
+    const labelsIn = (groupId: number) => server.nodeWatcher.children(groupId).map((node) => nodeLabel({ isGroup: node.isGroup, defName: node.defName, proxyName: groups.get(node.parentId) })?.label);
+    await waitFor('the proxies\' synths in the model', () => labelsIn(named('Ndef(\\drone)')).includes('Ndef(\\drone)') && labelsIn(named('~a')).includes('~a'), 10_000).catch((error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify(server.nodeWatcher.toTree())}, groups ${JSON.stringify([...groups])}`);
+    });
+    // The def name comes from a query of the group (notifications carry none), at once after /n_go.
+    const drone = await waitFor('the source synth\'s def name', () => server.nodeWatcher.children(named('Ndef(\\drone)')).find((node) => !node.isGroup && node.defName), 2000);
+    assert.match(drone.defName ?? '', /^temp__/, `the def name sclang made up for the source: ${drone.defName}`);
+    await lang.evaluate('p.pop; Ndef(\\drone).clear; p.clear;');
+  });
+});

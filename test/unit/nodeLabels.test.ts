@@ -1,0 +1,23 @@
+import { strict as assert } from 'node:assert';
+import { isTemporaryDefName, nodeLabel, parseProxyGroups } from '../../src/core/server/nodeLabels';
+
+describe('Node labels in the musician\'s words', () => {
+  it('names a proxy\'s synths and group by the proxy, not the temp__ def', () => {
+    assert.deepEqual(nodeLabel({ isGroup: false, defName: 'temp__0drone-1586786326_1342', proxyName: 'Ndef(\\drone)' }), { label: 'Ndef(\\drone)' });
+    assert.deepEqual(nodeLabel({ isGroup: false, defName: 'temp__0a454503927_1018', proxyName: '~a' }), { label: '~a' });
+    assert.deepEqual(nodeLabel({ isGroup: true, proxyName: '~a' }), { label: '~a' });
+    assert.deepEqual(nodeLabel({ isGroup: true }), { label: 'group' });
+  });
+
+  it('names a function synth, an instrument, and nothing for a def name not known yet', () => {
+    assert.deepEqual(nodeLabel({ isGroup: false, defName: 'temp__12' }), { label: '{ } function', detail: 'temp__12' });
+    assert.deepEqual(nodeLabel({ isGroup: false, defName: 'default' }), { label: 'default' });
+    assert.equal(nodeLabel({ isGroup: false }), undefined);
+    assert.equal(isTemporaryDefName('temporary'), false);
+  });
+
+  it('parses the proxy group map sclang sends, skipping what does not fit', () => {
+    assert.deepEqual([...parseProxyGroups('1003 Ndef(\\drone);1010 ~a;junk;')], [[1003, 'Ndef(\\drone)'], [1010, '~a']]);
+    assert.equal(parseProxyGroups('').size, 0);
+  });
+});
