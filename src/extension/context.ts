@@ -24,6 +24,7 @@ import { SCOPE_VIEW_ID, ScopeView } from './views/scopeView';
 import { ServerStatusBar } from './views/statusBar';
 import { HelpPanel } from './views/helpPanel';
 import { PlotPanel } from './views/plotPanel';
+import { registerTakeTimeline, TakeTimeline } from './recording/takeTimeline';
 
 export class ScliveContext {
   readonly log = new ExtensionLog();
@@ -41,6 +42,8 @@ export class ScliveContext {
   readonly helpRenderer: HelpRenderer;
   readonly plot: PlotPanel;
   readonly sclangGui: SclangGui;
+  /** Each evaluation during a take, written beside its sound file (evaluation.ts tells it). */
+  readonly takeTimeline: TakeTimeline;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.pushExtCleanup(this.log, this.serverOutput);
@@ -83,6 +86,7 @@ export class ScliveContext {
     registerHelpCommands(this);
     registerServerCommands(this);
     registerInstrumentCommands(this);
+    this.takeTimeline = registerTakeTimeline(this);
     registerEvaluation(this);
     // scsynth's output in the post window too, as in SuperCollider's IDE: a failed /s_new is
     // why the music is silent, and the musician looks there, not in the server's output.
