@@ -30,12 +30,12 @@ describe('Proxy group names from a real sclang and scsynth', function () {
     let groups = new Map<number, string>();
     await waitFor('both proxies to have groups', async () => {
       groups = parseProxyGroups((await lang.evaluate(PROXY_GROUPS_QUERY, { print: false })).result ?? '');
-      return [...groups.values()].includes('Ndef(\\drone)') && [...groups.values()].includes('~a');
+      return ['Ndef(\\drone)', 'Ndef(\\drone) monitor', '~a', '~a monitor'].every((name) => [...groups.values()].includes(name));
     }, 10_000);
     const named = (name: string) => [...groups].find(([, n]) => n === name)![0];
     // The synths scsynth has in those groups are NodeProxy sources (temp__ defs); their rows read the proxy.
     const labelsIn = (groupId: number) => server.nodeWatcher.children(groupId).map((node) => nodeLabel({ isGroup: node.isGroup, defName: node.defName, proxyName: groups.get(node.parentId) })?.label);
-    await waitFor('the proxies\' synths in the model', () => labelsIn(named('Ndef(\\drone)')).includes('Ndef(\\drone)') && labelsIn(named('~a')).includes('~a'), 10_000).catch((error: Error) => {
+    await waitFor('the proxies\' synths in the model', () => labelsIn(named('Ndef(\\drone)')).includes('Ndef(\\drone)') && labelsIn(named('~a')).includes('~a') && labelsIn(named('Ndef(\\drone) monitor')).includes('Ndef(\\drone) monitor'), 10_000).catch((error: Error) => {
       throw new Error(`${error.message}: ${JSON.stringify(server.nodeWatcher.toTree())}, groups ${JSON.stringify([...groups])}`);
     });
     // The def name comes from a query of the group (notifications carry none), at once after /n_go.

@@ -7,6 +7,8 @@ describe('Node labels in the musician\'s words', () => {
     assert.deepEqual(nodeLabel({ isGroup: false, defName: 'temp__0a454503927_1018', proxyName: '~a' }), { label: '~a' });
     assert.deepEqual(nodeLabel({ isGroup: true, proxyName: '~a' }), { label: '~a' });
     assert.deepEqual(nodeLabel({ isGroup: true }), { label: 'group' });
+    // The synth that plays a proxy to the speakers (.play) keeps its def name beside the proxy's.
+    assert.deepEqual(nodeLabel({ isGroup: false, defName: 'system_link_audio_1', proxyName: 'Ndef(\\drone) monitor' }), { label: 'Ndef(\\drone) monitor', detail: 'system_link_audio_1' });
   });
 
   it('names a function synth, an instrument, and nothing for a def name not known yet', () => {

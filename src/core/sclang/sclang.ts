@@ -114,10 +114,12 @@ Library.put(\sclive, \restorePlaying, {
   playing.size
 });
 // The Node Tree names proxies' groups: "nodeID name" pairs joined by ";" (Ndef(\key), ~key of a
-// ProxySpace); see parseProxyGroups in core/server/nodeLabels.ts.
+// ProxySpace, and "Ndef(\key) monitor" for the group of its .play); see parseProxyGroups in
+// core/server/nodeLabels.ts.
 Library.put(\sclive, \proxyGroups, {
   var pairs = List.new;
-  var note = { |key, proxy, name| var group = proxy.tryPerform(\group); if(group.notNil and: { group.nodeID.notNil }) { pairs.add("% %".format(group.nodeID, name)) } };
+  var noteGroup = { |group, name| if(group.notNil and: { group.nodeID.notNil }) { pairs.add("% %".format(group.nodeID, name)) } };
+  var note = { |key, proxy, name| var monitor = proxy.tryPerform(\monitor); noteGroup.(proxy.tryPerform(\group), name); if(monitor.notNil) { noteGroup.(monitor.group, name + "monitor") } };
   var noteSpace = { |space, prefix, suffix| space.envir.keysValuesDo { |key, proxy| note.(key, proxy, prefix ++ key ++ suffix) } };
   ProxySpace.all.do { |space| noteSpace.(space, "~", "") };
   if(currentEnvironment.isKindOf(ProxySpace)) { noteSpace.(currentEnvironment, "~", "") };
