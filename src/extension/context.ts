@@ -60,6 +60,7 @@ export class ScliveContext {
     this.sclang = new SclangController(this.controller, this.post, this.log, this.sclangGui);
     // The Node Tree names proxies' groups from the running sclang (never starts one for that).
     this.nodeTree.proxyGroupsQuery = async () => (this.sclang.state === 'idle' || this.sclang.state === 'busy' ? (await (await this.sclang.ensureStarted()).evaluate(PROXY_GROUPS_QUERY, { print: false, timeoutMs: 2000 })).result : undefined);
+    this.pushExtCleanup(this.sclang.onNodePlayer((detail) => this.nodeTree.nodePlayers(detail)));
     this.pushExtCleanup(
       this.nodeTree,
       this.nodeTreeView,

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { SCLang } from '../../src/core/sclang/sclang';
 import { SCServer } from '../../src/core';
-import { nodeLabel, parseProxyGroups, PROXY_GROUPS_QUERY } from '../../src/core/server/nodeLabels';
+import { nodeLabel, parseNodePlayer, parseProxyGroups, PROXY_GROUPS_QUERY } from '../../src/core/server/nodeLabels';
 import { jackEnv } from './jackHooks';
 import { MemoryLogger, freshPort, quitAll, track, waitFor } from './serverHarness';
 
@@ -42,5 +42,38 @@ describe('Proxy group names from a real sclang and scsynth', function () {
     const drone = await waitFor('the source synth\'s def name', () => server.nodeWatcher.children(named('Ndef(\\drone)')).find((node) => !node.isGroup && node.defName), 2000);
     assert.match(drone.defName ?? '', /^temp__/, `the def name sclang made up for the source: ${drone.defName}`);
     await lang.evaluate('p.pop; Ndef(\\drone).clear; p.clear;');
+  });
+
+  it('names a Pdef\'s synths default (Pdef \\mel): sclang tells which nodes its player made before they start; a plain Pbind\'s are not told', async () => {
+    const port = freshPort();
+    const server = track(new SCServer({ udpPort: port }, { statusIntervalMs: 200, logger: new MemoryLogger() }));
+    await server.boot({ env: jackEnv(), timeoutMs: 15_000 });
+    const lang = new SCLang({ env: jackEnv(), logger: new MemoryLogger() });
+    langs.push(lang);
+    await lang.start();
+    await lang.attachToServer(port, server.maxLogins, 'pdef-players');
+    const told = new Map<number, string>();
+    const toldBeforeStart = new Set<number>();
+    lang.onNodePlayer((detail) => {
+      for (const nodeId of parseNodePlayer(detail)?.nodeIds ?? []) {
+        told.set(nodeId, parseNodePlayer(detail)!.player);
+        if (!server.nodeWatcher.has(nodeId)) toldBeforeStart.add(nodeId);
+      }
+    });
+    const started = new Set<number>();
+    server.nodeWatcher.onDidChange((change) => change.kind === 'added' && !change.node.isGroup && started.add(change.node.nodeId));
+    const played = await lang.evaluate('Pdef(\\mel, Pbind(\\dur, 0.1, \\amp, 0.001)).play; x = Pbind(\\dur, 0.1, \\amp, 0.001, \\freq, 1000).play;');
+    assert.equal(played.status, 'ok', played.output.join('\n'));
+    await waitFor('ten synths of each player', () => started.size >= 20 && told.size >= 10, 10_000);
+    const mel = [...started].filter((id) => told.has(id));
+    const plain = [...started].filter((id) => !told.has(id));
+    assert.ok(mel.length >= 8 && plain.length >= 8, `${mel.length} synths told as the Pdef's, ${plain.length} not`);
+    assert.deepEqual(new Set(told.values()), new Set(['Pdef \\mel']));
+    assert.ok(mel.every((id) => toldBeforeStart.has(id)), 'told before scsynth started them (events go ahead by the latency)');
+    // Their def name comes from a query of sclang's group (notifications carry none).
+    const named = mel.map((id) => server.nodeWatcher.get(id)).filter((node) => node?.defName);
+    assert.ok(named.length, 'a Pdef synth still on the server has its def name');
+    assert.equal(nodeLabel({ isGroup: false, defName: named[0]!.defName, playerName: told.get(named[0]!.nodeId) })!.label, 'default (Pdef \\mel)');
+    await lang.evaluate('Pdef(\\mel).stop; x.stop; Pdef(\\mel).clear;');
   });
 });

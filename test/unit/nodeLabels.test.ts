@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { isTemporaryDefName, nodeLabel, parseProxyGroups } from '../../src/core/server/nodeLabels';
+import { isTemporaryDefName, nodeLabel, parseNodePlayer, parseProxyGroups } from '../../src/core/server/nodeLabels';
 
 describe('Node labels in the musician\'s words', () => {
   it('names a proxy\'s synths and group by the proxy, not the temp__ def', () => {
@@ -21,5 +21,14 @@ describe('Node labels in the musician\'s words', () => {
   it('parses the proxy group map sclang sends, skipping what does not fit', () => {
     assert.deepEqual([...parseProxyGroups('1003 Ndef(\\drone);1010 ~a;junk;')], [[1003, 'Ndef(\\drone)'], [1010, '~a']]);
     assert.equal(parseProxyGroups('').size, 0);
+  });
+
+  it('names a pattern\'s synth by its instrument and the Pdef whose player made it', () => {
+    assert.deepEqual(nodeLabel({ isGroup: false, defName: 'default', playerName: 'Pdef \\mel' }), { label: 'default (Pdef \\mel)' });
+    assert.deepEqual(parseNodePlayer('Pdef \\mel:1004,1005'), { player: 'Pdef \\mel', nodeIds: [1004, 1005] });
+    assert.deepEqual(parseNodePlayer('Pdef \\a:b:7'), { player: 'Pdef \\a:b', nodeIds: [7] });
+    assert.equal(parseNodePlayer('Pdef \\mel:'), undefined);
+    assert.equal(parseNodePlayer('Pdef \\mel:x,2'), undefined);
+    assert.equal(parseNodePlayer('1004'), undefined);
   });
 });

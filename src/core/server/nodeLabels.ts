@@ -10,6 +10,8 @@ export interface NodeLabelInput {
   defName?: string;
   /** The proxy this node's group (or the node itself, for a group) belongs to: `Ndef(\drone)`, `~a`. */
   proxyName?: string;
+  /** The player whose event made this synth: `Pdef \mel`. */
+  playerName?: string;
 }
 
 export interface NodeLabel {
@@ -32,7 +34,7 @@ export function nodeLabel(node: NodeLabelInput): NodeLabel | undefined {
   if (node.proxyName) return { label: node.proxyName, ...(node.defName && !isTemporaryDefName(node.defName) ? { detail: node.defName } : {}) };
   if (node.defName === undefined) return undefined;
   if (isTemporaryDefName(node.defName)) return { label: '{ } function', detail: node.defName };
-  return { label: node.defName };
+  return { label: node.playerName ? `${node.defName} (${node.playerName})` : node.defName };
 }
 
 /**
@@ -50,3 +52,15 @@ export function parseProxyGroups(reply: string): Map<number, string> {
 
 /** sclang code that returns the proxy group map as one string (see parseProxyGroups). */
 export const PROXY_GROUPS_QUERY = 'Library.at(\\sclive, \\proxyGroups).value';
+
+/**
+ * Parses what sclang posts when a Pdef's player made nodes (`Pdef \mel:1004,1005`, see the
+ * PRELUDE's callback); undefined for anything else.
+ */
+export function parseNodePlayer(detail: string): { player: string; nodeIds: number[] } | undefined {
+  const separator = detail.lastIndexOf(':');
+  if (separator <= 0) return undefined;
+  const nodeIds = detail.slice(separator + 1).split(',').filter(Boolean).map(Number);
+  if (!nodeIds.length || !nodeIds.every((id) => Number.isInteger(id) && id >= 0)) return undefined;
+  return { player: detail.slice(0, separator), nodeIds };
+}

@@ -5,7 +5,7 @@ import type { LiveNode } from '../../core/server/nodeWatcher';
 import { NodeChangeBatcher, NodeTreeUpdate } from '../../core/server/nodeChangeBatcher';
 import { clientIdOfNode, defaultGroupIdOf } from '../../core/server/idAllocators';
 import { ControlValue, formatControlValue } from '../../core/server/nodeTree';
-import { isTemporaryDefName, nodeLabel, parseProxyGroups } from '../../core/server/nodeLabels';
+import { isTemporaryDefName, nodeLabel, parseNodePlayer, parseProxyGroups } from '../../core/server/nodeLabels';
 import type { SCServer } from '../../core/server/scServer';
 import type { ServerController } from '../server/serverController';
 
@@ -74,6 +74,8 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   private proxyNames = new Map<number, string>();
   private proxyQuery: Promise<void> | undefined;
   private proxyQueryAgain = false;
+  /** Node id → the Pdef whose player made it (`Pdef \\mel`), told by sclang before the node starts. */
+  private readonly playerNames = new Map<number, string>();
   /** Synths without a def name yet, with when they appeared (performance.now()). */
   private readonly unnamedSince = new Map<number, number>();
   private holdTimer: NodeJS.Timeout | undefined;
@@ -91,6 +93,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     this.server = server;
     this.expandedSynths.clear();
     this.unnamedSince.clear();
+    this.playerNames.clear();
     this.proxyNames = new Map();
     this.groupsAsked.clear();
     // Before the batcher's own subscription: a held synth's row is not drawn in its first update.
@@ -105,6 +108,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
         if (!this.isHeld(change.node)) this.releaseHeld(change.node);
       } else if (change.kind === 'removed') {
         this.unnamedSince.delete(change.node.nodeId);
+        this.playerNames.delete(change.node.nodeId);
         if (change.node.isGroup) {
           this.proxyNames.delete(change.node.nodeId);
           this.groupsAsked.delete(change.node.nodeId);
@@ -188,7 +192,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       return item;
     }
     const proxyName = this.proxyNames.get(node.parentId);
-    const named = nodeLabel({ isGroup: false, defName: node.defName, proxyName });
+    const named = nodeLabel({ isGroup: false, defName: node.defName, proxyName, playerName: this.playerNames.get(node.nodeId) });
     const isFunction = !proxyName && isTemporaryDefName(node.defName);
     const label = named?.label ?? 'synth';
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
@@ -353,6 +357,22 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
         }
       }
     })();
+  }
+
+  /**
+   * sclang says a Pdef's player made these nodes (`Pdef \\mel:1004,1005`): usually before the
+   * server starts them (events are sent ahead by the server's latency), else their rows are redrawn.
+   */
+  nodePlayers(detail: string): void {
+    const told = parseNodePlayer(detail);
+    if (!told) return;
+    for (const nodeId of told.nodeIds) {
+      this.playerNames.set(nodeId, told.player);
+      const node = this.server?.nodeWatcher.get(nodeId);
+      if (node) this.batcher?.touch(node);
+    }
+    // Nodes that never came (another server, a failed /s_new) are not kept for ever.
+    while (this.playerNames.size > 10_000) this.playerNames.delete(this.playerNames.keys().next().value as number);
   }
 
   /** Nodes named in an evaluation's result (`Synth('x' : 1001)`, `Group(1002)`) came from that code. */
