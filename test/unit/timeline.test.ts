@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { errorTextOf, formatMoment, formatTakeTime, formatVttTimestamp, listTimelines, parseTimelineJson, timelinePaths, timelineToScore, timelineToVtt, TimelineEntry, TimelineWriter } from '../../src/core/recording/timeline';
+import { errorTextOf, timelineScore, formatMoment, formatTakeTime, formatVttTimestamp, listTimelines, parseTimelineJson, timelinePaths, timelineToScore, timelineToVtt, TimelineEntry, TimelineWriter } from '../../src/core/recording/timeline';
 
 const entry = (seconds: number, line: number, code: string, status: TimelineEntry['status'] = 'ok', text = 'a Synth'): TimelineEntry => ({ seconds, file: '/w/set.scd', line, code, status, text, at: '2026-12-05T00:00:00Z' });
 
@@ -46,6 +46,9 @@ describe('A take\'s timeline', () => {
     const score = timelineToScore({ soundFile: '/w/take.wav', entries: [entry(1.55, 3, 'x = 1\n'), entry(64, 7, 'nil.foo', 'error', 'ERROR: Message \'foo\' not understood.\nRECEIVER: nil')] });
     assert.equal(score, '// Timeline of take.wav: 2 evaluations (time in the take · file:line)\n\n// 0:01.5 · set.scd:3\nx = 1\n// -> a Synth\n\n// 1:04.0 · set.scd:7 · failed\nnil.foo\n// ERROR: Message \'foo\' not understood.\n// RECEIVER: nil\n');
     assert.equal(formatMoment(0.04), '0:00.0');
+    const { text, links } = timelineScore({ soundFile: '/w/take.wav', entries: [entry(1.55, 3, 'x = 1\n'), entry(64, 7, 'nil.foo', 'error', 'ERROR: x')] });
+    const lines = text.split('\n');
+    assert.deepEqual(links.map((link) => [lines[link.line].slice(link.start, link.end), link.file, link.fileLine]), [['set.scd:3', '/w/set.scd', 3], ['set.scd:7', '/w/set.scd', 7]]);
   });
 
   it('keeps sclang\'s ERROR lines of a failed evaluation, at most four', () => {

@@ -150,18 +150,41 @@ export function formatMoment(seconds: number): string {
   return `${formatTakeTime(Math.floor(tenths / 10))}.${tenths % 10}`;
 }
 
+/** Where a moment's `file:line` stands in the score, to link it to the musician's file. */
+export interface ScoreLink {
+  /** 0-based line and columns in the score. */
+  line: number;
+  start: number;
+  end: number;
+  file: string;
+  /** 1-based line in that file. */
+  fileLine: number;
+}
+
 /**
  * The take as the musician reads it afterwards (Open Timeline): each moment's code in order,
  * under a comment with its time, file and line, and its result or error after it. SuperCollider
  * code with comments, so it reads (and can be evaluated again) like the musician's own file.
  */
+export function timelineScore(timeline: Timeline): { text: string; links: ScoreLink[] } {
+  const count = timeline.entries.length;
+  const lines = [`// Timeline of ${path.basename(timeline.soundFile)}: ${count} evaluation${count === 1 ? '' : 's'} (time in the take · file:line)`];
+  const links: ScoreLink[] = [];
+  for (const entry of timeline.entries) {
+    const where = `${path.basename(entry.file)}:${entry.line}`;
+    const head = `// ${formatMoment(entry.seconds)} · `;
+    lines.push('');
+    links.push({ line: lines.length, start: head.length, end: head.length + where.length, file: entry.file, fileLine: entry.line });
+    lines.push(`${head}${where}${entry.status === 'ok' ? '' : ' · failed'}`);
+    lines.push(...entry.code.replace(/\s+$/, '').split('\n'));
+    if (entry.status === 'ok') lines.push(`// -> ${entry.text}`);
+    else lines.push(...(entry.text.replace(/\n+$/, '') || `${entry.status} error`).split('\n').map((line) => `// ${line}`));
+  }
+  return { text: `${lines.join('\n')}\n`, links };
+}
+
 export function timelineToScore(timeline: Timeline): string {
-  const header = `// Timeline of ${path.basename(timeline.soundFile)}: ${timeline.entries.length} evaluation${timeline.entries.length === 1 ? '' : 's'} (time in the take · file:line)\n`;
-  const moments = timeline.entries.map((entry) => {
-    const outcome = entry.status === 'ok' ? `// -> ${entry.text}` : entry.text.split('\n').map((line) => `// ${line}`).join('\n') || `// ${entry.status} error`;
-    return `// ${formatMoment(entry.seconds)} · ${path.basename(entry.file)}:${entry.line}${entry.status === 'ok' ? '' : ' · failed'}\n${entry.code.replace(/\s+$/, '')}\n${outcome.replace(/\n*$/, '')}\n`;
-  });
-  return [header, ...moments].join('\n');
+  return timelineScore(timeline).text;
 }
 
 /** The timelines in a folder, newest first (by modification time); none for a missing folder. */

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorTextOf, formatTakeTime, listTimelines, parseTimelineJson, TimelineWriter, timelineToScore } from '../../core/recording/timeline';
+import { errorTextOf, formatTakeTime, listTimelines, parseTimelineJson, Timeline, TimelineWriter, timelineScore } from '../../core/recording/timeline';
 import type { EvaluationResult } from '../../core/sclang/sclang';
 import type { ScliveContext } from '../context';
 import { registerCommand } from '../commands/userErrors';
@@ -92,25 +92,50 @@ class TimelineDocuments implements vscode.TextDocumentContentProvider {
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    const json = uri.path.replace(/\.scd$/, '.json');
-    let text: string;
-    try {
-      text = fs.readFileSync(json, 'utf8');
-    } catch (error) {
-      return `// The timeline ${json} cannot be read: ${(error as Error).message}\n`;
-    }
-    try {
-      return timelineToScore(parseTimelineJson(text, json));
-    } catch (error) {
-      return `// ${(error as Error).message}\n`;
-    }
+    const read = readTimeline(uri);
+    return typeof read === 'string' ? read : timelineScore(read).text;
+  }
+}
+
+/** Each moment's `file:line` in a timeline document opens the musician's file at that line. */
+class TimelineLinks implements vscode.DocumentLinkProvider {
+  provideDocumentLinks(document: vscode.TextDocument): vscode.DocumentLink[] {
+    const read = readTimeline(document.uri);
+    if (typeof read === 'string') return [];
+    return timelineScore(read).links.map((link) => {
+      const target = path.isAbsolute(link.file) ? vscode.Uri.file(link.file) : vscode.Uri.parse(link.file);
+      const documentLink = new vscode.DocumentLink(new vscode.Range(link.line, link.start, link.line, link.end), target.with({ fragment: `L${link.fileLine}` }));
+      documentLink.tooltip = `Open ${link.file} at line ${link.fileLine} (as it is now)`;
+      return documentLink;
+    });
+  }
+}
+
+/** The timeline a document shows, or a comment saying why it cannot be read. */
+function readTimeline(uri: vscode.Uri): Timeline | string {
+  const json = uri.path.replace(/\.scd$/, '.json');
+  let text: string;
+  try {
+    text = fs.readFileSync(json, 'utf8');
+  } catch (error) {
+    return `// The timeline ${json} cannot be read: ${(error as Error).message}\n`;
+  }
+  try {
+    return parseTimelineJson(text, json);
+  } catch (error) {
+    return `// ${(error as Error).message}\n`;
   }
 }
 
 export function registerTakeTimeline(context: ScliveContext): TakeTimeline {
   const timeline = new TakeTimeline(context);
   const documents = new TimelineDocuments();
-  context.pushExtCleanup(timeline, timeline.onDidWrite((json) => documents.written(json)), vscode.workspace.registerTextDocumentContentProvider(TIMELINE_SCHEME, documents));
+  context.pushExtCleanup(
+    timeline,
+    timeline.onDidWrite((json) => documents.written(json)),
+    vscode.workspace.registerTextDocumentContentProvider(TIMELINE_SCHEME, documents),
+    vscode.languages.registerDocumentLinkProvider({ scheme: TIMELINE_SCHEME }, new TimelineLinks()),
+  );
   registerCommand(context.extension, context.log, 'sclive.recording.openTimeline', async (take?: vscode.Uri | string) => {
     const json = take ? timelineOf(typeof take === 'string' ? take : take.fsPath) : await pickTimeline(timeline.lastTimeline);
     if (!json) return undefined;
