@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { isTemporaryDefName, nodeLabel, parseNodePlayer, parseProxyGroups } from '../../src/core/server/nodeLabels';
+import { DEF_NAME_HOLD_MS, isRowHeld, isTemporaryDefName, nodeLabel, parseNodePlayer, parseProxyGroups } from '../../src/core/server/nodeLabels';
 
 describe('Node labels in the musician\'s words', () => {
   it('names a proxy\'s synths and group by the proxy, not the temp__ def', () => {
@@ -30,5 +30,15 @@ describe('Node labels in the musician\'s words', () => {
     assert.equal(parseNodePlayer('Pdef \\mel:'), undefined);
     assert.equal(parseNodePlayer('Pdef \\mel:x,2'), undefined);
     assert.equal(parseNodePlayer('1004'), undefined);
+  });
+
+  it('holds a synth\'s row while its name may come, at most 250 ms', () => {
+    const since = 1000;
+    assert.equal(isRowHeld({ heldSinceMs: since, proxyNameAsked: false }, since + 10), true, 'no def name yet');
+    assert.equal(isRowHeld({ heldSinceMs: since, proxyNameAsked: false }, since + DEF_NAME_HOLD_MS), false, 'drawn at 250 ms, named or not');
+    assert.equal(isRowHeld({ defName: 'default', heldSinceMs: since, proxyNameAsked: true }, since + 10), false, 'named: drawn at once');
+    assert.equal(isRowHeld({ defName: 'temp__0drone-1_2', heldSinceMs: since, proxyNameAsked: true }, since + 10), true, 'a proxy source waits for its proxy\'s name');
+    assert.equal(isRowHeld({ defName: 'temp__0drone-1_2', heldSinceMs: since, proxyNameAsked: false }, since + 10), false);
+    assert.equal(isRowHeld({ heldSinceMs: undefined, proxyNameAsked: false }, since), false, 'never held (named when it came)');
   });
 });

@@ -37,6 +37,19 @@ export function nodeLabel(node: NodeLabelInput): NodeLabel | undefined {
   return { label: node.playerName ? `${node.defName} (${node.playerName})` : node.defName };
 }
 
+/** A synth without its name is not drawn for this long: its first row carries its name. */
+export const DEF_NAME_HOLD_MS = 250;
+
+/**
+ * Whether a synth's row waits: while its def name may still come, or (a NodeProxy source, a
+ * temp__ def) while its proxy's name is being asked, but never longer than DEF_NAME_HOLD_MS.
+ */
+export function isRowHeld(synth: { defName?: string; heldSinceMs: number | undefined; proxyNameAsked: boolean }, nowMs: number): boolean {
+  if (synth.heldSinceMs === undefined || nowMs - synth.heldSinceMs >= DEF_NAME_HOLD_MS) return false;
+  if (synth.defName === undefined) return true;
+  return isTemporaryDefName(synth.defName) && synth.proxyNameAsked;
+}
+
 /**
  * Parses the reply of the PRELUDE's `\sclive, \proxyGroups` function: `nodeID name` pairs, one
  * a line (`1003 Ndef(\drone)`, `1010 ~a`). Lines that do not fit are skipped.

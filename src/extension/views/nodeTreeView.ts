@@ -5,7 +5,7 @@ import type { LiveNode } from '../../core/server/nodeWatcher';
 import { NodeChangeBatcher, NodeTreeUpdate } from '../../core/server/nodeChangeBatcher';
 import { clientIdOfNode, defaultGroupIdOf } from '../../core/server/idAllocators';
 import { ControlValue, formatControlValue } from '../../core/server/nodeTree';
-import { isTemporaryDefName, nodeLabel, parseNodePlayer, parseProxyGroups } from '../../core/server/nodeLabels';
+import { DEF_NAME_HOLD_MS, isRowHeld, isTemporaryDefName, nodeLabel, parseNodePlayer, parseProxyGroups } from '../../core/server/nodeLabels';
 import type { SCServer } from '../../core/server/scServer';
 import type { ServerController } from '../server/serverController';
 
@@ -47,12 +47,6 @@ export const MAX_CHILDREN_SHOWN = 200;
 /** How often the controls of synths shown expanded are read again, and of how many at most. */
 const CONTROLS_REFRESH_MS = 500;
 const MAX_SYNTHS_READ = 20;
-
-/**
- * A synth whose def name is not known yet (notifications carry none: it is queried from its
- * group) is not drawn for this long, so its first row shows its name, not "synth N".
- */
-export const DEF_NAME_HOLD_MS = 250;
 
 export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<NodeTreeElement | NodeTreeElement[] | undefined>();
@@ -274,10 +268,8 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
    * for at most DEF_NAME_HOLD_MS.
    */
   private isHeld(node: LiveNode): boolean {
-    const since = this.unnamedSince.get(node.nodeId);
-    if (since === undefined || performance.now() - since >= DEF_NAME_HOLD_MS) return false;
-    if (node.defName === undefined) return true;
-    return isTemporaryDefName(node.defName) && this.proxyQuery !== undefined && !this.proxyNames.has(node.parentId);
+    const proxyNameAsked = this.proxyQuery !== undefined && !this.proxyNames.has(node.parentId);
+    return isRowHeld({ defName: node.defName, heldSinceMs: this.unnamedSince.get(node.nodeId), proxyNameAsked }, performance.now());
   }
 
   private hold(node: LiveNode): void {

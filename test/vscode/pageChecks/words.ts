@@ -6,9 +6,10 @@ import type { Page } from 'playwright-core';
 import { keepScreenshot, log, nodeTreePane, type PageCheckList } from './workbenchPage';
 
 /**
- * Samples the Node Tree's rendered rows while the suite evaluates `Ndef(\drone, ...).play`,
- * until it says which synth was made: a row reads `Ndef(\drone)` with that synth's id, and no
- * row ever read "synth N" (a synth drawn before its name was known).
+ * Samples the Node Tree's rendered rows while the suite evaluates `Ndef(\drone, ...).play` and
+ * `{ ... }.play`, until it says which synths were made: rows read `Ndef(\drone)` and
+ * `{ } function` with those synths' ids, and no row ever read "synth N" (a synth drawn before
+ * its name was known).
  */
 async function checkNdefRow(page: Page, _ready: unknown, handshake: string): Promise<void> {
   const view = nodeTreePane(page);
@@ -26,11 +27,12 @@ async function checkNdefRow(page: Page, _ready: unknown, handshake: string): Pro
     samples++;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  const { label, synthId } = JSON.parse(readFileSync(dataFile, 'utf8')) as { label: string; synthId: number };
+  const { label, synthId, functionSynthId } = JSON.parse(readFileSync(dataFile, 'utf8')) as { label: string; synthId: number; functionSynthId: number };
   const rows = (await view.locator('.monaco-list-row').allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
   await keepScreenshot(page, 'vscode-words-ndef.png');
   log(`Ndef rows: ${JSON.stringify(rows.filter((text) => text.includes('Ndef')))}; ${samples} samples, ${unnamed.size} unnamed synth rows`);
   if (!rows.some((text) => text.startsWith(label) && text.includes(String(synthId)))) throw new Error(`no row reads ${label} ${synthId}: ${JSON.stringify(rows)}`);
+  if (!rows.some((text) => text.startsWith('{ } function') && text.includes(String(functionSynthId)))) throw new Error(`no row reads { } function ${functionSynthId}: ${JSON.stringify(rows)}`);
   if (unnamed.size) throw new Error(`rows drawn before their synth's name: ${[...unnamed].join(', ')}`);
 }
 

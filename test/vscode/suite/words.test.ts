@@ -32,7 +32,7 @@ describe('The Node Tree in the musician\'s words, and the take that keeps the co
 
   after(async () => {
     // What this file started stops here; the server stays for the next file.
-    await api?.sclang.evaluate('Ndef(\\drone).clear; currentEnvironment.tryPerform(\\clear); if(currentEnvironment.isKindOf(ProxySpace)) { currentEnvironment.pop };').catch(() => undefined);
+    await api?.sclang.evaluate('y.free; Ndef(\\drone).clear; currentEnvironment.tryPerform(\\clear); if(currentEnvironment.isKindOf(ProxySpace)) { currentEnvironment.pop };').catch(() => undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -52,7 +52,7 @@ describe('The Node Tree in the musician\'s words, and the take that keeps the co
 
   it('an Ndef\'s synth and group read Ndef(\\drone) in the rendered tree, never "synth N" first (checked by the runner)', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.sclive');
-    const ready = { label: 'Ndef(\\drone)', synthId: 0 };
+    const ready = { label: 'Ndef(\\drone)', synthId: 0, functionSynthId: 0 };
     const draw = async () => {
       // The runner samples the rendered rows from before the evaluation on.
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -68,6 +68,14 @@ describe('The Node Tree in the musician\'s words, and the take that keeps the co
       // Its .play: the group that sends it to the speakers.
       await waitFor('the Ndef\'s monitor group named', () => groupNamed('Ndef(\\drone) monitor'), 5000);
       ready.synthId = synth.nodeId;
+      // A synth outside any proxy ({ }.play from sclang): its name comes from a query too.
+      const made = await evaluateLine(4);
+      assert.equal(made.status, 'ok');
+      const functionSynthId = Number(/Synth\('temp__\d+' : (\d+)\)/.exec(made.result ?? '')?.[1]);
+      assert.ok(functionSynthId, `the synth in the result: ${made.result}`);
+      const functionSynth = await waitFor('the function synth in the tree', () => api.controller.server!.nodeWatcher.get(functionSynthId));
+      await waitFor('its row named', () => row(functionSynth).label === '{ } function');
+      ready.functionSynthId = functionSynthId;
       await new Promise((resolve) => setTimeout(resolve, 1500));
     };
     if (process.env.SCLIVE_E2E_DIR) {
@@ -91,6 +99,23 @@ describe('The Node Tree in the musician\'s words, and the take that keeps the co
     assert.equal(row(synth).label, '~a');
     const ended = await api.sclang.evaluate('p.clear; p.pop;');
     assert.equal(ended.status, 'ok', ended.output.join('\n'));
+  });
+
+  it('a Pdef\'s synths read default (Pdef \\mel)', async () => {
+    const played = await api.sclang.evaluate('Pdef(\\mel, Pbind(\\dur, 0.25, \\legato, 2, \\amp, 0.001)).play;');
+    assert.equal(played.status, 'ok', played.output.join('\n'));
+    try {
+      const watcher = api.controller.server!.nodeWatcher;
+      await waitFor('a synth of the Pdef named by its instrument and key', () => {
+        for (const id of watcher.nodeIds()) {
+          const node = watcher.get(id)!;
+          if (!node.isGroup && row(node).label === 'default (Pdef \\mel)') return node;
+        }
+        return undefined;
+      }, 10_000);
+    } finally {
+      await api.sclang.evaluate('Pdef(\\mel).stop; Pdef(\\mel).clear;');
+    }
   });
 
   it('a take with two evaluations leaves a timeline naming both lines, and Open Timeline shows their code (checked by the runner)', async () => {
