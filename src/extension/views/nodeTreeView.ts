@@ -1,7 +1,7 @@
 // The Node Tree view: the server's groups and synths, kept live from node notifications.
 import * as vscode from 'vscode';
-import { DisposableStore } from '../../core/events';
-import type { LiveNode } from '../../core/server/nodeWatcher';
+import { DisposableStore, Emitter } from '../../core/events';
+import type { LiveNode, NodeChange } from '../../core/server/nodeWatcher';
 import { NodeChangeBatcher, NodeTreeUpdate } from '../../core/server/nodeChangeBatcher';
 import { clientIdOfNode, defaultGroupIdOf } from '../../core/server/idAllocators';
 import { ControlValue, formatControlValue } from '../../core/server/nodeTree';
@@ -73,6 +73,8 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   /** Synths without a def name yet, with when they appeared (performance.now()). */
   private readonly unnamedSince = new Map<number, number>();
   private holdTimer: NodeJS.Timeout | undefined;
+  /** The model's changes as the view hears them (held synths' 'added' kept back). */
+  private shownChanges: Emitter<NodeChange> | undefined;
   /** Groups the proxy map was asked about (not asked again while they live). */
   private readonly groupsAsked = new Set<number>();
   private readonly groupsToAsk = new Set<number>();
@@ -90,16 +92,25 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     this.playerNames.clear();
     this.proxyNames = new Map();
     this.groupsAsked.clear();
-    // Before the batcher's own subscription: a held synth's row is not drawn in its first update.
+    // The view hears of a synth once its name is known (or its hold is over): the batcher is
+    // given the model's changes with a held synth's 'added' kept back until then, so the first
+    // update that draws it names it, and no extra redraw follows.
+    const shown = run.add(new Emitter<NodeChange>());
+    this.shownChanges = shown;
     run.add(server.nodeWatcher.onDidChange((change) => {
       if (change.kind === 'added') {
         const node = change.node;
-        if (!node.isGroup && (node.defName === undefined || isTemporaryDefName(node.defName))) this.hold(node);
         this.askProxyNamesFor(node);
+        if (!node.isGroup && (node.defName === undefined || isTemporaryDefName(node.defName))) {
+          this.hold(node);
+          if (this.isHeld(node)) return;
+          this.unnamedSince.delete(node.nodeId);
+        }
       } else if (change.kind === 'updated' && !change.node.isGroup && this.unnamedSince.has(change.node.nodeId)) {
         // Its name arrived while it was held: drawn now, unless its proxy's name is on its way.
         this.askProxyNamesFor(change.node);
         if (!this.isHeld(change.node)) this.releaseHeld(change.node);
+        return;
       } else if (change.kind === 'removed') {
         this.unnamedSince.delete(change.node.nodeId);
         this.playerNames.delete(change.node.nodeId);
@@ -110,9 +121,10 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       } else if (change.kind === 'reset') {
         this.unnamedSince.clear();
       }
+      shown.fire(change);
     }));
     run.add({ dispose: () => this.stopHoldTimer() });
-    this.batcher = run.add(new NodeChangeBatcher(server.nodeWatcher, (update) => this.applyUpdate(update)));
+    this.batcher = run.add(new NodeChangeBatcher({ onDidChange: shown.event, get: (nodeId) => server.nodeWatcher.get(nodeId) }, (update) => this.applyUpdate(update)));
     run.add({ dispose: () => (this.batcher = undefined) });
     this.refresh();
   }
@@ -299,16 +311,10 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     this.holdTimer = undefined;
   }
 
-  /** The hold is over: the synth is drawn (its group is redrawn). */
+  /** The hold is over: the view hears of the synth now (its group is redrawn with it). */
   private releaseHeld(node: LiveNode): void {
     if (!this.unnamedSince.delete(node.nodeId)) return;
-    if (this.server?.nodeWatcher.get(node.nodeId) === node) this.touchParent(node);
-  }
-
-  private touchParent(node: LiveNode): void {
-    const parent = this.server?.nodeWatcher.get(node.parentId);
-    if (!parent || parent.nodeId === 0) this.batcher?.add({ kind: 'reset' });
-    else this.batcher?.touch(parent);
+    if (this.server?.nodeWatcher.get(node.nodeId) === node) this.shownChanges?.fire({ kind: 'added', node });
   }
 
   /**
