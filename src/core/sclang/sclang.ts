@@ -360,12 +360,12 @@ export class SCLang {
       this.stopping = true;
       this.process.signal('SIGTERM');
     }
+    this.onNodePlayerEmitter.dispose();
     this.onPostEmitter.dispose();
     this.onDidChangeStateEmitter.dispose();
     this.onServerBootedEmitter.dispose();
     this.onServerQuitEmitter.dispose();
     this.onGuiRequestEmitter.dispose();
-    this.onNodePlayerEmitter.dispose();
   }
 
   private line(line: ProcessLine): void {
