@@ -13,6 +13,7 @@ import { registerEditingProviders } from './language/editingProviders';
 import { ExtensionLog } from './log/extensionLog';
 import { ServerOutput } from './log/serverOutput';
 import { registerEvaluation } from './sclang/evaluation';
+import { PROXY_GROUPS_QUERY } from '../core/server/nodeLabels';
 import { PostWindow } from './sclang/postWindow';
 import { SclangController } from './sclang/sclangController';
 import { SclangGui } from './sclang/sclangGui';
@@ -24,6 +25,7 @@ import { SCOPE_VIEW_ID, ScopeView } from './views/scopeView';
 import { ServerStatusBar } from './views/statusBar';
 import { HelpPanel } from './views/helpPanel';
 import { PlotPanel } from './views/plotPanel';
+import { registerTakeTimeline, TakeTimeline } from './recording/takeTimeline';
 
 export class ScliveContext {
   readonly log = new ExtensionLog();
@@ -41,6 +43,8 @@ export class ScliveContext {
   readonly helpRenderer: HelpRenderer;
   readonly plot: PlotPanel;
   readonly sclangGui: SclangGui;
+  /** Each evaluation during a take, written beside its sound file (evaluation.ts tells it). */
+  readonly takeTimeline: TakeTimeline;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.pushExtCleanup(this.log, this.serverOutput);
@@ -55,6 +59,9 @@ export class ScliveContext {
     this.plot = new PlotPanel(extension.extensionUri);
     this.sclangGui = new SclangGui(extension.extensionUri, extension.globalStorageUri.fsPath, { scope: this.scope, plot: this.plot }, this.post, this.log);
     this.sclang = new SclangController(this.controller, this.post, this.log, this.sclangGui);
+    // The Node Tree names proxies' groups from the running sclang (never starts one for that).
+    this.nodeTree.proxyGroupsQuery = async () => (this.sclang.state === 'idle' || this.sclang.state === 'busy' ? (await (await this.sclang.ensureStarted()).evaluate(PROXY_GROUPS_QUERY, { print: false, timeoutMs: 2000 })).result : undefined);
+    this.pushExtCleanup(this.sclang.onNodePlayer((detail) => this.nodeTree.nodePlayers(detail)));
     this.pushExtCleanup(
       this.nodeTree,
       this.nodeTreeView,
@@ -82,6 +89,7 @@ export class ScliveContext {
     registerHelpCommands(this);
     registerServerCommands(this);
     registerInstrumentCommands(this);
+    this.takeTimeline = registerTakeTimeline(this);
     registerEvaluation(this);
     // scsynth's output in the post window too, as in SuperCollider's IDE: a failed /s_new is
     // why the music is silent, and the musician looks there, not in the server's output.

@@ -113,6 +113,23 @@ Library.put(\sclive, \restorePlaying, {
   playing.do { |entry| entry[0].play(out: entry[2], vol: entry[1]) };
   playing.size
 });
+// The Node Tree names proxies' groups: "nodeID name" pairs joined by ";" (Ndef(\key), ~key of a
+// ProxySpace, and "Ndef(\key) monitor" for the group of its .play); see parseProxyGroups in
+// core/server/nodeLabels.ts.
+Library.put(\sclive, \proxyGroups, {
+  var pairs = List.new;
+  var noteGroup = { |group, name| if(group.notNil and: { group.nodeID.notNil }) { pairs.add("% %".format(group.nodeID, name)) } };
+  var note = { |key, proxy, name| var monitor = proxy.tryPerform(\monitor); noteGroup.(proxy.tryPerform(\group), name); if(monitor.notNil) { noteGroup.(monitor.group, name + "monitor") } };
+  var noteSpace = { |space, prefix, suffix| space.envir.keysValuesDo { |key, proxy| note.(key, proxy, prefix ++ key ++ suffix) } };
+  ProxySpace.all.do { |space| noteSpace.(space, "~", "") };
+  if(currentEnvironment.isKindOf(ProxySpace)) { noteSpace.(currentEnvironment, "~", "") };
+  Ndef.all.do { |space| noteSpace.(space, "Ndef(\\", ")") };
+  pairs.join(";")
+});
+// The Node Tree names a Pdef's synths by its key: the default event's callback (an event's own
+// \callback wins) posts the node ids the event made when a Pdef's player plays it.
+Library.put(\sclive, \playerKeyOf, { |routine| var found; Pdef.all.keysValuesDo { |key, pdef| var player = pdef.player; if(player.notNil and: { player.tryPerform(\routine) === routine }) { found = "Pdef \\" ++ key } }; found });
+Event.default.parent.put(\callback, { |event| var ids = event[\id], key; if(ids.notNil) { key = Library.at(\sclive, \playerKeyOf).value(thisThread); if(key.notNil) { "<<sclive:nodePlayer:%:%>>".format(key, ids.asArray.select(_.isNumber).join(",")).postln } } });
 ServerBoot.add({ |server| "<<sclive:serverBooted:%>>".format(server.addr.port).postln }, \all);
 ServerQuit.add({ |server| "<<sclive:serverQuit:%>>".format(server.addr.port).postln }, \all);
 "<<sclive:ready:>>".postln;
@@ -162,6 +179,9 @@ export class SCLang {
   readonly onServerQuit: Event<number> = this.onServerQuitEmitter.event;
   private readonly onExitEmitter = new Emitter<ProcessExit & { expected: boolean }>();
   readonly onExit: Event<ProcessExit & { expected: boolean }> = this.onExitEmitter.event;
+  private readonly onNodePlayerEmitter = new Emitter<string>();
+  /** A Pdef's player made nodes (`<<sclive:nodePlayer:Pdef \mel:1004,1005>>`): its detail, `Pdef \mel:1004,1005`. */
+  readonly onNodePlayer: Event<string> = this.onNodePlayerEmitter.event;
   private readonly onGuiRequestEmitter = new Emitter<string>();
   /** A GUI call of sclang's for the editor (`<<sclive:gui:JSON>>`, from sclang/SuperColliderLive): its JSON. */
   readonly onGuiRequest: Event<string> = this.onGuiRequestEmitter.event;
@@ -340,6 +360,7 @@ export class SCLang {
       this.stopping = true;
       this.process.signal('SIGTERM');
     }
+    this.onNodePlayerEmitter.dispose();
     this.onPostEmitter.dispose();
     this.onDidChangeStateEmitter.dispose();
     this.onServerBootedEmitter.dispose();
@@ -373,6 +394,8 @@ export class SCLang {
       if (Number.isInteger(port)) (kind === 'serverBooted' ? this.onServerBootedEmitter : this.onServerQuitEmitter).fire(port);
     } else if (kind === 'gui') {
       this.onGuiRequestEmitter.fire(detail);
+    } else if (kind === 'nodePlayer') {
+      this.onNodePlayerEmitter.fire(detail);
     } else if (kind === 'result') {
       // The value of an evaluation that does not print (internal queries): not posted.
       const separator = detail.indexOf(':');

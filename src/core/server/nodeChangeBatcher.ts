@@ -37,7 +37,7 @@ export class NodeChangeBatcher implements Disposable {
   private readonly subscription: Disposable;
 
   constructor(
-    private readonly watcher: NodeWatcher,
+    private readonly watcher: Pick<NodeWatcher, 'onDidChange' | 'get'>,
     private readonly onUpdate: (update: NodeTreeUpdate) => void,
     private readonly intervalMs = UPDATE_INTERVAL_MS,
     private readonly now: () => number = () => performance.now(),

@@ -67,7 +67,9 @@ export function registerEvaluation(scliveContext: ScliveContext): void {
     if (lineInsteadOfBlock) vscode.window.setStatusBarMessage('$(info) No ( ... ) block around the cursor: evaluated the line', 4000);
     let result: EvaluationResult;
     try {
-      result = await sclang.evaluate(code);
+      const evaluation = sclang.evaluate(code);
+      scliveContext.takeTimeline.evaluating({ document: editor.document.uri, line: range.start.line, code, result: evaluation });
+      result = await evaluation;
     } catch (error) {
       showFlash(editor, range, true);
       sclang.post.post(`[sclive] ${(error as Error).message}`);

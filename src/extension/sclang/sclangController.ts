@@ -29,6 +29,9 @@ export class SclangController implements vscode.Disposable {
   private readonly onDidCompileEmitter = new Emitter<void>();
   /** sclang compiled its class library (a start, a restart, a recompile). */
   readonly onDidCompile = this.onDidCompileEmitter.event;
+  private readonly onNodePlayerEmitter = new Emitter<string>();
+  /** A Pdef's player made nodes (see SCLang.onNodePlayer): the Node Tree names them. */
+  readonly onNodePlayer = this.onNodePlayerEmitter.event;
   private readonly subscriptions = new DisposableStore();
   readonly statusItem: vscode.StatusBarItem;
 
@@ -100,6 +103,7 @@ export class SclangController implements vscode.Disposable {
     }));
     // s.scope, s.meter, s.plotTree, .plot: sclang asks for the editor's views (sclangGui.ts).
     this.langScope.add(lang.onGuiRequest((json) => this.gui?.handle(json)));
+    this.langScope.add(lang.onNodePlayer((detail) => this.onNodePlayerEmitter.fire(detail)));
     this.langScope.add(lang.onDidChangeState((state) => this.updateStatus(state)));
     this.langScope.add(lang.onServerBooted((port) => void this.serverBootedBySclang(port)));
     this.langScope.add(lang.onServerQuit((port) => void this.serverQuitBySclang(port)));

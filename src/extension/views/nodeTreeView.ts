@@ -1,10 +1,11 @@
 // The Node Tree view: the server's groups and synths, kept live from node notifications.
 import * as vscode from 'vscode';
-import { DisposableStore } from '../../core/events';
-import type { LiveNode } from '../../core/server/nodeWatcher';
+import { DisposableStore, Emitter } from '../../core/events';
+import type { LiveNode, NodeChange } from '../../core/server/nodeWatcher';
 import { NodeChangeBatcher, NodeTreeUpdate } from '../../core/server/nodeChangeBatcher';
 import { clientIdOfNode, defaultGroupIdOf } from '../../core/server/idAllocators';
 import { ControlValue, formatControlValue } from '../../core/server/nodeTree';
+import { DEF_NAME_HOLD_MS, isRowHeld, isTemporaryDefName, nodeLabel, parseNodePlayer, parseProxyGroups } from '../../core/server/nodeLabels';
 import type { SCServer } from '../../core/server/scServer';
 import type { ServerController } from '../server/serverController';
 
@@ -47,9 +48,6 @@ export const MAX_CHILDREN_SHOWN = 200;
 const CONTROLS_REFRESH_MS = 500;
 const MAX_SYNTHS_READ = 20;
 
-/** SynthDef names sclang gives the synths of `{ ... }.play`. */
-const FUNCTION_SYNTH = /^temp__\d+/;
-
 export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<NodeTreeElement | NodeTreeElement[] | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
@@ -64,6 +62,22 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   private readonly expandedSynths = new Set<LiveNode>();
   private controlsTimer: NodeJS.Timeout | undefined;
   private readingControls = false;
+  /** Asks sclang for its proxies' groups (the PRELUDE's proxyGroups); set once sclang exists. */
+  proxyGroupsQuery: (() => Promise<string | undefined>) | undefined;
+  /** Group node id → `Ndef(\\drone)` or `~a`, from sclang. */
+  private proxyNames = new Map<number, string>();
+  private proxyQuery: Promise<void> | undefined;
+  private proxyQueryAgain = false;
+  /** Node id → the Pdef whose player made it (`Pdef \\mel`), told by sclang before the node starts. */
+  private readonly playerNames = new Map<number, string>();
+  /** Synths without a def name yet, with when they appeared (performance.now()). */
+  private readonly unnamedSince = new Map<number, number>();
+  private holdTimer: NodeJS.Timeout | undefined;
+  /** The model's changes as the view hears them (held synths' 'added' kept back). */
+  private shownChanges: Emitter<NodeChange> | undefined;
+  /** Groups the proxy map was asked about (not asked again while they live). */
+  private readonly groupsAsked = new Set<number>();
+  private readonly groupsToAsk = new Set<number>();
 
   constructor(controller: ServerController) {
     this.subscriptions.push(controller.forEachServer((server, run) => this.attach(server, run)));
@@ -74,7 +88,43 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     this.controls.clear();
     this.server = server;
     this.expandedSynths.clear();
-    this.batcher = run.add(new NodeChangeBatcher(server.nodeWatcher, (update) => this.applyUpdate(update)));
+    this.unnamedSince.clear();
+    this.playerNames.clear();
+    this.proxyNames = new Map();
+    this.groupsAsked.clear();
+    // The view hears of a synth once its name is known (or its hold is over): the batcher is
+    // given the model's changes with a held synth's 'added' kept back until then, so the first
+    // update that draws it names it, and no extra redraw follows.
+    const shown = run.add(new Emitter<NodeChange>());
+    this.shownChanges = shown;
+    run.add(server.nodeWatcher.onDidChange((change) => {
+      if (change.kind === 'added') {
+        const node = change.node;
+        this.askProxyNamesFor(node);
+        if (!node.isGroup && (node.defName === undefined || isTemporaryDefName(node.defName))) {
+          this.hold(node);
+          if (this.isHeld(node)) return;
+          this.unnamedSince.delete(node.nodeId);
+        }
+      } else if (change.kind === 'updated' && !change.node.isGroup && this.unnamedSince.has(change.node.nodeId)) {
+        // Its name arrived while it was held: drawn now, unless its proxy's name is on its way.
+        this.askProxyNamesFor(change.node);
+        if (!this.isHeld(change.node)) this.releaseHeld(change.node);
+        return;
+      } else if (change.kind === 'removed') {
+        this.unnamedSince.delete(change.node.nodeId);
+        this.playerNames.delete(change.node.nodeId);
+        if (change.node.isGroup) {
+          this.proxyNames.delete(change.node.nodeId);
+          this.groupsAsked.delete(change.node.nodeId);
+        }
+      } else if (change.kind === 'reset') {
+        this.unnamedSince.clear();
+      }
+      shown.fire(change);
+    }));
+    run.add({ dispose: () => this.stopHoldTimer() });
+    this.batcher = run.add(new NodeChangeBatcher({ onDidChange: shown.event, get: (nodeId) => server.nodeWatcher.get(nodeId) }, (update) => this.applyUpdate(update)));
     run.add({ dispose: () => (this.batcher = undefined) });
     this.refresh();
   }
@@ -113,8 +163,9 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       const owner = clientIdOfNode(node.nodeId);
       const isDefault = node.nodeId === defaultGroupIdOf(owner);
       const ours = owner === this.server?.clientId;
+      const proxyName = this.proxyNames.get(node.nodeId);
       // Always expandable: an item first shown without children stays collapsed once it has some.
-      const item = new vscode.TreeItem(isDefault ? (ours ? 'default group (this editor)' : `default group (client ${owner})`) : 'group', vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(isDefault ? (ours ? 'default group (this editor)' : `default group (client ${owner})`) : nodeLabel({ isGroup: true, proxyName })!.label, vscode.TreeItemCollapsibleState.Expanded);
       item.id = String(node.nodeId);
       // A default group's nine-digit id says nothing to a musician; it stays in the tooltip.
       item.description = `${isDefault ? '' : node.nodeId}${node.running ? '' : `${isDefault ? '' : ' · '}paused`}`;
@@ -122,7 +173,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       // { }.play fails with "Group 1 not found"), so they offer freeing their children instead.
       item.contextValue = `${isDefault ? 'defaultGroup' : 'group'}.${state}`;
       item.iconPath = new vscode.ThemeIcon(node.running ? 'folder' : 'debug-pause');
-      item.tooltip = `Group ${node.nodeId}${isDefault ? `: default group of client ${owner}${ours ? ' (this editor)' : ''}` : ''}${node.running ? '' : ' (paused)'}`;
+      item.tooltip = `${proxyName ? `${proxyName}: ` : ''}Group ${node.nodeId}${isDefault ? `: default group of client ${owner}${ours ? ' (this editor)' : ''}` : ''}${node.running ? '' : ' (paused)'}`;
       return item;
     }
     if (this.server?.volumeSynthIds.includes(node.nodeId)) {
@@ -146,16 +197,18 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       item.tooltip = `${own.tooltip} (${node.defName ?? 'synth'} ${node.nodeId}), kept at the end of the root group by SuperCollider Live.`;
       return item;
     }
-    const isFunction = node.defName !== undefined && FUNCTION_SYNTH.test(node.defName);
-    const label = isFunction ? '{ } function' : node.defName ?? 'synth';
+    const proxyName = this.proxyNames.get(node.parentId);
+    const named = nodeLabel({ isGroup: false, defName: node.defName, proxyName, playerName: this.playerNames.get(node.nodeId) });
+    const isFunction = !proxyName && isTemporaryDefName(node.defName);
+    const label = named?.label ?? 'synth';
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = String(node.nodeId);
-    item.description = `${isFunction ? `${node.defName} · ` : ''}${node.nodeId}${node.runStateKnown === false ? ' · running or paused?' : node.running ? '' : ' · paused'}`;
+    item.description = `${named?.detail ? `${named.detail} · ` : ''}${node.nodeId}${node.runStateKnown === false ? ' · running or paused?' : node.running ? '' : ' · paused'}`;
     const origin = this.origins.get(node.nodeId);
     item.contextValue = `synth.${state}${origin ? '.origin' : ''}`;
     item.iconPath = new vscode.ThemeIcon(node.running ? 'pulse' : 'debug-pause');
     const where = origin ? `  \nmade by ${vscode.workspace.asRelativePath(origin.uri)}, line ${origin.line + 1}` : '';
-    const tooltip = new vscode.MarkdownString(`**${label}** ${node.nodeId}${isFunction ? ` (SynthDef ${node.defName}, made by \\{ \\}.play)` : ''}${node.running ? '' : ' (paused)'}  \nin group ${node.parentId}${where}`);
+    const tooltip = new vscode.MarkdownString(`**${label.replace(/\\/g, '\\\\')}** ${node.nodeId}${isFunction ? ` (SynthDef ${node.defName}, made by \\{ \\}.play)` : proxyName && node.defName ? ` (SynthDef ${node.defName})` : ''}${node.running ? '' : ' (paused)'}  \nin group ${node.parentId}${where}`);
     const controls = this.controls.get(node.nodeId);
     if (controls?.length) tooltip.appendMarkdown(`\n\n${controls.map((c) => `\`${c.name}\` ${formatControlValue(c.value)}`).join('  \n')}`);
     item.tooltip = tooltip;
@@ -182,6 +235,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     const idle: LiveNode[] = [];
     let idleAt = -1;
     for (const node of server.nodeWatcher.children(0)) {
+      if (this.isHeld(node)) continue;
       const owner = clientIdOfNode(node.nodeId);
       if (node.isGroup && node.headId === -1 && owner !== server.clientId && node.nodeId === defaultGroupIdOf(owner)) {
         if (idleAt < 0) idleAt = shown.length;
@@ -196,7 +250,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
 
   /** A group's children; a large group shows its newest ones and counts the rest. */
   private childrenShown(group: LiveNode): NodeTreeElement[] {
-    const children = this.server?.nodeWatcher.children(group.nodeId) ?? [];
+    const children = (this.server?.nodeWatcher.children(group.nodeId) ?? []).filter((child) => !this.isHeld(child));
     if (children.length <= MAX_CHILDREN_SHOWN) return children;
     const newest = new Set([...children].sort((a, b) => b.order - a.order).slice(0, MAX_CHILDREN_SHOWN));
     const hidden = children.length - MAX_CHILDREN_SHOWN;
@@ -219,6 +273,104 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     const idle = this.summaries.get('idle-clients');
     if (idle?.nodes.includes(element)) return idle;
     return element.parentId > 0 ? this.server?.nodeWatcher.get(element.parentId) : undefined;
+  }
+
+  /**
+   * A synth whose def name may still come, or whose proxy's name is being asked, is not drawn
+   * for at most DEF_NAME_HOLD_MS.
+   */
+  private isHeld(node: LiveNode): boolean {
+    const proxyNameAsked = this.proxyQuery !== undefined && !this.proxyNames.has(node.parentId);
+    return isRowHeld({ defName: node.defName, heldSinceMs: this.unnamedSince.get(node.nodeId), proxyNameAsked }, performance.now());
+  }
+
+  private hold(node: LiveNode): void {
+    this.unnamedSince.set(node.nodeId, performance.now());
+    this.holdTimer ??= setTimeout(() => this.releaseExpired(), DEF_NAME_HOLD_MS + 5);
+  }
+
+  /** One timer for all held synths: those past the hold are drawn, named or not. */
+  private releaseExpired(): void {
+    this.holdTimer = undefined;
+    const now = performance.now();
+    let next = Infinity;
+    for (const [nodeId, since] of this.unnamedSince) {
+      if (now - since >= DEF_NAME_HOLD_MS) {
+        const node = this.server?.nodeWatcher.get(nodeId);
+        if (node) this.releaseHeld(node);
+        else this.unnamedSince.delete(nodeId);
+      } else {
+        next = Math.min(next, since + DEF_NAME_HOLD_MS - now);
+      }
+    }
+    if (next !== Infinity) this.holdTimer = setTimeout(() => this.releaseExpired(), next + 5);
+  }
+
+  private stopHoldTimer(): void {
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+  }
+
+  /** The hold is over: the view hears of the synth now (its group is redrawn with it). */
+  private releaseHeld(node: LiveNode): void {
+    if (!this.unnamedSince.delete(node.nodeId)) return;
+    if (this.server?.nodeWatcher.get(node.nodeId) === node) this.shownChanges?.fire({ kind: 'added', node });
+  }
+
+  /**
+   * A group sclang may have made for a proxy (not a default group), or a NodeProxy source
+   * (temp__ def, or a synth not named yet) in a group not asked about: the proxy map is asked
+   * again (one query at a time; one more if such nodes came meanwhile). A group is asked about
+   * once: a NodeProxy sets its group in sclang before the server has it.
+   */
+  private askProxyNamesFor(node: LiveNode): void {
+    const groupId = node.isGroup ? node.nodeId : node.parentId;
+    if (!this.proxyGroupsQuery || groupId <= 0 || this.proxyNames.has(groupId) || this.groupsAsked.has(groupId)) return;
+    if (!node.isGroup && node.defName !== undefined && !isTemporaryDefName(node.defName)) return;
+    if (groupId === defaultGroupIdOf(clientIdOfNode(groupId))) return; // {}.play and patterns play there
+    this.groupsToAsk.add(groupId);
+    if (this.proxyQuery) {
+      this.proxyQueryAgain = true;
+      return;
+    }
+    this.proxyQuery = (async () => {
+      try {
+        do {
+          this.proxyQueryAgain = false;
+          const asking = [...this.groupsToAsk];
+          this.groupsToAsk.clear();
+          const reply = await this.proxyGroupsQuery!().catch(() => undefined);
+          if (reply === undefined) return;
+          for (const groupId of asking) this.groupsAsked.add(groupId);
+          this.proxyNames = parseProxyGroups(reply);
+          this.batcher?.add({ kind: 'reset' });
+        } while (this.proxyQueryAgain);
+      } finally {
+        this.proxyQuery = undefined;
+        this.groupsToAsk.clear();
+        // Synths held for their proxy's name are drawn now.
+        for (const [nodeId] of this.unnamedSince) {
+          const node = this.server?.nodeWatcher.get(nodeId);
+          if (node && !this.isHeld(node)) this.releaseHeld(node);
+        }
+      }
+    })();
+  }
+
+  /**
+   * sclang says a Pdef's player made these nodes (`Pdef \\mel:1004,1005`): usually before the
+   * server starts them (events are sent ahead by the server's latency), else their rows are redrawn.
+   */
+  nodePlayers(detail: string): void {
+    const told = parseNodePlayer(detail);
+    if (!told) return;
+    for (const nodeId of told.nodeIds) {
+      this.playerNames.set(nodeId, told.player);
+      const node = this.server?.nodeWatcher.get(nodeId);
+      if (node) this.batcher?.touch(node);
+    }
+    // Nodes that never came (another server, a failed /s_new) are not kept for ever.
+    while (this.playerNames.size > 10_000) this.playerNames.delete(this.playerNames.keys().next().value as number);
   }
 
   /** Nodes named in an evaluation's result (`Synth('x' : 1001)`, `Group(1002)`) came from that code. */
