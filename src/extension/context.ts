@@ -23,6 +23,7 @@ import { SCOPE_VIEW_ID, ScopeView } from './views/scopeView';
 import { ServerStatusBar } from './views/statusBar';
 import { HelpPanel } from './views/helpPanel';
 import { PlotPanel } from './views/plotPanel';
+import { registerGettingStarted } from './walkthrough/gettingStarted';
 
 export class ScliveContext {
   readonly log = new ExtensionLog();
@@ -81,6 +82,7 @@ export class ScliveContext {
     registerServerCommands(this);
     registerInstrumentCommands(this);
     registerEvaluation(this);
+    registerGettingStarted(this);
     // scsynth's output in the post window too, as in SuperCollider's IDE: a failed /s_new is
     // why the music is silent, and the musician looks there, not in the server's output.
     this.pushExtCleanup(this.controller.onServerOutput((line) => {
