@@ -137,7 +137,7 @@ describe('package.json: ready to publish', () => {
     assert.deepEqual(step('boot').completionEvents, ['onContext:sclive.serverRunning']);
     assert.match(step('findPrograms').description, /apt-get install supercollider-server supercollider-language/);
     assert.match(step('evaluate').title + step('hush').title + step('lookUp').title, /Ctrl\+Enter.*Ctrl\+\..*Ctrl\+D/);
-    assert.match(step('lookUp').description, /Look Up Documentation[^]*as in SuperCollider's IDE[^]*a setting gives it back: `sclive\.editor\.ctrlDLooksUpDocumentation`/);
+    assert.match(step('lookUp').description, /Look Up Documentation[^]*as in SuperCollider's IDE[^]*a setting gives it back: sclive\.editor\.ctrlDLooksUpDocumentation/);
     assert.match(step('watch').description, /Node Tree[^]*Meters/);
   });
 });

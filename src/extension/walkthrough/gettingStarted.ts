@@ -9,6 +9,8 @@ import { registerCommand, showUserError } from '../commands/userErrors';
 import { readLiveCodingSettings, readSettings } from '../settings';
 
 export const WALKTHROUGH_ID = 'supercollider-live.supercollider-live#sclive.gettingStarted';
+/** After VS Code has registered the walkthrough (it gives up waiting for its experiments after 5 s). */
+const WALKTHROUGH_REGISTERED_MS = 6000;
 
 /** Where each program was found, or why not (the error says how to install it). */
 export interface ProgramsFound {
@@ -39,8 +41,13 @@ export function registerGettingStarted(context: ScliveContext): void {
     vscode.commands.executeCommand('setContext', 'sclive.scsynthFound', typeof found.scsynth === 'string'),
     vscode.commands.executeCommand('setContext', 'sclive.sclangFound', typeof found.sclang === 'string'),
   ]);
-  // A few file checks; the walkthrough's first step is done when both are there.
-  void setFound(locatePrograms());
+  // A few file checks; the walkthrough's first step is done when both are there. VS Code
+  // registers an extension's walkthrough up to 5 s after reading its manifest (it waits for an
+  // experiment service), and a step whose context is already true then is never ticked: the
+  // keys are set after that, false until then.
+  void setFound({ scsynth: new Error('not looked yet'), sclang: new Error('not looked yet') });
+  const firstLook = setTimeout(() => void setFound(locatePrograms()), WALKTHROUGH_REGISTERED_MS);
+  context.pushExtCleanup({ dispose: () => clearTimeout(firstLook) });
   const setRunning = () => void vscode.commands.executeCommand('setContext', 'sclive.serverRunning', controller.state === 'running');
   setRunning();
   context.pushExtCleanup(
