@@ -134,7 +134,7 @@ describe('package.json: ready to publish', () => {
     assert.ok(files.includes('media/walkthrough/demo.scd'), 'the demo file is packaged');
     const step = (id: string) => walkthrough.steps.find((candidate) => candidate.id === id)!;
     assert.ok(step('findPrograms').completionEvents!.some((event) => /sclive\.scsynthFound/.test(event) && /sclive\.sclangFound/.test(event)));
-    assert.deepEqual(step('boot').completionEvents, ['onContext:sclive.serverRunning']);
+    assert.deepEqual(step('boot').completionEvents, ['onContext:sclive.serverRunning && sclive.walkthroughCheck']);
     assert.match(step('findPrograms').description, /apt-get install supercollider-server supercollider-language/);
     assert.match(step('evaluate').title + step('hush').title + step('lookUp').title, /Ctrl\+Enter.*Ctrl\+\..*Ctrl\+D/);
     assert.match(step('lookUp').description, /Look Up Documentation[^]*as in SuperCollider's IDE[^]*a setting gives it back: sclive\.editor\.ctrlDLooksUpDocumentation/);

@@ -9,8 +9,10 @@ import { registerCommand, showUserError } from '../commands/userErrors';
 import { readLiveCodingSettings, readSettings } from '../settings';
 
 export const WALKTHROUGH_ID = 'supercollider-live.supercollider-live#sclive.gettingStarted';
-/** After VS Code has registered the walkthrough (it gives up waiting for its experiments after 5 s). */
+/** After VS Code has registered the walkthrough (it waits at most 5 s for its experiments). */
 const WALKTHROUGH_REGISTERED_MS = 6000;
+/** How long sclive.walkthroughCheck stays true: long enough for the page to see it. */
+const CHECK_MS = 2000;
 
 /** Where each program was found, or why not (the error says how to install it). */
 export interface ProgramsFound {
@@ -41,19 +43,32 @@ export function registerGettingStarted(context: ScliveContext): void {
     vscode.commands.executeCommand('setContext', 'sclive.scsynthFound', typeof found.scsynth === 'string'),
     vscode.commands.executeCommand('setContext', 'sclive.sclangFound', typeof found.sclang === 'string'),
   ]);
-  // A few file checks; the walkthrough's first step is done when both are there. VS Code
-  // registers an extension's walkthrough up to 5 s after reading its manifest (it waits for an
-  // experiment service), and a step whose context is already true then is never ticked: the
-  // keys are set after that, false until then.
-  void setFound({ scsynth: new Error('not looked yet'), sclang: new Error('not looked yet') });
-  const firstLook = setTimeout(() => void setFound(locatePrograms()), WALKTHROUGH_REGISTERED_MS);
-  context.pushExtCleanup({ dispose: () => clearTimeout(firstLook) });
-  const setRunning = () => void vscode.commands.executeCommand('setContext', 'sclive.serverRunning', controller.state === 'running');
-  setRunning();
+  // The first step is done when both programs are found (a few file checks), the second once a
+  // server runs. VS Code reads a walkthrough's context conditions only when it registers the
+  // walkthrough, which is when a Welcome or walkthrough page first opens (and up to 5 s later,
+  // while it waits for its experiments), and it never ticks a step whose condition was already
+  // true then. So each condition also needs sclive.walkthroughCheck, true only for a while after
+  // a change the steps wait for, or 6 s after a page opened: the steps whose state is true tick
+  // then, and no condition is true when the walkthrough is registered.
+  let checkEnds: NodeJS.Timeout | undefined;
+  const check = () => {
+    void vscode.commands.executeCommand('setContext', 'sclive.walkthroughCheck', true);
+    clearTimeout(checkEnds);
+    checkEnds = setTimeout(() => void vscode.commands.executeCommand('setContext', 'sclive.walkthroughCheck', false), CHECK_MS);
+  };
+  let checkLater: NodeJS.Timeout | undefined;
+  const checkAfterRegistration = () => {
+    clearTimeout(checkLater);
+    checkLater = setTimeout(check, WALKTHROUGH_REGISTERED_MS);
+  };
+  const setRunning = () => vscode.commands.executeCommand('setContext', 'sclive.serverRunning', controller.state === 'running');
+  void Promise.all([setFound(locatePrograms()), setRunning()]).then(checkAfterRegistration);
   context.pushExtCleanup(
-    controller.onDidChangeState(setRunning),
+    { dispose: () => (clearTimeout(checkLater), clearTimeout(checkEnds)) },
+    vscode.window.tabGroups.onDidChangeTabs(checkAfterRegistration),
+    controller.onDidChangeState(() => void setRunning().then(check)),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (['sclive.scsynthPath', 'sclive.sclangPath', 'sclive.server.program'].some((section) => event.affectsConfiguration(section))) void setFound(locatePrograms());
+      if (['sclive.scsynthPath', 'sclive.sclangPath', 'sclive.server.program'].some((section) => event.affectsConfiguration(section))) void setFound(locatePrograms()).then(check);
     }),
   );
 
@@ -65,6 +80,7 @@ export function registerGettingStarted(context: ScliveContext): void {
   register('sclive.programs.find', async (): Promise<{ scsynth?: string; sclang?: string }> => {
     const found = locatePrograms();
     await setFound(found);
+    check();
     const missing = [found.scsynth, found.sclang].filter((place): place is Error => place instanceof Error);
     for (const error of missing) void showUserError(log, error);
     const paths = { scsynth: typeof found.scsynth === 'string' ? found.scsynth : undefined, sclang: typeof found.sclang === 'string' ? found.sclang : undefined };
