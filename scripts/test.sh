@@ -12,3 +12,5 @@ npx tsc -p tsconfig.test.json
 npx mocha --config .mocharc.unit.json
 npx mocha --config .mocharc.integration.json
 node out/test/vscode/runInCodeServer.js
+# The package a musician installs, built as the README says (no check skipped; contents: manifest unit test).
+npm run package

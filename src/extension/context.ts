@@ -26,6 +26,7 @@ import { ServerStatusBar } from './views/statusBar';
 import { HelpPanel } from './views/helpPanel';
 import { PlotPanel } from './views/plotPanel';
 import { registerTakeTimeline, TakeTimeline } from './recording/takeTimeline';
+import { registerGettingStarted } from './walkthrough/gettingStarted';
 
 export class ScliveContext {
   readonly log = new ExtensionLog();
@@ -91,6 +92,7 @@ export class ScliveContext {
     registerInstrumentCommands(this);
     this.takeTimeline = registerTakeTimeline(this);
     registerEvaluation(this);
+    registerGettingStarted(this);
     // scsynth's output in the post window too, as in SuperCollider's IDE: a failed /s_new is
     // why the music is silent, and the musician looks there, not in the server's output.
     this.pushExtCleanup(this.controller.onServerOutput((line) => {

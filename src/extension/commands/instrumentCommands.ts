@@ -18,7 +18,9 @@ export function registerInstrumentCommands(context: ScliveContext): void {
   register('sclive.recording.start', async () => {
     const server = controller.requireRunning('record');
     if (!server) return undefined;
-    const settings = readRecordingSettings(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, os.homedir());
+    // A remote window's folder is not on this machine (the extension runs where the sound card is: extensionKind).
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const settings = readRecordingSettings(folder?.scheme === 'file' ? folder.fsPath : undefined, os.homedir());
     const channels = settings.channels || Math.min(server.options.numOutputBuses, MAX_RECORDING_CHANNELS);
     const wanted = path.join(settings.folder, `SC_${takeTimestamp(new Date())}.${settings.headerFormat === 'aiff' ? 'aiff' : 'wav'}`);
     // A name already taken (two takes in one second) gets a number: the file written is returned.

@@ -61,7 +61,7 @@ export async function pageCheckedByRunner(step: string, ready: object, whileChec
   // What the runner watches happen (it looks at the page meanwhile).
   await whileChecking?.(dir);
   const checked = path.join(dir, `${step}.checked.json`);
-  await waitFor('the runner\'s page checks', () => existsSync(checked), 50_000);
-  const verdict = JSON.parse(readFileSync(checked, 'utf8'));
+  // Read once whole: the runner's write may be seen half done (an empty file).
+  const verdict = await waitFor('the runner\'s page checks', () => existsSync(checked) && JSON.parse(readFileSync(checked, 'utf8')), 50_000);
   assert.equal(verdict.ok, true, verdict.error);
 }
