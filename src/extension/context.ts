@@ -23,6 +23,7 @@ import { SCOPE_VIEW_ID, ScopeView } from './views/scopeView';
 import { ServerStatusBar } from './views/statusBar';
 import { HelpPanel } from './views/helpPanel';
 import { PlotPanel } from './views/plotPanel';
+import { Players, registerPlayers } from './sclang/players';
 
 export class ScliveContext {
   readonly log = new ExtensionLog();
@@ -40,6 +41,8 @@ export class ScliveContext {
   readonly helpRenderer: HelpRenderer;
   readonly plot: PlotPanel;
   readonly sclangGui: SclangGui;
+  /** What plays in sclang: the Proxies view and the code lenses on Pdef/Tdef/Ndef lines. */
+  readonly players: Players;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.pushExtCleanup(this.log, this.serverOutput);
@@ -81,6 +84,7 @@ export class ScliveContext {
     registerServerCommands(this);
     registerInstrumentCommands(this);
     registerEvaluation(this);
+    this.players = registerPlayers(this);
     // scsynth's output in the post window too, as in SuperCollider's IDE: a failed /s_new is
     // why the music is silent, and the musician looks there, not in the server's output.
     this.pushExtCleanup(this.controller.onServerOutput((line) => {

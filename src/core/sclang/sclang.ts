@@ -2,6 +2,7 @@
 import { Emitter, Event, Logger, silentLogger } from '../events';
 import { ManagedProcess, ProcessExit, ProcessLine } from '../process/managedProcess';
 import { findSclang } from './sclangLocator';
+import { PLAYER_STATE_PRELUDE } from './playerState';
 
 export type SclangState = 'stopped' | 'compiling' | 'idle' | 'busy';
 
@@ -113,6 +114,8 @@ Library.put(\sclive, \restorePlaying, {
   playing.do { |entry| entry[0].play(out: entry[2], vol: entry[1]) };
   playing.size
 });
+// What plays (Ndefs, proxies, Pdefs, Tdefs): playerState.ts.
+${PLAYER_STATE_PRELUDE}
 ServerBoot.add({ |server| "<<sclive:serverBooted:%>>".format(server.addr.port).postln }, \all);
 ServerQuit.add({ |server| "<<sclive:serverQuit:%>>".format(server.addr.port).postln }, \all);
 "<<sclive:ready:>>".postln;

@@ -120,6 +120,18 @@ export class SclangController implements vscode.Disposable {
     return lang;
   }
 
+  /**
+   * Runs a quiet query (its result, not posted) only when sclang is idle: undefined when it is
+   * busy, compiling or not running, so a query never waits behind the musician's code.
+   */
+  async queryIfIdle(code: string, timeoutMs = 2000): Promise<string | undefined> {
+    const lang = this.lang;
+    if (!lang?.isRunning || lang.state !== 'idle') return undefined;
+    const result = await lang.evaluate(code, { print: false, timeoutMs });
+    if (result.status !== 'ok') throw new Error(`sclang could not answer ${code}: ${result.output.join(' ')}`);
+    return result.result;
+  }
+
   async evaluate(code: string): Promise<EvaluationResult> {
     const lang = await this.ensureStarted();
     const { bootServer } = readLiveCodingSettings();
@@ -263,7 +275,12 @@ export class SclangController implements vscode.Disposable {
     }
   }
 
+  private readonly onDidChangeStateEmitter = new Emitter<SclangState>();
+  /** sclang became idle, busy, stopped... (what plays is read again when it is idle). */
+  readonly onDidChangeState = this.onDidChangeStateEmitter.event;
+
   private updateStatus(state: SclangState): void {
+    this.onDidChangeStateEmitter.fire(state);
     const labels: Record<SclangState, string> = { stopped: 'sclang stopped', compiling: 'sclang compiling', idle: 'sclang idle', busy: 'sclang busy' };
     const icons: Record<SclangState, string> = { stopped: 'circle-slash', compiling: 'loading~spin', idle: 'terminal', busy: 'sync~spin' };
     this.statusItem.text = `$(${icons[state]}) ${labels[state]}`;
