@@ -13,7 +13,7 @@ describe('sclang\'s player state', () => {
   });
 
   it('skips rows it does not know and refuses what is not a list of JSON', () => {
-    assert.deepEqual(parsePlayerState('[{"kind":"Pfoo","key":"x","playing":true},{"kind":"Pdef","key":3,"playing":true},null]'), { proxies: [], patterns: [] });
+    assert.deepEqual(parsePlayerState('[{"kind":"Pfoo","key":"x","playing":true},{"kind":"Pdef","key":3,"playing":true},null]'), { proxies: [], patterns: [], evaluations: [], evaluationNodes: [] });
     assert.throws(() => parsePlayerState('nil'), /not JSON/);
     assert.throws(() => parsePlayerState('{"kind":"Pdef"}'), /not a list/);
   });
@@ -63,6 +63,23 @@ describe('the player state poller', () => {
     await poller.refresh();
     assert.equal(poller.state.patterns.length, 3);
     assert.match(errors[0], /not JSON/);
+    poller.dispose();
+  });
+
+  it('asks once when a read\'s own end asks for a read (sclang idle again after the query): no endless queries', async () => {
+    let asked = 0;
+    let poller: PlayerStatePoller | undefined;
+    // As the extension wires it: sclang's return to idle (after each query too) refreshes.
+    const query = async () => {
+      asked++;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      void poller!.refresh();
+      return ANSWER;
+    };
+    poller = new PlayerStatePoller({ query });
+    await poller.refresh();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(asked, 1);
     poller.dispose();
   });
 });

@@ -28,12 +28,29 @@ export interface PatternPlayerState {
 
 export type PlayerEntry = ProxyState | PatternPlayerState;
 
+/** A player an evaluation returned (by the evaluation's id), while it plays. */
+export interface EvaluationPlayerState {
+  evaluationId: number;
+  /** As sclang prints it: `an EventStreamPlayer`, `Pdef('mel')`. */
+  what: string;
+}
+
+/** The node ids an evaluation allocated in sclang: from `from` up to, not with, `to`. */
+export interface EvaluationNodes {
+  evaluationId: number;
+  from: number;
+  to: number;
+}
+
 export interface PlayerState {
   proxies: ProxyState[];
   patterns: PatternPlayerState[];
+  evaluations: EvaluationPlayerState[];
+  /** Told once, at the first read after each evaluation (not part of what plays). */
+  evaluationNodes: EvaluationNodes[];
 }
 
-export const EMPTY_PLAYER_STATE: PlayerState = { proxies: [], patterns: [] };
+export const EMPTY_PLAYER_STATE: PlayerState = { proxies: [], patterns: [], evaluations: [], evaluationNodes: [] };
 
 /**
  * The Library function the sclang PRELUDE defines: it answers the state as one JSON string (as
@@ -43,7 +60,7 @@ export const PLAYER_STATE_PRELUDE = String.raw`
 Library.put(\sclive, \playerState, {
   var str = { |v| "\"" ++ v.asString.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ").replace(">>", "> >") ++ "\"" };
   var num = { |v| if(v.isNumber and: { v.isNaN.not and: { v.abs != inf } }) { v.asFloat.asStringPrec(6) } { "null" } };
-  var rows = List.new, seen = IdentitySet.new;
+  var rows = List.new, seen = IdentitySet.new, done = [];
   var proxy = { |p, key, kind, space|
     if(p.isKindOf(NodeProxy) and: { seen.includes(p).not }) {
       seen.add(p);
@@ -58,7 +75,53 @@ Library.put(\sclive, \playerState, {
   ProxySpace.all.keysValuesDo { |name, space| space.envir.keysValuesDo { |key, p| proxy.(p, key, "ProxySpace", name) } };
   Pdef.all.keysValuesDo { |key, p| player.(p, key, if(p.source.isKindOf(PbindProxy)) { "Pbindef" } { "Pdef" }) };
   Tdef.all.keysValuesDo { |key, p| player.(p, key, "Tdef") };
+  // The players evaluations returned (keepPlayer): reported while they play, then forgotten.
+  (Library.at(\sclive, \players) ? ()).keysValuesDo { |id, p|
+    if(Library.at(\sclive, \plays).value(p)) {
+      rows.add("{\"kind\":\"Eval\",\"key\":\"%\",\"playing\":true,\"what\":%}".format(id, str.(p)))
+    } {
+      // A Routine just played has not run yet (state 0): it stays until it has.
+      if(p.isKindOf(Routine).not or: { p.state != 0 }) { done = done.add(id) }
+    }
+  };
+  done.do { |id| Library.global.removeAt(\sclive, \players, id) };
+  // The node ids each evaluation since the last read allocated (evalNodes), told once.
+  (Library.at(\sclive, \evalNodeRanges) ? []).do { |range|
+    rows.add("{\"kind\":\"Nodes\",\"key\":\"%\",\"playing\":false,\"from\":%,\"to\":%}".format(*range))
+  };
+  Library.put(\sclive, \evalNodeRanges, []);
   "[" ++ rows.join(",") ++ "]"
+});
+// The id the default server's allocator gives next (nil for an allocator of another kind): the
+// node ids an evaluation allocated are those from its value before to its value after, so the
+// editor ties the server's /n_go of exactly those synths to the block.
+Library.put(\sclive, \nextNode, {
+  var allocator = Server.default.nodeAllocator;
+  if(allocator.isKindOf(NodeIDAllocator)) { allocator.instVarAt(\temp) + allocator.idOffset }
+});
+Library.put(\sclive, \evalNodes, { |id, first|
+  var next = Library.at(\sclive, \nextNode).value, ranges;
+  // (An allocator that wrapped around during the evaluation tells nothing.)
+  if(first.notNil and: { next.notNil and: { next >= first } }) {
+    ranges = (Library.at(\sclive, \evalNodeRanges) ? []).add([id, first, next]);
+    Library.put(\sclive, \evalNodeRanges, if(ranges.size > 100) { ranges.drop(ranges.size - 100) } { ranges });
+  }
+});
+Library.put(\sclive, \plays, { |p|
+  case
+  { p.isKindOf(NodeProxy) } { p.isMonitoring }
+  { p.isKindOf(Routine) } { p.state == 3 or: { p.state == 5 } }
+  { p.isPlaying == true }
+});
+// The player an evaluation returned (a pattern's or routine's player, a Pdef, Tdef or Ndef), kept
+// under the evaluation's id while it plays: its block counts as sounding, its Stop stops it.
+Library.put(\sclive, \keepPlayer, { |id, result|
+  if(result.isKindOf(PauseStream) or: { result.isKindOf(Routine) } or: { result.isKindOf(PatternProxy) } or: { result.isKindOf(NodeProxy) }) {
+    Library.put(\sclive, \players, id, result)
+  }
+});
+Library.put(\sclive, \stopPlayers, { |ids|
+  ids.do { |id| Library.at(\sclive, \players, id) !? { |p| p.stop; Library.global.removeAt(\sclive, \players, id) } }
 });
 `;
 
@@ -76,7 +139,7 @@ export function parsePlayerState(text: string): PlayerState {
     throw new Error(`sclang's player state is not JSON (${(error as Error).message})`);
   }
   if (!Array.isArray(rows)) throw new Error("sclang's player state is not a list");
-  const state: PlayerState = { proxies: [], patterns: [] };
+  const state: PlayerState = { proxies: [], patterns: [], evaluations: [], evaluationNodes: [] };
   for (const row of rows as Array<Record<string, unknown>>) {
     if (!row || typeof row !== 'object' || typeof row.key !== 'string' || typeof row.playing !== 'boolean') continue;
     if (row.kind === 'Ndef' || row.kind === 'ProxySpace') {
@@ -94,11 +157,16 @@ export function parsePlayerState(text: string): PlayerState {
       });
     } else if (row.kind === 'Pdef' || row.kind === 'Pbindef' || row.kind === 'Tdef') {
       state.patterns.push({ kind: row.kind, key: row.key, playing: row.playing });
+    } else if (row.kind === 'Eval' && row.playing && /^\d+$/.test(row.key)) {
+      state.evaluations.push({ evaluationId: Number(row.key), what: typeof row.what === 'string' ? row.what : 'a player' });
+    } else if (row.kind === 'Nodes' && /^\d+$/.test(row.key) && Number.isInteger(row.from) && Number.isInteger(row.to) && (row.to as number) >= (row.from as number)) {
+      state.evaluationNodes.push({ evaluationId: Number(row.key), from: row.from as number, to: row.to as number });
     }
   }
   const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   state.proxies.sort(byKey);
   state.patterns.sort(byKey);
+  state.evaluations.sort((a, b) => a.evaluationId - b.evaluationId);
   return state;
 }
 
@@ -162,6 +230,9 @@ export class PlayerStatePoller implements Disposable {
   private disposed = false;
   private readonly onDidChangeEmitter = new Emitter<PlayerState>();
   readonly onDidChange: Event<PlayerState> = this.onDidChangeEmitter.event;
+  private readonly onDidReadEmitter = new Emitter<PlayerState>();
+  /** Each answer of sclang's, changed or not, with the node ids of the evaluations since the last. */
+  readonly onDidRead: Event<PlayerState> = this.onDidReadEmitter.event;
 
   constructor(private readonly options: PlayerStatePollerOptions) {}
 
@@ -189,6 +260,9 @@ export class PlayerStatePoller implements Disposable {
 
   /** Reads the state now (after an evaluation, a play or stop); resolves once read (or not answerable). */
   refresh(): Promise<void> {
+    // One read at a time (never one queued behind another: each read's own end makes sclang
+    // idle again, which asks for a read). A read under way when an evaluation ended may have
+    // been answered before it; the next poll tells.
     this.inFlight ??= this.poll().finally(() => (this.inFlight = undefined));
     return this.inFlight;
   }
@@ -211,7 +285,10 @@ export class PlayerStatePoller implements Disposable {
     try {
       text = await this.options.query();
       if (text === undefined || this.disposed) return;
-      this.set(parsePlayerState(text));
+      const read = parsePlayerState(text);
+      // The evaluations' node ids are news of this read only, not part of what plays.
+      this.set({ ...read, evaluationNodes: [] });
+      this.onDidReadEmitter.fire(read);
     } catch (error) {
       this.options.onError?.(error as Error);
     }
@@ -227,5 +304,6 @@ export class PlayerStatePoller implements Disposable {
     this.disposed = true;
     clearTimeout(this.timer);
     this.onDidChangeEmitter.dispose();
+    this.onDidReadEmitter.dispose();
   }
 }

@@ -13,6 +13,8 @@ export interface EvaluationResult {
   result?: string;
   /** Everything sclang posted while evaluating (errors included), without our markers. */
   output: string[];
+  /** The evaluation's id in sclang (the players it returned are kept under it: playerState.ts). */
+  id?: number;
 }
 
 export class SclangError extends Error {
@@ -43,14 +45,16 @@ const MARKER = /<<sclive:([a-zA-Z]+):(.*?)>>/;
  */
 const PRELUDE = String.raw`
 Library.put(\sclive, \eval, { |id, code, print = true|
-  var fn = code.compile, result, failed = false;
+  var fn = code.compile, result, failed = false, firstNode = if(print) { Library.at(\sclive, \nextNode).value };
   if(fn.isNil) {
     "<<sclive:end:%:syntax>>".format(id).postln;
   } {
     result = fn.try { |error| failed = true; error.reportError };
+    Library.at(\sclive, \evalNodes).value(id, firstNode);
     if(failed) {
       "<<sclive:end:%:error>>".format(id).postln;
     } {
+      Library.at(\sclive, \keepPlayer).value(id, result);
       if(print) {
         ("-> " ++ result.asString).postln;
       } {
@@ -388,7 +392,7 @@ export class SCLang {
       this.updateBusy();
       const output = before ? [...evaluation.output, before] : evaluation.output;
       if (evaluation.dropped) output.push(`… [${evaluation.dropped.toLocaleString('en-US')} more lines posted; see the post window]`);
-      evaluation.resolve({ status: status as EvaluationResult['status'], result: status === 'ok' ? evaluation.result : undefined, output });
+      evaluation.resolve({ status: status as EvaluationResult['status'], result: status === 'ok' ? evaluation.result : undefined, output, id: evaluation.id });
     }
   }
 

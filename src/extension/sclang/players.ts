@@ -7,9 +7,11 @@ import { findPlayerReferences } from '../../core/sclang/playerReferences';
 import type { ScliveContext } from '../context';
 import { registerCommand } from '../commands/userErrors';
 import { PROXIES_VIEW_ID, ProxiesElement, ProxiesProvider, playerName } from '../views/proxiesView';
+import { SoundingMarks } from './soundingMarks';
+import { ProxyLevelMeters } from '../views/proxyLevelMeters';
 
 /** How often the state is read while the view shows or lenses are drawn. */
-const POLL_INTERVAL_MS = 500;
+const POLL_INTERVAL_MS = 250;
 
 /** A player as the commands take it: a Proxies row, or what a code lens names. */
 type PlayerTarget = Pick<PlayerEntry, 'kind' | 'key'> & { space?: string };
@@ -53,10 +55,14 @@ export interface Players {
   poller: PlayerStatePoller;
   proxies: ProxiesProvider;
   proxiesView: vscode.TreeView<ProxiesElement>;
+  /** The marks on evaluated blocks that still sound. */
+  sounding: SoundingMarks;
+  /** The level on each heard proxy's row. */
+  levels: ProxyLevelMeters;
 }
 
 export function registerPlayers(scliveContext: ScliveContext): Players {
-  const { sclang, log, extension: context } = scliveContext;
+  const { sclang, log, controller, extension: context } = scliveContext;
   const poller = new PlayerStatePoller({
     query: () => sclang.queryIfIdle(PLAYER_STATE_QUERY),
     intervalMs: POLL_INTERVAL_MS,
@@ -125,7 +131,10 @@ export function registerPlayers(scliveContext: ScliveContext): Players {
     await act(target, (p) => `${p}.fadeTime_(${value})`);
   });
   register('sclive.proxies.refresh', () => poller.refresh());
-  return { poller, proxies, proxiesView };
+  const sounding = new SoundingMarks(controller, sclang, poller, context, log);
+  const levels = new ProxyLevelMeters(controller, poller, proxiesView, proxies);
+  context.subscriptions.push(sounding, levels);
+  return { poller, proxies, proxiesView, sounding, levels };
 }
 
 async function askNumber(prompt: string, value: number, min: number, max: number): Promise<number | undefined> {

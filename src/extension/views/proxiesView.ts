@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import type { PlayerEntry, PlayerState, ProxyState } from '../../core/sclang/playerState';
 import { EMPTY_PLAYER_STATE } from '../../core/sclang/playerState';
+import { formatLevel } from '../../core/meters/levelMeters';
+import type { ProxyLevel } from '../../core/meters/proxyLevels';
 
 export const PROXIES_VIEW_ID = 'sclive.proxies';
 
@@ -24,10 +26,16 @@ export function playerName(entry: PlayerEntry): string {
   return `${entry.kind}(\\${entry.key})`;
 }
 
-/** The row's description: what plays, its volume and fade time. */
-export function playerDescription(entry: PlayerEntry): string {
+/** A proxy's key among the levels (proxyLevelMeters.ts): its row's id. */
+export function proxyLevelKey(proxy: Pick<ProxyState, 'kind' | 'space' | 'key'>): string {
+  return `${proxy.kind}:${proxy.space}:${proxy.key}`;
+}
+
+/** The row's description: what plays, its level while heard, its volume and fade time. */
+export function playerDescription(entry: PlayerEntry, level?: ProxyLevel): string {
   const parts = [entry.playing ? 'playing' : 'stopped'];
   if (isProxy(entry)) {
+    if (entry.playing && level) parts.push(`level ${formatLevel(level.peak)}`);
     if (entry.vol !== null) parts.push(`vol ${Number(entry.vol.toPrecision(3))}`);
     if (entry.fadeTime !== null) parts.push(`fade ${Number(entry.fadeTime.toPrecision(3))} s`);
     if (entry.bus !== null && entry.channels !== null) parts.push(`${entry.rate === 'control' ? 'kr' : 'ar'} bus ${entry.bus}${entry.channels > 1 ? `-${entry.bus + entry.channels - 1}` : ''}`);
@@ -39,9 +47,17 @@ export class ProxiesProvider implements vscode.TreeDataProvider<ProxiesElement>,
   private readonly changeEmitter = new vscode.EventEmitter<ProxiesElement | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private state: PlayerState = EMPTY_PLAYER_STATE;
+  private levels: ReadonlyMap<string, ProxyLevel> = new Map();
 
   update(state: PlayerState): void {
     this.state = state;
+    this.changeEmitter.fire(undefined);
+  }
+
+  /** Each heard proxy's level (by proxyLevelKey), as its meter last reported. */
+  setLevels(levels: ReadonlyMap<string, ProxyLevel>): void {
+    if (levels.size === 0 && this.levels.size === 0) return;
+    this.levels = new Map(levels);
     this.changeEmitter.fire(undefined);
   }
 
@@ -66,11 +82,12 @@ export class ProxiesProvider implements vscode.TreeDataProvider<ProxiesElement>,
       return item;
     }
     const item = new vscode.TreeItem(element.key, vscode.TreeItemCollapsibleState.None);
-    item.id = `${element.kind}:${'space' in element ? element.space : ''}:${element.key}`;
-    item.description = playerDescription(element);
+    item.id = isProxy(element) ? proxyLevelKey(element) : `${element.kind}::${element.key}`;
+    const description = playerDescription(element, isProxy(element) ? this.levels.get(proxyLevelKey(element)) : undefined);
+    item.description = description;
     item.iconPath = new vscode.ThemeIcon(element.playing ? 'play-circle' : 'circle-large-outline');
-    item.tooltip = `${playerName(element)}: ${playerDescription(element)}`;
-    item.accessibilityInformation = { label: `${playerName(element)}, ${playerDescription(element)}` };
+    item.tooltip = `${playerName(element)}: ${description}`;
+    item.accessibilityInformation = { label: `${playerName(element)}, ${description}` };
     // player.<kind>.<playing|stopped>: the row's inline actions follow it.
     item.contextValue = `player.${element.kind}.${element.playing ? 'playing' : 'stopped'}`;
     return item;
