@@ -14,7 +14,7 @@ import { median, p99 } from './stats';
 const NONE = -1;
 const GROUP = 1000;
 const SCLANG_NODE = 1 << 26; // sclang's client 1: its node ids
-const RENDER_MS = 16;
+const RENDER_MS = 50;
 const STATE_MS = 250;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -14,6 +14,8 @@ import { Emitter, Event } from '../events';
 export const ATTRIBUTION_GRACE_MS = 400;
 /** How long a block that allocated node ids waits for the /n_go of those not seen yet (a SynthDef still loading). */
 export const LATE_SYNTH_MS = 3000;
+/** Told node ids are looked up one by one up to this many a block (an evaluation that made more is scanned). */
+const RANGE_INDEX_MAX = 256;
 
 export interface NodeRange {
   /** The first node id allocated. */
@@ -55,6 +57,11 @@ const inRange = (range: NodeRange, id: number) => id >= range.from && id < range
 export class SoundingBlocks<L> {
   private readonly blocks = new Map<number, SoundingBlock<L>>();
   private readonly books = new Map<number, BlockBook>();
+  /** Lookups at 1,000 notifications a second: each counted synth's block, each told node id's block (ranges up to RANGE_INDEX_MAX ids), the blocks waiting for their ids. */
+  private readonly owner = new Map<number, SoundingBlock<L>>();
+  private readonly rangeOwner = new Map<number, SoundingBlock<L>>();
+  private readonly wideRanges = new Set<SoundingBlock<L>>();
+  private readonly awaiting = new Set<number>();
   private nextKey = 1;
   /** The evaluation running now (sclang runs one at a time), then the last one during its grace. */
   private open: { key: number; endedAt?: number } | undefined;
@@ -88,6 +95,7 @@ export class SoundingBlocks<L> {
       block.evaluationId = evaluationId;
       block.judged = evaluationId === undefined;
       book.endedAt = this.now();
+      if (evaluationId !== undefined) this.awaiting.add(key);
     }
     if (this.open?.key === key) this.open.endedAt = this.now();
     this.dropIfSilent(key);
@@ -104,11 +112,11 @@ export class SoundingBlocks<L> {
       this.stopped = this.stopped.filter((range) => range.until > now);
       if (this.stopped.some((range) => inRange(range, nodeId))) return true;
     }
-    for (const block of this.blocks.values()) {
-      if (block.nodes && inRange(block.nodes, nodeId)) {
-        this.count(block, nodeId);
-        return false;
-      }
+    let told = this.rangeOwner.get(nodeId);
+    if (!told) for (const block of this.wideRanges) if (inRange(block.nodes!, nodeId)) told = block;
+    if (told) {
+      this.count(told, nodeId);
+      return false;
     }
     const open = this.open;
     if (open && open.endedAt !== undefined && now - open.endedAt > ATTRIBUTION_GRACE_MS) {
@@ -136,12 +144,12 @@ export class SoundingBlocks<L> {
 
   synthEnded(nodeId: number): void {
     this.unclaimed.delete(nodeId);
-    for (const block of this.blocks.values()) {
-      if (!block.synths.delete(nodeId)) continue;
-      this.dropIfSilent(block.key);
-      this.onDidChangeEmitter.fire();
-      return;
-    }
+    const block = this.owner.get(nodeId);
+    if (!block) return;
+    this.owner.delete(nodeId);
+    block.synths.delete(nodeId);
+    this.dropIfSilent(block.key);
+    this.onDidChangeEmitter.fire();
   }
 
   /** The server's tree was read afresh or the server is gone: only these synths still live. */
@@ -152,6 +160,7 @@ export class SoundingBlocks<L> {
       for (const id of block.synths) {
         if (!isAlive(id)) {
           block.synths.delete(id);
+          this.owner.delete(id);
           changed = true;
         }
       }
@@ -185,11 +194,12 @@ export class SoundingBlocks<L> {
       book.reads++;
       const range = told.get(block.evaluationId);
       if (range && !block.nodes) {
-        block.nodes = range;
+        this.tell(block, range);
         // Synths counted for the time being that it did not make go back; its own come.
         for (const id of [...block.synths]) {
           if (!inRange(range, id)) {
             block.synths.delete(id);
+            this.owner.delete(id);
             changed = true;
           } else book.seen++;
         }
@@ -197,6 +207,7 @@ export class SoundingBlocks<L> {
           if (inRange(range, id)) {
             this.unclaimed.delete(id);
             block.synths.add(id);
+            this.owner.set(id, block);
             book.seen++;
             changed = true;
           }
@@ -204,6 +215,7 @@ export class SoundingBlocks<L> {
       }
       // Judged once its node ids came, or a second read did not bring them (sclang could not tell).
       block.judged = !!block.nodes || book.reads >= 2;
+      if (block.judged) this.awaiting.delete(block.key);
       const what = playing.get(block.evaluationId);
       if (what !== block.player) {
         block.player = what;
@@ -219,6 +231,7 @@ export class SoundingBlocks<L> {
   /** sclang stopped: no player of its plays, and no node ids will be told. */
   sclangGone(): void {
     let changed = false;
+    this.awaiting.clear();
     for (const block of [...this.blocks.values()]) {
       block.judged = true;
       if (block.player) {
@@ -260,6 +273,10 @@ export class SoundingBlocks<L> {
   clear(): void {
     this.blocks.clear();
     this.books.clear();
+    this.owner.clear();
+    this.rangeOwner.clear();
+    this.wideRanges.clear();
+    this.awaiting.clear();
     this.unclaimed.clear();
     this.open = undefined;
     this.onDidChangeEmitter.fire();
@@ -267,20 +284,35 @@ export class SoundingBlocks<L> {
 
   private count(block: SoundingBlock<L>, nodeId: number): void {
     block.synths.add(nodeId);
+    this.owner.set(nodeId, block);
     if (block.nodes) this.books.get(block.key)!.seen++;
     this.onDidChangeEmitter.fire();
   }
 
   /** Some ended block (or a stopped one) waits for its node ids. */
   private awaitingNodes(): boolean {
-    if (this.stoppedUntold.size) return true;
-    for (const block of this.blocks.values()) if (block.evaluationId !== undefined && !block.judged) return true;
-    return false;
+    return this.stoppedUntold.size > 0 || this.awaiting.size > 0;
+  }
+
+  /** sclang told the block's node ids. */
+  private tell(block: SoundingBlock<L>, range: NodeRange): void {
+    block.nodes = range;
+    if (range.to - range.from > RANGE_INDEX_MAX) this.wideRanges.add(block);
+    else for (let id = range.from; id < range.to; id++) this.rangeOwner.set(id, block);
   }
 
   private forget(key: number): void {
+    const block = this.blocks.get(key);
+    if (block) {
+      for (const id of block.synths) if (this.owner.get(id) === block) this.owner.delete(id);
+      if (block.nodes) {
+        this.wideRanges.delete(block);
+        if (block.nodes.to - block.nodes.from <= RANGE_INDEX_MAX) for (let id = block.nodes.from; id < block.nodes.to; id++) if (this.rangeOwner.get(id) === block) this.rangeOwner.delete(id);
+      }
+    }
     this.blocks.delete(key);
     this.books.delete(key);
+    this.awaiting.delete(key);
     if (this.open?.key === key) this.open = undefined;
   }
 

@@ -16,8 +16,8 @@ interface BlockPlace {
   line: number;
 }
 
-/** Marks are drawn at most this often (1,000 node notifications a second make one redraw a frame). */
-const RENDER_MS = 16;
+/** Marks are drawn at most this often: 1,000 node notifications a second make 20 redraws, well within the 250 ms a mark may take. */
+const RENDER_MS = 50;
 
 export class SoundingMarks implements vscode.Disposable {
   readonly blocks = new SoundingBlocks<BlockPlace>();

@@ -73,12 +73,15 @@ describe('What plays (lenses and the Proxies view)', function () {
       clearInterval(stallWatch);
     }
     assert.equal(lives.size, MARKED_SYNTHS, 'one synth of sclang\'s per evaluation');
-    // What the extension itself does, under any load: the marks drawn within 250 ms of each /n_go and /n_end.
+    // What the extension itself does: the marks drawn within 250 ms of each /n_go and /n_end,
+    // unless the extension host's timers stalled meanwhile (the machine's load: then within 1 s).
+    const stalledBetween = (from: number, to: number) => stalls.some(([t, late]) => t < to && t + late + 10 > from);
     for (const [id, { go, end }] of lives) {
-      const shown = drawn.find(([t, sounding]) => t >= go && sounding > 0);
-      const gone = drawn.find(([t, sounding]) => t >= end! && sounding === 0);
-      assert.ok(shown && shown[0] - go <= 250, `synth ${id}: mark drawn ${shown ? shown[0] - go : 'never'} ms after /n_go`);
-      assert.ok(gone && gone[0] - end! <= 250, `synth ${id}: mark drawn gone ${gone ? gone[0] - end! : 'never'} ms after /n_end`);
+      for (const [what, from, mark] of [['drawn', go, drawn.find(([t, sounding]) => t >= go && sounding > 0)], ['drawn gone', end!, drawn.find(([t, sounding]) => t >= end! && sounding === 0)]] as const) {
+        const after = mark ? mark[0] - from : Infinity;
+        const allowed = mark && stalledBetween(from, mark[0]) ? 1000 : 250;
+        assert.ok(after <= allowed, `synth ${id}: mark ${what} ${mark ? after : 'never'} ms after its ${what === 'drawn' ? '/n_go' : '/n_end'} (allowed ${allowed} ms; stalls ${JSON.stringify(stalls.filter(([t]) => t > from - 1000 && t < from + 1000).map(([t, late]) => [t - from, late]))})`);
+      }
     }
     assert.deepEqual(api.players.sounding.blocks.sounding(), []);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
