@@ -61,7 +61,14 @@ export async function pageCheckedByRunner(step: string, ready: object, whileChec
   // What the runner watches happen (it looks at the page meanwhile).
   await whileChecking?.(dir);
   const checked = path.join(dir, `${step}.checked.json`);
-  await waitFor('the runner\'s page checks', () => existsSync(checked), 50_000);
-  const verdict = JSON.parse(readFileSync(checked, 'utf8'));
+  // Read once whole: the file can be seen while the runner is still writing it.
+  const verdict = await waitFor('the runner\'s page checks', () => {
+    if (!existsSync(checked)) return undefined;
+    try {
+      return JSON.parse(readFileSync(checked, 'utf8')) as { ok: boolean; error?: string };
+    } catch {
+      return undefined;
+    }
+  }, 50_000);
   assert.equal(verdict.ok, true, verdict.error);
 }
