@@ -124,7 +124,9 @@ export class SoundingMarks implements vscode.Disposable {
       const options: vscode.DecorationOptions[] = [];
       for (const { line, count, blocks } of byFile.get(editor.document.uri.toString()) ?? []) {
         if (line >= editor.document.lineCount) continue;
-        const end = editor.document.lineAt(line).range.end;
+        // The line's own text as the range (the mark drawn after it): an empty range at the
+        // line's end was drawn by VS Code only at the editor's next repaint for something else.
+        const lineRange = editor.document.lineAt(line).range;
         const hover = new vscode.MarkdownString(undefined, true);
         hover.isTrusted = { enabledCommands: ['sclive.sounding.stop'] };
         hover.appendMarkdown('**Sounding from this block**\n\n');
@@ -134,7 +136,7 @@ export class SoundingMarks implements vscode.Disposable {
         }
         hover.appendMarkdown(`\n[$(debug-stop) Stop](command:sclive.sounding.stop?${encodeURIComponent(JSON.stringify([blocks.map((b) => b.key)]))} "Stop what this block sounds")`);
         options.push({
-          range: new vscode.Range(end, end),
+          range: lineRange,
           hoverMessage: hover,
           renderOptions: { after: { contentText: `♪ ${count} sounding` } },
         });
