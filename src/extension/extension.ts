@@ -12,7 +12,6 @@ import type { ScopeView } from './views/scopeView';
 import type { ClassIndexService } from './language/classIndexService';
 import type { HelpPanel } from './views/helpPanel';
 import type { PlotPanel } from './views/plotPanel';
-import type { Players } from './sclang/players';
 
 /** What the extension hands out (used by its tests, and by other extensions if they like). */
 export interface SuperColliderLiveApi {
@@ -28,7 +27,6 @@ export interface SuperColliderLiveApi {
   classIndex: ClassIndexService;
   help: HelpPanel;
   plot: PlotPanel;
-  players: Players;
 }
 
 let context: ScliveContext | undefined;
@@ -44,8 +42,8 @@ export function activate(extension: vscode.ExtensionContext): SuperColliderLiveA
   // Keys that work anywhere in a SuperCollider window (Ctrl+. from a view or the help page) ask for this.
   void vscode.commands.executeCommand('setContext', 'sclive.active', true);
   context.bootOnStartup();
-  const { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help, plot, players } = context;
-  return { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help, plot, players };
+  const { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help, plot } = context;
+  return { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help, plot };
 }
 
 export async function deactivate(): Promise<void> {
