@@ -1156,7 +1156,6 @@ async function main(): Promise<void> {
   console.log(`\nDone in ${fmt((Date.now() - started) / 1000)} s; figures written to ${path.relative(process.cwd(), file)}`);
 }
 
-
 function countBy(values: string[]): string {
   const counts = new Map<string, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);

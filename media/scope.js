@@ -133,8 +133,7 @@
       if (axesDrawn) axesCtx.clearRect(0, 0, axes.width, axes.height);
       axesDrawn = '';
       drawWave(channels);
-    }
-    else if (message.type === 'spectrum') drawSpectrum(channels, message.binHz);
+    } else if (message.type === 'spectrum') drawSpectrum(channels, message.binHz);
   }
 
   /** The later pictures of the message being shown; a new message replaces them. */

@@ -72,7 +72,7 @@ describe('The live loop with a real scsynth and sclang', function () {
     const played = await lang.evaluate('~p = Pbind(\\dur, 0.1, \\amp, 0.001).play; Synth(\\sclive_follow)');
     assert.equal(played.status, 'ok', played.output.join('\n'));
     await waitFor('the pattern\'s synths on the new server', () => defNames.has('default') && defNames.has('sclive_follow'), 5000).catch(async (error: Error) => {
-      throw new Error(`${error.message}: saw ${[...defNames].join(", ")}; model ${JSON.stringify(second.nodeWatcher.toTree())}; scsynth said ${scsynthSaid.join(' | ')}`);
+      throw new Error(`${error.message}: saw ${[...defNames].join(', ')}; model ${JSON.stringify(second.nodeWatcher.toTree())}; scsynth said ${scsynthSaid.join(' | ')}`);
     });
     await lang.evaluate('~p.stop');
     assert.equal([...posted, ...scsynthSaid].some((line) => /SynthDef .* not found|FAILURE/.test(line)), false, [...posted, ...scsynthSaid].join('\n'));

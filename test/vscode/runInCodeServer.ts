@@ -17,7 +17,6 @@ const SUITE = path.join(ROOT, 'out/test/vscode/suite/index.js');
 const WORKSPACE = path.join(ROOT, 'test/vscode/workspace');
 const UNTRUSTED_WORKSPACE = path.join(ROOT, 'test/vscode/untrusted-workspace');
 
-
 async function waitForFile(file: string, timeoutMs: number, failed: () => boolean): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (!existsSync(file)) {

@@ -25,7 +25,6 @@ export const MAX_RECORDING_CHANNELS = 16;
  */
 export const DISK_BUFFER_FRAMES = 8192;
 
-
 /** Below this much recording time left on the disk, the musician is warned (once a take). */
 export const LOW_SPACE_WARNING_SECONDS = 10 * 60;
 /** How often the free space and the file's growth are checked while recording. */

@@ -101,7 +101,7 @@ export class NodeWatcher {
     const result: LiveNode[] = [];
     if (!group?.isGroup) return result;
     const seen = new Set<number>();
-    for (let id = group.headId; id !== NONE && !seen.has(id); ) {
+    for (let id = group.headId; id !== NONE && !seen.has(id);) {
       seen.add(id);
       const node = this.nodes.get(id);
       if (!node) break;
@@ -370,7 +370,7 @@ export class NodeWatcher {
   }
 
   private isAncestorOrSelf(ancestorId: number, nodeId: number): boolean {
-    for (let id = nodeId; id !== NONE; ) {
+    for (let id = nodeId; id !== NONE;) {
       if (id === ancestorId) return true;
       const node = this.nodes.get(id);
       if (!node) return false;

@@ -219,9 +219,9 @@ export class SclangController implements vscode.Disposable {
       // A restarted sclang starts its node ids past its predecessor's synths that still sound.
       .then(() => lang.skipLiveNodeIds(highestNodeIdsByClient(server.nodeWatcher.nodeIds())))
       .catch((error: Error) => {
-      this.log.warn(`sclang could not attach to the server: ${error.message}`);
-      this.post.post(`[sclive] sclang could not follow the server on port ${server.addr[1]}: ${error.message}`);
-    });
+        this.log.warn(`sclang could not attach to the server: ${error.message}`);
+        this.post.post(`[sclive] sclang could not follow the server on port ${server.addr[1]}: ${error.message}`);
+      });
     this.attaching = attaching.finally(() => {
       if (this.attaching === attaching) this.attaching = undefined;
     });

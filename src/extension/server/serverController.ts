@@ -224,8 +224,8 @@ export class ServerController implements vscode.Disposable {
     this.offeredAt = performance.now();
     const seconds = Math.max(1, Math.round(server.silentForMs / 1000));
     const canReboot = server.ownsProcess || !!this.externalOwner?.owns(server);
-    const message = `The SuperCollider server has not answered for ${seconds} s: it is frozen or overloaded, and Hush may not be heard until it answers.`
-      + (canReboot ? ' Reboot and Restore kills it, boots it again and brings back what was playing; Reboot Silent stops the patterns too.' : ' It was not started here: restart it where it runs.');
+    const message = `The SuperCollider server has not answered for ${seconds} s: it is frozen or overloaded, and Hush may not be heard until it answers.` +
+      (canReboot ? ' Reboot and Restore kills it, boots it again and brings back what was playing; Reboot Silent stops the patterns too.' : ' It was not started here: restart it where it runs.');
     try {
       const choice = await vscode.window.showWarningMessage(message, ...(canReboot ? ['Reboot and Restore', 'Reboot Silent'] : []), 'Show Log');
       // A click on an old notification acts on the run it spoke of, not on a server booted since.
