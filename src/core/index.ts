@@ -1,51 +1,100 @@
 // The server core's public surface, with sc3nb's names in camelCase. Plain Node: never vscode.
+// src/extension imports the core only from here (a lint rule holds it); tests may reach inside.
+// Named exports grouped by folder, not `export *`: the list is the contract, and reading it tells
+// what the extension uses.
 //
 //   osc/       OSC types, encoder, strict decoder, time tags, the UDP connection and reply matching
 //   scsynth/   scsynth's command builders, ServerOptions -> argv, status parsing, its process, finding it
 //   process/   child processes (ready lines, stop by pid), line splitting, executable search
 //   server/    SCServer and its collaborators (StatusPoller, VolumeControl, NodeSync, TreeQueries),
-//              the node model, id allocators, tree parsing, view update batching
-//   sclang/    the SCLang process and finding it
+//              the node model, id allocators, tree parsing, view update batching, node labels
+//   sclang/    the SCLang process and finding it, its errors, GUI requests, the post window's lines
 //   meters/    level meters, the scope's signal over OSC, its spectrum
-//   recording/ recording to a sound file, WAV/AIFF headers
-//   language/  the class library index (from sclang, cached), code context, outline
-//   editor/    code blocks: what an evaluation sends
+//   recording/ recording to a sound file, WAV/AIFF headers, take files and their timelines
+//   language/  the class library index (from sclang, cached), code context, outline, help pages
+//   editor/    code blocks: what an evaluation sends; folding, selection ranges, masking
 
-export { SCServer } from './server/scServer';
-export { Bundler } from './server/bundler';
-export { BootCancelledError, ClientIdError, PortInUseError, ServerNotRunningError } from './server/serverErrors';
+// events: vscode-shaped Disposable/Event for vscode-free code
+export { DisposableStore, Emitter } from './events';
+export type { Disposable, Event, Logger } from './events';
+
+// osc
+export { OscConnection, OscTimeoutError, ServerFailError, ConnectionClosedError, HostResolutionError } from './osc/oscConnection';
+
+// scsynth
+export * as cmd from './scsynth/scsynthCommands';
 export { BootError } from './scsynth/scsynthProcess';
 export type { ProcessExit, ProcessLine } from './scsynth/scsynthProcess';
-export type { BootOptions, SCServerSettings, ServerState, StateChange } from './server/scServer';
 export { ServerOptions, InvalidServerOptionError } from './scsynth/serverOptions';
 export type { ServerOptionsInit, ServerProgram } from './scsynth/serverOptions';
 export type { ServerStatus, ServerVersion } from './scsynth/serverStatus';
-export * as cmd from './scsynth/scsynthCommands';
 export { ScsynthNotFoundError, findScsynth } from './scsynth/scsynthLocator';
+
+// server
+export { SCServer } from './server/scServer';
+export type { BootOptions, SCServerSettings, ServerState, StateChange } from './server/scServer';
+export { Bundler } from './server/bundler';
+export { BootCancelledError, ClientIdError, PortInUseError, ServerNotRunningError } from './server/serverErrors';
 export { IDBlockAllocator, NodeIdAllocator, AllocationError, defaultGroupIdOf, clientIdOfNode, highestNodeIdsByClient } from './server/idAllocators';
 export { NodeWatcher } from './server/nodeWatcher';
 export type { LiveNode, NodeChange } from './server/nodeWatcher';
 export { NodeChangeBatcher } from './server/nodeChangeBatcher';
 export type { NodeTreeUpdate } from './server/nodeChangeBatcher';
-export { formatTree, parseQueryTreeReply } from './server/nodeTree';
+export { formatTree, formatControlValue, parseQueryTreeReply } from './server/nodeTree';
 export type { ControlValue, GroupNode, TreeNode } from './server/nodeTree';
-export { OscConnection, OscTimeoutError, ServerFailError, ConnectionClosedError, HostResolutionError } from './osc/oscConnection';
+export { DEF_NAME_HOLD_MS, PROXY_GROUPS_QUERY, isRowHeld, isTemporaryDefName, nodeLabel, parseNodePlayer, parseProxyGroups } from './server/nodeLabels';
+export { MAX_VOLUME_DB, MIN_VOLUME_DB } from './server/volume';
+export { parseHostPort, validateHostPort } from './server/hostPort';
+
+// sclang
 export { SCLang, SclangError } from './sclang/sclang';
 export type { EvaluationResult, SCLangOptions, SclangState } from './sclang/sclang';
 export { SclangNotFoundError, findSclang } from './sclang/sclangLocator';
-export { findEnclosingBlock, lineAt, topLevelBlocks } from './editor/codeBlocks';
-export type { Disposable, Event, Logger } from './events';
-export { LevelMeters, ampToDb, describeLevel } from './meters/levelMeters';
+export { SclangErrorStream, findSingleCall, parseSclangErrors } from './sclang/sclangErrors';
+export type { SclangErrorReport } from './sclang/sclangErrors';
+export { NoDisplayLines, describePlot, parseGuiRequest, plotRange } from './sclang/guiRequest';
+export type { GuiRequest } from './sclang/guiRequest';
+export { withOwnKeys } from './sclang/welcomeLine';
+export { writeEditorLanguageConfig } from './sclang/languageConfig';
+
+// meters
+export { LevelMeters, METER_FLOOR_DB, ampToDb, describeLevel } from './meters/levelMeters';
 export type { ChannelLevel } from './meters/levelMeters';
 export { ScopeTap } from './meters/scopeTap';
 export type { ScopeRead, ScopeSettings } from './meters/scopeTap';
 export { spectrum, peakFrequency } from './meters/spectrum';
-export { Recorder } from './recording/recorder';
-export type { RecorderState, RecordingOptions } from './recording/recorder';
+
+// recording
+export { Recorder, MAX_RECORDING_CHANNELS } from './recording/recorder';
+export type { RecorderChange, RecorderState, RecordingOptions } from './recording/recorder';
 export { readSoundFileInfo, repairSoundFileHeader, SoundFileError } from './recording/soundFileHeader';
+export { RecordingFolderError, resolveRecordingFolder } from './recording/recordingFolder';
+export { takeTimestamp } from './recording/takeFiles';
+export { TimelineWriter, errorTextOf, formatTakeTime, listTimelines, parseTimelineJson, timelineScore } from './recording/timeline';
+export type { Timeline } from './recording/timeline';
+
+// language
 export { ClassIndex, ClassIndexError, parseClassIndex, formatSignature } from './language/classIndex';
 export type { ClassInfo, MethodInfo, HelpDocument } from './language/classIndex';
 export { introspectClassLibrary } from './language/introspection';
 export { introspectAndCache, loadIndex, saveIndex } from './language/indexCache';
 export { completionContext, signatureContext } from './language/codeContext';
+export type { CallContext } from './language/codeContext';
+export { EVENT_KEYS, musicCompletion, receiverWithVariables, synthDefControls } from './language/musicContext';
+export type { MusicCompletion, SynthControl } from './language/musicContext';
 export { scdOutline, scOutline } from './language/outline';
+export type { OutlineKind, OutlineSymbol } from './language/outline';
+export { findReferences } from './language/references';
+export { SYNTH_DESC_QUERY, parseSynthDescs } from './language/synthDescs';
+export { HelpRenderer } from './language/helpRenderer';
+export type { HelpPage } from './language/helpRenderer';
+export { prepareHelpHtml } from './language/helpHtml';
+
+// editor
+export { evaluationRange, findEnclosingBlock, lineAt, topLevelBlocks } from './editor/codeBlocks';
+export type { TextRange } from './editor/codeBlocks';
+export { maskCode } from './editor/codeMask';
+export { lineStarts, positionAt } from './editor/lineStarts';
+export { foldingRanges } from './editor/foldingRanges';
+export type { FoldKind } from './editor/foldingRanges';
+export { selectionRanges } from './editor/selectionRanges';

@@ -1,7 +1,7 @@
 // The only reader of the `sclive.` settings: the server options and client settings for the core, and the live-coding settings.
 import * as vscode from 'vscode';
-import { InvalidServerOptionError, ServerOptions, ServerOptionsInit } from '../core/scsynth/serverOptions';
-import { RecordingFolderError, resolveRecordingFolder } from '../core/recording/recordingFolder';
+import { InvalidServerOptionError, RecordingFolderError, resolveRecordingFolder, ServerOptions } from '../core';
+import type { ServerOptionsInit } from '../core';
 
 export interface ExtensionSettings {
   options: ServerOptions;

@@ -4,8 +4,8 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { MAX_RECORDING_CHANNELS, RecorderChange } from '../../core/recording/recorder';
-import { takeTimestamp } from '../../core/recording/takeFiles';
+import { MAX_RECORDING_CHANNELS, takeTimestamp } from '../../core';
+import type { RecorderChange } from '../../core';
 import type { ScliveContext } from '../context';
 import { readRecordingSettings } from '../settings';
 import { formatDuration } from '../views/statusBar';

@@ -1,10 +1,8 @@
 // The Command Palette commands, the tree's inline actions and the status bar's quick pick.
 import * as vscode from 'vscode';
-import { MAX_VOLUME_DB, MIN_VOLUME_DB } from '../../core/server/volume';
-import { parseHostPort, validateHostPort } from '../../core/server/hostPort';
+import { clientIdOfNode, defaultGroupIdOf, MAX_VOLUME_DB, MIN_VOLUME_DB, parseHostPort, validateHostPort } from '../../core';
+import type { LiveNode } from '../../core';
 import { NodeTreeElement, isControl, isSummary } from '../views/nodeTreeView';
-import { clientIdOfNode, defaultGroupIdOf } from '../../core/server/idAllocators';
-import type { LiveNode } from '../../core/server/nodeWatcher';
 import type { ScliveContext } from '../context';
 import { readSettings } from '../settings';
 import { formatDb } from '../views/statusBar';

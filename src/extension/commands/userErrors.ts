@@ -2,8 +2,7 @@
 // and a button to the setting or the log that helps. The core raises structured errors; the
 // setting names live here, not in the core.
 import * as vscode from 'vscode';
-import { ConnectionClosedError, OscTimeoutError, ServerFailError } from '../../core/osc/oscConnection';
-import { InvalidServerOptionError } from '../../core/scsynth/serverOptions';
+import { ConnectionClosedError, InvalidServerOptionError, OscTimeoutError, ServerFailError } from '../../core';
 import { InvalidSettingError, asSettingError, settingOfOption } from '../settings';
 import type { ExtensionLog } from '../log/extensionLog';
 

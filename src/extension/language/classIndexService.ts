@@ -2,9 +2,7 @@
 // installed SuperCollider, else read from a short-lived sclang of its own (a few seconds, in
 // the background). Read again after Recompile, and when sclang's class files changed.
 import * as vscode from 'vscode';
-import { ClassIndex } from '../../core/language/classIndex';
-import { introspectAndCache, loadIndex } from '../../core/language/indexCache';
-import { findSclang, SclangNotFoundError } from '../../core/sclang/sclangLocator';
+import { ClassIndex, findSclang, introspectAndCache, loadIndex, SclangNotFoundError } from '../../core';
 import type { ExtensionLog } from '../log/extensionLog';
 import { readLiveCodingSettings } from '../settings';
 

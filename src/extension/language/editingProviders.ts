@@ -2,8 +2,8 @@
 // (foldingRanges.ts, selectionRanges.ts): brackets, comments and regions fold; a selection grows
 // from a word to its argument, call, statement and block.
 import * as vscode from 'vscode';
-import { FoldKind, foldingRanges } from '../../core/editor/foldingRanges';
-import { selectionRanges } from '../../core/editor/selectionRanges';
+import { foldingRanges, selectionRanges } from '../../core';
+import type { FoldKind } from '../../core';
 
 const SELECTOR = { language: 'supercollider' };
 

@@ -2,13 +2,8 @@
 // outline for SuperCollider files, all answered from the class library index in this process:
 // they respond at once, also while sclang is busy playing or stuck.
 import * as vscode from 'vscode';
-import { ClassIndex, MethodInfo, formatSignature } from '../../core/language/classIndex';
-import { CallContext, completionContext, signatureContext } from '../../core/language/codeContext';
-import { EVENT_KEYS, MusicCompletion, SynthControl, musicCompletion, receiverWithVariables, synthDefControls } from '../../core/language/musicContext';
-import { maskCode } from '../../core/editor/codeMask';
-import { OutlineKind, OutlineSymbol, scOutline, scdOutline } from '../../core/language/outline';
-import { findReferences } from '../../core/language/references';
-import { lineStarts, positionAt } from '../../core/editor/lineStarts';
+import { ClassIndex, completionContext, EVENT_KEYS, findReferences, formatSignature, lineStarts, maskCode, musicCompletion, positionAt, receiverWithVariables, scdOutline, scOutline, signatureContext, synthDefControls } from '../../core';
+import type { CallContext, MethodInfo, MusicCompletion, OutlineKind, OutlineSymbol, SynthControl } from '../../core';
 import { readFile } from 'node:fs/promises';
 import type { ClassIndexService } from './classIndexService';
 import type { SclangController } from '../sclang/sclangController';

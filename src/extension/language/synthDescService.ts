@@ -3,8 +3,8 @@
 // when asked and older than a moment (after an evaluation added a SynthDef), only while sclang
 // runs and is idle, and dropped when sclang compiles anew.
 import * as vscode from 'vscode';
-import type { SynthControl } from '../../core/language/musicContext';
-import { SYNTH_DESC_QUERY, parseSynthDescs } from '../../core/language/synthDescs';
+import { parseSynthDescs, SYNTH_DESC_QUERY } from '../../core';
+import type { SynthControl } from '../../core';
 import type { SclangController } from '../sclang/sclangController';
 
 /** How old the last reading may be before a request reads again (in the background). */

@@ -1,7 +1,7 @@
 // "SuperCollider Live": the extension's own messages, with levels (a LogOutputChannel, so the
 // user picks how much to see). scsynth's raw output has its own channel (serverOutput.ts).
 import * as vscode from 'vscode';
-import type { Logger } from '../../core/events';
+import type { Logger } from '../../core';
 
 export class ExtensionLog implements Logger, vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;

@@ -3,7 +3,8 @@
 // pattern that an evaluated block started. Marks go when their code is evaluated again without
 // error, or edited.
 import * as vscode from 'vscode';
-import { findSingleCall, parseSclangErrors, SclangErrorReport } from '../../core/sclang/sclangErrors';
+import { findSingleCall, parseSclangErrors } from '../../core';
+import type { SclangErrorReport } from '../../core';
 
 /** Evaluations remembered for errors that come later (from what they started). */
 const RECENT_EVALUATIONS = 50;

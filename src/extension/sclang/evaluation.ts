@@ -1,12 +1,11 @@
 // Evaluating SuperCollider code from the editor: line, block or selection, file; flashing
 // what was evaluated; Hush.
 import * as vscode from 'vscode';
-import { findEnclosingBlock, lineAt, TextRange } from '../../core/editor/codeBlocks';
-import type { EvaluationResult } from '../../core/sclang/sclang';
+import { findEnclosingBlock, lineAt, SclangErrorStream } from '../../core';
+import type { EvaluationResult, TextRange } from '../../core';
 import type { ScliveContext } from '../context';
 import { registerCommand, showUserError } from '../commands/userErrors';
 import { readLiveCodingSettings } from '../settings';
-import { SclangErrorStream } from '../../core/sclang/sclangErrors';
 import { ErrorMarks, ErrorPlace } from './errorMarks';
 import { PostLinks, registerPostLinks } from './postLinks';
 

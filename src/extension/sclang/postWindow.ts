@@ -1,6 +1,6 @@
 // The "SuperCollider Post" channel: what sclang and scsynth post, with a maximum scrollback.
 import * as vscode from 'vscode';
-import { withOwnKeys } from '../../core/sclang/welcomeLine';
+import { withOwnKeys } from '../../core';
 
 /** The post window's own language: its grammar makes failures and warnings stand out. */
 export const POST_LANGUAGE_ID = 'sclive-post';

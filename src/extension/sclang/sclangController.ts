@@ -1,10 +1,8 @@
 // sclang for this window: started on the first evaluation, sharing the extension's server.
 import * as vscode from 'vscode';
-import { DisposableStore, Emitter } from '../../core/events';
-import { EvaluationResult, SCLang, SclangState } from '../../core/sclang/sclang';
+import { DisposableStore, Emitter, highestNodeIdsByClient, SCLang } from '../../core';
+import type { EvaluationResult, SclangState, SCServer } from '../../core';
 import type { ServerController } from '../server/serverController';
-import type { SCServer } from '../../core/server/scServer';
-import { highestNodeIdsByClient } from '../../core';
 import { readLiveCodingSettings, saveBootServer } from '../settings';
 import type { ExtensionLog } from '../log/extensionLog';
 import { PostWindow } from './postWindow';

@@ -5,8 +5,8 @@
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { GuiRequest, NoDisplayLines, parseGuiRequest } from '../../core/sclang/guiRequest';
-import { writeEditorLanguageConfig } from '../../core/sclang/languageConfig';
+import { NoDisplayLines, parseGuiRequest, writeEditorLanguageConfig } from '../../core';
+import type { GuiRequest } from '../../core';
 import type { ExtensionLog } from '../log/extensionLog';
 import type { PlotPanel } from '../views/plotPanel';
 import type { ScopeView } from '../views/scopeView';

@@ -1,9 +1,7 @@
 // Owns the server of this window: one SCServer per run, the user-facing errors, context keys.
 import * as vscode from 'vscode';
-import { DisposableStore, Emitter } from '../../core/events';
-import { BootCancelledError, PortInUseError, SCServer } from '../../core';
-import type { ServerState, StateChange } from '../../core';
-import { BootError, ProcessLine } from '../../core/scsynth/scsynthProcess';
+import { BootCancelledError, BootError, DisposableStore, Emitter, PortInUseError, SCServer } from '../../core';
+import type { ProcessLine, ServerState, StateChange } from '../../core';
 import { ExtensionSettings, readSettings } from '../settings';
 import { showUserError } from '../commands/userErrors';
 import type { ExtensionLog } from '../log/extensionLog';

@@ -6,9 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { evaluationRange } from '../../core/editor/codeBlocks';
-import { prepareHelpHtml } from '../../core/language/helpHtml';
-import type { HelpPage, HelpRenderer } from '../../core/language/helpRenderer';
+import { evaluationRange, prepareHelpHtml } from '../../core';
+import type { HelpPage, HelpRenderer } from '../../core';
 import type { ExtensionLog } from '../log/extensionLog';
 import type { SclangController } from '../sclang/sclangController';
 

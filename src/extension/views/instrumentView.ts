@@ -1,8 +1,8 @@
 // What the Meters and Scope views share: a webview view fed by synths this client runs on the
 // server, attached to each new server run, and running only while it is wanted (visible).
 import * as vscode from 'vscode';
-import { DisposableStore } from '../../core/events';
-import type { SCServer } from '../../core/server/scServer';
+import { DisposableStore } from '../../core';
+import type { SCServer } from '../../core';
 import type { ServerController } from '../server/serverController';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 

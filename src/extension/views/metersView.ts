@@ -2,10 +2,8 @@
 // until clicked), drawn in a webview from the core's LevelMeters. Metering runs only while the
 // view is visible; each row also reads as text ("out 1: -12.0 dB peak, -15.0 dB RMS").
 import * as vscode from 'vscode';
-import type { DisposableStore } from '../../core/events';
-import { describeLevel } from '../../core/meters/levelMeters';
-import type { ChannelLevel } from '../../core/meters/levelMeters';
-import type { SCServer } from '../../core/server/scServer';
+import { describeLevel } from '../../core';
+import type { ChannelLevel, DisposableStore, SCServer } from '../../core';
 import type { ServerController } from '../server/serverController';
 import { readShowLevelInStatusBar } from '../settings';
 import { InstrumentView } from './instrumentView';

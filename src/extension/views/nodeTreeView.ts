@@ -1,12 +1,7 @@
 // The Node Tree view: the server's groups and synths, kept live from node notifications.
 import * as vscode from 'vscode';
-import { DisposableStore, Emitter } from '../../core/events';
-import type { LiveNode, NodeChange } from '../../core/server/nodeWatcher';
-import { NodeChangeBatcher, NodeTreeUpdate } from '../../core/server/nodeChangeBatcher';
-import { clientIdOfNode, defaultGroupIdOf } from '../../core/server/idAllocators';
-import { ControlValue, formatControlValue } from '../../core/server/nodeTree';
-import { DEF_NAME_HOLD_MS, isRowHeld, isTemporaryDefName, nodeLabel, parseNodePlayer, parseProxyGroups } from '../../core/server/nodeLabels';
-import type { SCServer } from '../../core/server/scServer';
+import { clientIdOfNode, DEF_NAME_HOLD_MS, defaultGroupIdOf, DisposableStore, Emitter, formatControlValue, isRowHeld, isTemporaryDefName, NodeChangeBatcher, nodeLabel, parseNodePlayer, parseProxyGroups } from '../../core';
+import type { ControlValue, LiveNode, NodeChange, NodeTreeUpdate, SCServer } from '../../core';
 import type { ServerController } from '../server/serverController';
 
 export interface ControlElement {

@@ -3,7 +3,8 @@
 // theme's colours. One panel, reused: each plot replaces the last, as the musician tries things.
 import * as vscode from 'vscode';
 import { isHushRequest } from './instrumentView';
-import { describePlot, GuiRequest, plotRange } from '../../core/sclang/guiRequest';
+import { describePlot, plotRange } from '../../core';
+import type { GuiRequest } from '../../core';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export type PlotRequest = Extract<GuiRequest, { kind: 'plot' }>;

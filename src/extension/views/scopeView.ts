@@ -2,10 +2,8 @@
 // and a spectrum mode, drawn in a webview from the core's ScopeTap (over OSC, so a remote
 // server works too). The scope synth runs only while the view is visible.
 import * as vscode from 'vscode';
-import type { DisposableStore } from '../../core/events';
-import type { ScopeRead, ScopeSettings } from '../../core/meters/scopeTap';
-import { peakFrequency, spectrum } from '../../core/meters/spectrum';
-import type { SCServer } from '../../core/server/scServer';
+import { peakFrequency, spectrum } from '../../core';
+import type { DisposableStore, ScopeRead, ScopeSettings, SCServer } from '../../core';
 import type { ServerController } from '../server/serverController';
 import { InstrumentView } from './instrumentView';
 

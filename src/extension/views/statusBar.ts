@@ -1,8 +1,7 @@
 // One status-bar item: server state, CPU, synths and volume; a click offers the common actions.
 import * as vscode from 'vscode';
-import { DisposableStore } from '../../core/events';
-import { METER_FLOOR_DB, ampToDb } from '../../core/meters/levelMeters';
-import type { SCServer } from '../../core/server/scServer';
+import { ampToDb, DisposableStore, METER_FLOOR_DB } from '../../core';
+import type { SCServer } from '../../core';
 import type { ServerController } from '../server/serverController';
 import { readShowLevelInStatusBar } from '../settings';
 

@@ -2,8 +2,7 @@
 // steps complete on (scsynth and sclang found, a server running), the demo file, and finding
 // the two programs again after an install or a change of their paths.
 import * as vscode from 'vscode';
-import { findScsynth } from '../../core/scsynth/scsynthLocator';
-import { findSclang } from '../../core/sclang/sclangLocator';
+import { findSclang, findScsynth } from '../../core';
 import type { ScliveContext } from '../context';
 import { registerCommand, showUserError } from '../commands/userErrors';
 import { readLiveCodingSettings, readSettings } from '../settings';
