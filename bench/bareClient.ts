@@ -25,8 +25,8 @@ export function oscMessage(address: string, args: readonly BareArg[] = []): Buff
     else size += 4 + pad4(arg[1].byteLength);
   }
   const buf = Buffer.alloc(size);
-  let at = buf.write(address, 0);
-  at = pad4(addressBytes + 1);
+  buf.write(address, 0);
+  let at = pad4(addressBytes + 1);
   buf[at] = 0x2c; // ','
   for (let i = 0; i < args.length; i++) buf[at + 1 + i] = args[i][0].charCodeAt(0);
   at += pad4(args.length + 2);

@@ -147,8 +147,8 @@ function parseConfig(argv: string[]): Config {
     const numbers = value.split(',').filter((v) => v.trim() !== '').map((v) => Number(v));
     if (numbers.some((n) => !Number.isFinite(n) || (n < 0 && !(key === 'windows' && n === -1)))) throw new Error(`--${flag} wants numbers, got ${value}`);
     if (key === 'sections') config.sections = new Set(numbers);
-    else if (key === 'burstPeriods' || key === 'windows' || key === 'querySizes' || key === 'treeRates') (config[key] as number[]) = numbers;
-    else (config[key] as number) = numbers[0];
+    else if (key === 'burstPeriods' || key === 'windows' || key === 'querySizes' || key === 'treeRates') (config[key]) = numbers;
+    else (config[key]) = numbers[0];
   }
   return config;
 }
@@ -310,7 +310,7 @@ function spawnRaw(port: number, env: NodeJS.ProcessEnv, extraArgs: string[] = []
         resolve(raw);
       }
     };
-    for (const stream of [child.stdout!, child.stderr!]) {
+    for (const stream of [child.stdout, child.stderr]) {
       let partial = '';
       stream.on('data', (chunk: Buffer) => {
         const lines = (partial + chunk.toString()).split('\n');

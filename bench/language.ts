@@ -94,7 +94,7 @@ export async function benchLanguage(): Promise<LanguageBench> {
     await run();
     return performance.now() - start;
   };
-  let helpColdMs = 0;
+  let helpColdMs: number;
   const first: number[] = [];
   const repeat: number[] = [];
   try {

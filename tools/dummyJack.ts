@@ -31,7 +31,7 @@ export async function startDummyJack(options: DummyJackOptions = {}): Promise<Du
  * are started and stopped once, so their slots are free again. Other servers are left alone.
  */
 async function reclaimStaleServers(): Promise<void> {
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync('/dev/shm');
   } catch {
@@ -58,7 +58,7 @@ async function start(options: DummyJackOptions): Promise<DummyJack> {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
   } catch (error) {
-    throw new Error(`could not start jackd (${(error as Error).message}); install it: sudo apt-get install jackd2`);
+    throw new Error(`could not start jackd (${(error as Error).message}); install it: sudo apt-get install jackd2`, { cause: error });
   }
   let stderr = '';
   const xruns = new Map<string, number>();

@@ -51,7 +51,7 @@ describe('The class library index from a real sclang', function () {
     assert.deepEqual(index.methodDocumentation('ar').find((p) => p.className === 'SinOsc'), { className: 'SinOsc', path: 'Classes/SinOsc', anchor: '*ar' });
     const renderer = new HelpRenderer({ sclangPath });
     try {
-      const page = await renderer.page(`${simpleNumber!.path}#${simpleNumber!.anchor}`);
+      const page = await renderer.page(`${simpleNumber.path}#${simpleNumber.anchor}`);
       assert.equal(page.anchor, '-midicps');
       assert.match(readFileSync(page.file, 'utf8'), /name='-midicps'/, 'the page holds the method\'s anchor');
     } finally {

@@ -34,7 +34,7 @@ describe('The live loop with a real scsynth and sclang', function () {
     processes.push({ child, port });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('scsynth did not get ready')), 15_000);
-      child.stdout!.on('data', (data: Buffer) => {
+      child.stdout.on('data', (data: Buffer) => {
         if (data.toString().includes('server ready')) {
           clearTimeout(timer);
           resolve();
@@ -145,7 +145,7 @@ describe('The live loop with a real scsynth and sclang', function () {
       clients.push(client);
     }
     const ids = clients.map((client) => client.clientId);
-    assert.equal(new Set(ids).size, 3, `three different ids: ${ids}`);
+    assert.equal(new Set(ids).size, 3, `three different ids: ${ids.join(', ')}`);
     for (const client of clients) {
       assert.ok(client.clientId <= 31, `client id ${client.clientId} is one sclang accepts`);
       const id = client.allocateNodeId();

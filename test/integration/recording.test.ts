@@ -173,7 +173,7 @@ describe('No take is lost (recording against a real scsynth)', function () {
     const ended = changes.find((change) => change.ended);
     assert.deepEqual(ended?.paths, [file, part2], 'Stop names both files of the take');
     const total = readSoundFileInfo(file).durationSeconds + second;
-    assert.ok(Math.abs(ended!.savedSeconds! - total) < 0.001, `saved ${ended!.savedSeconds} s, the files hold ${total} s`);
+    assert.ok(Math.abs(ended.savedSeconds! - total) < 0.001, `saved ${ended.savedSeconds} s, the files hold ${total} s`);
     assert.ok(!changes.some((change) => change.ended && change !== ended), 'the reboot did not end the take');
   });
 

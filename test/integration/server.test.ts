@@ -108,7 +108,7 @@ describe('SCServer against a real scsynth', function () {
     assert.deepEqual(await volumeSynth(), [], 'no volume synth at 0 dB');
 
     await server.setVolume(-6);
-    let tree = await server.queryAllNodes(true);
+    const tree = await server.queryAllNodes(true);
     const last = tree.children[tree.children.length - 1] as SynthNode;
     assert.equal(last.defName, 'sclive_volume_2ch', 'the volume synth is the last node of the root group');
     assert.ok(Math.abs((new Map(last.controls).get('volumeAmp') as number) - 0.501187) < 1e-5);
@@ -200,7 +200,7 @@ describe('SCServer against a real scsynth', function () {
     const change = await crashed;
     assert.ok(Date.now() - killedAt < 1000, 'reported within a second');
     assert.equal(change.exit?.signal, 'SIGKILL');
-    assert.ok(change.exit!.lastLines.some((line) => line.includes('server ready')), 'the last lines come with the report');
+    assert.ok(change.exit.lastLines.some((line) => line.includes('server ready')), 'the last lines come with the report');
     server.onDidChangeStatus(() => statusAfterCrash++);
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(statusAfterCrash, 0, 'no polling after the crash');

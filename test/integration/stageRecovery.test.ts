@@ -131,11 +131,11 @@ describe('Stage recovery with a real scsynth and sclang', function () {
       const take = first.recorder.suspendFrozen();
       assert.ok(take, 'the take is carried over');
       await first.kill();
-      first.recorder.repairFrozenPart(take!);
+      first.recorder.repairFrozenPart(take);
       const second = track(new SCServer({ udpPort: port }, { statusIntervalMs: 250, logger: new MemoryLogger() }));
       second.recorder.onDidChange((change) => changes.push(change));
       await second.boot({ env: jackEnv(), timeoutMs: 15_000 });
-      const part2 = await second.recorder.continueTake(take!);
+      const part2 = await second.recorder.continueTake(take);
       assert.equal(part2, path.join(folder, 'SC_2026-12-04_19-00-00_part2.wav'));
       await new Promise((resolve) => setTimeout(resolve, 1000));
       await second.recorder.stop();

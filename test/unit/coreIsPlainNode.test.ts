@@ -27,6 +27,7 @@ describe('src/core', () => {
 
   it('loads in plain Node without vscode', () => {
     // Requiring the compiled core would throw "Cannot find module 'vscode'" if it needed it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the point: load it at run time, as plain Node would
     const core = require('../../src/core') as typeof import('../../src/core');
     assert.equal(typeof core.SCServer, 'function');
     assert.equal(typeof core.SCLang, 'function');

@@ -58,9 +58,9 @@ describe('KeptSynthSet', () => {
     const scope = keeper('scope', calls);
     new KeptSynthSet([volume, meters, scope], silentLogger);
     assert.deepEqual(volume.place(), TAIL_OF_ROOT, 'nothing runs yet: the tail');
-    scope.apply();
+    await scope.apply();
     assert.deepEqual(meters.place(), { addAction: AddAction.before, target: scope.id });
-    meters.apply();
+    await meters.apply();
     assert.deepEqual(volume.place(), { addAction: AddAction.before, target: meters.id });
     assert.deepEqual(scope.place(), TAIL_OF_ROOT);
   });
@@ -96,7 +96,7 @@ describe('KeptSynthSet', () => {
     volume.apply = () => {
       const place = volume.place();
       placedBefore.push(place.addAction === AddAction.before ? place.target : undefined);
-      applyVolume();
+      return applyVolume();
     };
     await set.applyAll();
     calls.length = 0;

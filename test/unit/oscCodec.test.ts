@@ -59,7 +59,7 @@ describe('OSC codec', () => {
       assert.equal(message.args.length, 8);
       assert.deepEqual(message.args.slice(0, 4), [-7, 0.25, 0.1, 'sclive_sine']);
       assert.ok(message.args[4] instanceof Uint8Array);
-      assert.deepEqual(Array.from(message.args[4] as Uint8Array), [1, 2, 3, 4, 5]);
+      assert.deepEqual(Array.from(message.args[4]), [1, 2, 3, 4, 5]);
       assert.deepEqual(message.args.slice(5), [true, false, null]);
     });
 

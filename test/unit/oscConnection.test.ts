@@ -199,7 +199,7 @@ describe('OscConnection (against a fake UDP server)', () => {
     const intruder = dgram.createSocket('udp4');
     try {
       await new Promise<void>((resolve) => intruder.bind(0, '127.0.0.1', () => resolve()));
-      for (let i = 0; i < 3; i++) intruder.send(encodeMessage('/n_go', [31337, 1, -1, -1, 0]), conn.localPort!, '127.0.0.1');
+      for (let i = 0; i < 3; i++) intruder.send(encodeMessage('/n_go', [31337, 1, -1, -1, 0]), conn.localPort, '127.0.0.1');
       server.handle = (message, reply) => {
         if (message.address === '/sync') {
           reply(encodeMessage('/n_go', [1000, 1, -1, -1, 0]));

@@ -27,6 +27,6 @@ describe('ReplyRouter', () => {
     await assert.rejects(router.expect('/status', { address: '/status.reply' }, 20), (error: unknown) => error instanceof OscTimeoutError && /No reply to \/status from 127.0.0.1:57110 within 20 ms/.test((error as Error).message));
     const waiting = router.expect('/sync', { address: '/synced' }, 1000);
     router.rejectAll('the server quit');
-    await assert.rejects(waiting, (error: unknown) => error instanceof ConnectionClosedError && /the server quit/.test((error as Error).message));
+    await assert.rejects(waiting, (error: unknown) => error instanceof ConnectionClosedError && /the server quit/.test((error).message));
   });
 });

@@ -4,7 +4,7 @@ import type { OscMessage } from '../../src/core/osc/oscCodec';
 import type { Request } from '../../src/core/scsynth/scsynthCommands';
 import { ScopeClock, ScopeRead, ScopeTap } from '../../src/core/meters/scopeTap';
 
-const value = (arg: unknown) => (typeof arg === 'object' && arg !== null && 'value' in arg ? (arg as { value: unknown }).value : arg);
+const value = (arg: unknown) => (typeof arg === 'object' && arg !== null && 'value' in arg ? (arg).value : arg);
 
 /**
  * A server whose scope buffer holds, at ring frame f and channel c, the sample f * 10 + c, and

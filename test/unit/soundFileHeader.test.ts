@@ -75,6 +75,6 @@ describe('soundFileHeader', () => {
   it('says plainly what a file that is no sound file is', () => {
     const file = path.join(folder, 'notes.txt');
     writeFileSync(file, 'not a sound file at all');
-    assert.throws(() => readSoundFileInfo(file), (error: unknown) => error instanceof SoundFileError && /neither RIFF\/WAVE nor FORM\/AIFF/.test((error as Error).message));
+    assert.throws(() => readSoundFileInfo(file), (error: unknown) => error instanceof SoundFileError && /neither RIFF\/WAVE nor FORM\/AIFF/.test((error).message));
   });
 });

@@ -11,6 +11,7 @@ const STATUS = { numUgens: 0, numSynths: 2, numGroups: 2, numSynthdefs: 0, avgCp
 /** A session whose scsynth refuses every /g_queryTree as too large, and prints when asked. */
 function setup(print: (queries: TreeQueries, marker: number) => void) {
   const sent: Array<OscMessage | OscBundle> = [];
+  // eslint-disable-next-line prefer-const -- assigned once, below, after the session that reads it is built
   let queries!: TreeQueries;
   const session: TreeQuerySession = {
     logger: silentLogger,

@@ -414,7 +414,7 @@ async function pressHushIn(page: Page, ready: { place: 'nodeTree' | 'meters' | '
   await page.keyboard.press('Control+Period');
   // Runs in the page (no DOM types here): the element the workbench says has focus.
   const focused = await page.evaluate('(() => { const a = document.activeElement; return a ? a.tagName.toLowerCase() + (a.className ? "." + String(a.className).split(" ").join(".") : "") : "nothing"; })()');
-  log(`pressed Ctrl+. with focus in the ${ready.place} (the workbench's active element: ${focused})`);
+  log(`pressed Ctrl+. with focus in the ${ready.place} (the workbench's active element: ${String(focused)})`);
   await page.screenshot({ path: path.join(RESULTS, `vscode-hush-${ready.place}.png`) });
 }
 
@@ -528,6 +528,7 @@ function pageChecksOfSuite(): PageCheckList {
   return mainSuiteFiles(path.dirname(SUITE)).flatMap((name) => {
     if (name === 'extension') return PAGE_CHECKS;
     const file = path.join(__dirname, 'pageChecks', `${name}.js`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a suite's page checks, found by name at run time
     return existsSync(file) ? (require(file) as { PAGE_CHECKS: PageCheckList }).PAGE_CHECKS : [];
   });
 }

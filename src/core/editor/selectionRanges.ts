@@ -75,7 +75,7 @@ function wordAt(text: string, masked: string, offset: number): TextRange | undef
   const lineEnd = source.indexOf('\n', offset);
   const line = source.slice(lineStart, lineEnd < 0 ? source.length : lineEnd);
   for (const match of line.matchAll(WORD)) {
-    const start = lineStart + match.index!;
+    const start = lineStart + match.index;
     const end = start + match[0].length;
     if (start <= offset && offset <= end) return { start, end };
   }

@@ -23,7 +23,7 @@ export function saveIndex(dir: string, text: string, index: ClassIndex, sclangPa
     renameSync(temp, path.join(dir, INDEX_FILE));
   } catch (error) {
     rmSync(temp, { force: true });
-    throw new Error(`The class library index could not be saved in ${dir} (${(error as Error).message}); completion works in this window, and the next window reads the class library from sclang again.`);
+    throw new Error(`The class library index could not be saved in ${dir} (${(error as Error).message}); completion works in this window, and the next window reads the class library from sclang again.`, { cause: error });
   }
   try {
     // The fingerprint had a file of its own before it moved into the index's first line.

@@ -22,7 +22,7 @@ export function variableClass(masked: string, name: string, depth = 0): Receiver
   const escaped = name.replace(/[~$]/g, '\\$&');
   const pattern = new RegExp(`(^|[^A-Za-z0-9_.\\\\~])${escaped}(?![A-Za-z0-9_])`, 'g');
   const positions: number[] = [];
-  for (const match of masked.matchAll(pattern)) positions.push(match.index! + match[1].length);
+  for (const match of masked.matchAll(pattern)) positions.push(match.index + match[1].length);
   if (!positions.length) return undefined;
   // Walk back from the cursor: `closedBraces` > 0 means inside a function already closed (its
   // variables are out of reach), `closedParens` > 0 inside a `( )` already closed (its `var`s are).
@@ -59,7 +59,7 @@ function declarationAt(masked: string, start: number, name: string): { local: bo
   const before = masked.slice(Math.max(0, start - 400), start);
   if (name.startsWith('~')) return after ? { local: false, valueStart } : undefined;
   // `var a, b = 2` and `arg a, b = 2` (a list at its own level), `|a, b = 2|` right after `{`.
-  const list = /(?:\bvar|\barg|\{\s*\|)((?:[^;|(){}\[\]]|\([^()]*\)|\[[^\[\]]*\])*)$/.exec(before);
+  const list = /(?:\bvar|\barg|\{\s*\|)((?:[^;|(){}[\]]|\([^()]*\)|\[[^[\]]*\])*)$/.exec(before);
   if (list && /(^|,)\s*$/.test(list[1])) return { local: true, valueStart, inPipes: list[0].startsWith('{') };
   if (after) return { local: false, valueStart };
   return undefined;
@@ -298,7 +298,7 @@ function synthOfVariable(masked: string, text: string, head: string): string | u
   if (!name) return undefined;
   const pattern = new RegExp(`(?:^|[^A-Za-z0-9_.\\\\~])${name.replace('~', '\\~')}\\s*=\\s*Synth(?:\\.\\w+)?\\s*\\(\\s*\\\\`, 'g');
   let last = -1;
-  for (const match of masked.matchAll(pattern)) last = match.index! + match[0].length;
+  for (const match of masked.matchAll(pattern)) last = match.index + match[0].length;
   return last < 0 ? undefined : /^[A-Za-z0-9_]+/.exec(text.slice(last))?.[0];
 }
 
@@ -355,7 +355,7 @@ export function synthDefControls(text: string, onlyName?: string): Map<string, S
   const pattern = new RegExp(`\\bSynthDef(?:\\.new)?\\s*\\(\\s*(?:\\\\(${onlyName ? name : '[A-Za-z0-9_]+'})(?![A-Za-z0-9_])|'(${onlyName ? name : "[^'\\n]+"})')`, 'g');
   for (const match of text.matchAll(pattern)) {
     const defName = match[1] ?? match[2];
-    const from = match.index! + match[0].length;
+    const from = match.index + match[0].length;
     const { masked } = maskCode(text.slice(from, from + 50_000));
     const brace = masked.indexOf('{');
     if (brace < 0 || /[;)]/.test(masked.slice(0, brace))) continue;

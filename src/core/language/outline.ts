@@ -88,7 +88,7 @@ export function scOutline(text: string): OutlineSymbol[] {
           classes.push(current);
         }
       } else if (depth === 1 && current) {
-        const m = /(\*?)([a-z][A-Za-z0-9_]*|[-+*\/<>=!@%&|]+)\s*$/.exec(header);
+        const m = /(\*?)([a-z][A-Za-z0-9_]*|[-+*/<>=!@%&|]+)\s*$/.exec(header);
         if (m) {
           const nameStart = boundary + m.index;
           method = { name: `${m[1]}${m[2]}`, detail: '', kind: m[1] ? 'classMethod' : 'method', start: nameStart, end: i, nameStart, nameEnd: nameStart + m[0].trimEnd().length, children: [] };

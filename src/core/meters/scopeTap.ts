@@ -128,7 +128,7 @@ export class ScopeTap implements Disposable {
 
   async start(settings: Partial<ScopeSettings> = {}): Promise<void> {
     const next = { ...this.settings, ...settings };
-    if (next.channels !== 1 && next.channels !== 2) throw new RangeError(`the scope shows 1 or 2 channels, not ${next.channels}`);
+    if (next.channels !== 1 && next.channels !== 2) throw new RangeError(`the scope shows 1 or 2 channels, not ${String(next.channels)}`);
     if (!Number.isInteger(next.frames) || next.frames < 64 || next.frames > 4096) throw new RangeError(`the scope shows 64 to 4096 frames, not ${next.frames}`);
     if (!(next.rate > 0 && next.rate <= 60)) throw new RangeError(`the scope shows 1 to 60 pictures a second, not ${next.rate}`);
     const before = { channels: this.settings.channels, ringFrames: this.ringFrames };

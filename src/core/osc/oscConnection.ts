@@ -166,7 +166,7 @@ export class OscConnection implements Disposable {
     set.add(listener);
     return {
       dispose: () => {
-        set!.delete(listener);
+        set.delete(listener);
       },
     };
   }
@@ -226,7 +226,7 @@ export class OscConnection implements Disposable {
         try {
           listener(message);
         } catch (error) {
-          this.logger.error(`A handler of ${message.address} failed: ${(error as Error).stack ?? error}`);
+          this.logger.error(`A handler of ${message.address} failed: ${(error as Error).stack ?? String(error)}`);
         }
       }
     }

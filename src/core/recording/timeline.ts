@@ -72,7 +72,7 @@ export function parseTimelineJson(text: string, file = 'timeline'): Timeline {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file} is not a timeline (not JSON: ${(error as Error).message})`);
+    throw new Error(`${file} is not a timeline (not JSON: ${(error as Error).message})`, { cause: error });
   }
   const value = data as Partial<Timeline> | null;
   if (!value || typeof value.soundFile !== 'string' || !Array.isArray(value.entries)) throw new Error(`${file} is not a timeline (no soundFile and entries)`);

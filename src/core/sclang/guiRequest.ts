@@ -49,7 +49,7 @@ export function parseGuiRequest(json: string): GuiRequest {
   try {
     data = JSON.parse(json) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`sclang sent a GUI request that is not JSON (${(error as Error).message})`);
+    throw new Error(`sclang sent a GUI request that is not JSON (${(error as Error).message})`, { cause: error });
   }
   if (!data || typeof data !== 'object') throw new Error('sclang sent a GUI request that is not an object');
   switch (data.kind) {

@@ -100,7 +100,7 @@ export function writeEditorLanguageConfig(options: { userConfigPath?: string; ex
     try {
       config = parseLanguageConfig(readFileSync(userConfigPath, 'utf8'));
     } catch (error) {
-      throw new Error(`could not read your sclang config ${userConfigPath}: ${(error as Error).message}`);
+      throw new Error(`could not read your sclang config ${userConfigPath}: ${(error as Error).message}`, { cause: error });
     }
   }
   if (!config.includePaths.includes(options.extraIncludePath)) config.includePaths.push(options.extraIncludePath);

@@ -137,6 +137,7 @@ ServerQuit.add({ |server| "<<sclive:serverQuit:%>>".format(server.addr.port).pos
 
 /** A string literal for sclang: backslashes and quotes escaped; control bytes of the stdin protocol dropped. */
 export function sclangStringLiteral(code: string): string {
+  // eslint-disable-next-line no-control-regex -- form feed and escape are the stdin protocol's delimiters
   return `"${code.replace(/[\x0c\x1b]/g, '').replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 

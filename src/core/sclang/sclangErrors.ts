@@ -172,7 +172,7 @@ export function findSingleCall(code: string, selector: string): number | undefin
   const pattern = new RegExp(`\\.\\s*(${escaped})\\b|(?<![\\w.])(${escaped})\\s*\\(`, 'g');
   const offsets: number[] = [];
   for (const match of code.matchAll(pattern)) {
-    offsets.push(match.index! + match[0].indexOf(selector));
+    offsets.push(match.index + match[0].indexOf(selector));
     if (offsets.length > 1) return undefined;
   }
   return offsets[0];

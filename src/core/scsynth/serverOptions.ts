@@ -91,7 +91,7 @@ export class ServerOptions {
     if (!Array.isArray(other) || other.some((item) => typeof item !== 'string')) {
       throw new InvalidServerOptionError('otherOptions', 'must be a list of strings, one command-line argument each, e.g. ["-m", "65536"]');
     }
-    this.otherOptions = [...other];
+    this.otherOptions = [...(other as readonly string[])];
     this.bindAddress = nonEmptyString('bindAddress', init.bindAddress ?? '127.0.0.1');
     if (isIP(this.bindAddress) === 0) {
       throw new InvalidServerOptionError('bindAddress', `"${this.bindAddress}" is not an IP address; use 127.0.0.1 for this machine only or 0.0.0.0 for every interface`);

@@ -89,13 +89,13 @@ export class ClientSession {
       }
     } catch (error) {
       if (error instanceof ServerFailError && /already registered/.test(error.serverMessage)) {
-        const id = error.args.find((arg, index) => index > 1 && typeof arg === 'number');
+        const id = error.args.find((arg, index): arg is number => index > 1 && typeof arg === 'number');
         this.options.logger.info(`This client was already registered with scsynth; keeping client id ${id ?? this.clientIdValue}.`);
         this.adoptClient(id, undefined);
         return;
       }
       if (error instanceof ServerFailError && /too many users/.test(error.serverMessage)) {
-        throw new Error(`scsynth refused this client: too many users (maxLogins ${this.options.serverOptions.maxLogins}). Quit another client or boot with a larger maxLogins.`);
+        throw new Error(`scsynth refused this client: too many users (maxLogins ${this.options.serverOptions.maxLogins}). Quit another client or boot with a larger maxLogins.`, { cause: error });
       }
       throw error;
     }

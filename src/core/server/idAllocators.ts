@@ -168,12 +168,12 @@ export function clientIdOfNode(nodeId: number): number {
  * a restart, while its earlier synths still sound).
  */
 export function highestNodeIdsByClient(nodeIds: Iterable<number>): Array<number | undefined> {
-  const tops: Array<number | undefined> = new Array(MAX_CLIENTS).fill(undefined);
+  const tops: Array<number | undefined> = new Array<number | undefined>(MAX_CLIENTS).fill(undefined);
   for (const nodeId of nodeIds) {
     if (!(nodeId > 0) || nodeId > 0x7fffffff) continue;
     const client = clientIdOfNode(nodeId);
     const low = nodeId % NODE_IDS_PER_CLIENT;
-    if (tops[client] === undefined || low > tops[client]!) tops[client] = low;
+    if (tops[client] === undefined || low > tops[client]) tops[client] = low;
   }
   return tops;
 }

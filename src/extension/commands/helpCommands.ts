@@ -1,10 +1,10 @@
 // Look Up Documentation (Ctrl+D, Cmd+D on macOS, as in SuperCollider's IDE) and Search Help.
 import * as vscode from 'vscode';
 import type { ScliveContext } from '../context';
-import { registerCommand } from './userErrors';
+import { CommandHandler, registerCommand } from './userErrors';
 
 export function registerHelpCommands(context: ScliveContext): void {
-  const register = (id: string, handler: (...args: any[]) => unknown) => registerCommand(context.extension, context.log, id, handler);
+  const register = (id: string, handler: CommandHandler) => registerCommand(context.extension, context.log, id, handler);
 
   register('sclive.help.lookUp', async (topic?: string) => {
     const editor = vscode.window.activeTextEditor;

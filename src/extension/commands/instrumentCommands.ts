@@ -9,11 +9,11 @@ import type { RecorderChange } from '../../core';
 import type { ScliveContext } from '../context';
 import { readRecordingSettings } from '../settings';
 import { formatDuration } from '../views/statusBar';
-import { registerCommand } from './userErrors';
+import { CommandHandler, registerCommand } from './userErrors';
 
 export function registerInstrumentCommands(context: ScliveContext): void {
   const { controller, log } = context;
-  const register = (id: string, handler: (...args: any[]) => unknown) => registerCommand(context.extension, log, id, handler);
+  const register = (id: string, handler: CommandHandler) => registerCommand(context.extension, log, id, handler);
 
   register('sclive.recording.start', async () => {
     const server = controller.requireRunning('record');

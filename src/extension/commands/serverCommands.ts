@@ -6,7 +6,7 @@ import { NodeTreeElement, isControl, isSummary } from '../views/nodeTreeView';
 import type { ScliveContext } from '../context';
 import { readSettings } from '../settings';
 import { formatDb } from '../views/statusBar';
-import { registerCommand } from './userErrors';
+import { CommandHandler, registerCommand } from './userErrors';
 
 const DUMP_OSC_LEVELS = [
   { level: 0, label: 'Off' },
@@ -19,7 +19,7 @@ const DUMP_OSC_LEVELS = [
 export function registerServerCommands(context: ScliveContext): void {
   const { controller, nodeTree: tree, log, serverOutput } = context;
   let dumpOscLevel = 0;
-  const register = (id: string, handler: (...args: any[]) => unknown) => registerCommand(context.extension, log, id, handler);
+  const register = (id: string, handler: CommandHandler) => registerCommand(context.extension, log, id, handler);
 
   register('sclive.server.boot', () => controller.boot());
   register('sclive.server.quit', () => controller.quit());

@@ -48,12 +48,20 @@ export async function showUserError(log: ExtensionLog, error: unknown, context?:
 
 /** The command's title as the Command Palette shows it (from package.json). */
 function commandTitle(context: vscode.ExtensionContext, id: string): string {
-  const commands = (context.extension.packageJSON?.contributes?.commands ?? []) as Array<{ command: string; title: string }>;
+  const manifest = context.extension.packageJSON as { contributes?: { commands?: Array<{ command: string; title: string }> } } | undefined;
+  const commands = manifest?.contributes?.commands ?? [];
   return commands.find((command) => command.command === id)?.title ?? id;
 }
 
+/**
+ * A command's handler. Its arguments are whatever VS Code or a caller passes; each handler names
+ * the types it expects, which `unknown[]` would not let it do.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+export type CommandHandler = (...args: any[]) => unknown;
+
 /** Registers a command whose failures all go through showUserError. */
-export function registerCommand(context: vscode.ExtensionContext, log: ExtensionLog, id: string, handler: (...args: any[]) => unknown): void {
+export function registerCommand(context: vscode.ExtensionContext, log: ExtensionLog, id: string, handler: CommandHandler): void {
   const title = commandTitle(context, id);
   context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     try {

@@ -174,7 +174,7 @@ async function pickTimeline(last: string | undefined): Promise<string | undefine
   }
   if (takes.length === 1) return takes[0];
   const items = takes.map((json) => {
-    let description = '';
+    let description: string;
     try {
       const parsed = parseTimelineJson(fs.readFileSync(json, 'utf8'), json);
       const end = parsed.entries.at(-1)?.seconds ?? 0;

@@ -156,7 +156,7 @@ export class ErrorMarks implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscriptions.forEach((subscription) => subscription.dispose());
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.diagnostics.dispose();
   }
 }

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { findEnclosingBlock, lineAt, SclangErrorStream } from '../../core';
 import type { EvaluationResult, TextRange } from '../../core';
 import type { ScliveContext } from '../context';
-import { registerCommand, showUserError } from '../commands/userErrors';
+import { CommandHandler, registerCommand, showUserError } from '../commands/userErrors';
 import { readLiveCodingSettings } from '../settings';
 import { ErrorMarks, ErrorPlace } from './errorMarks';
 import { PostLinks, registerPostLinks } from './postLinks';
@@ -83,7 +83,7 @@ export function registerEvaluation(scliveContext: ScliveContext): void {
     return result;
   };
 
-  const register = (id: string, handler: (...args: any[]) => unknown) => registerCommand(context, log, id, handler);
+  const register = (id: string, handler: CommandHandler) => registerCommand(context, log, id, handler);
   register('sclive.eval.line', evaluate('line'));
   register('sclive.eval.block', evaluate('block'));
   register('sclive.eval.file', evaluate('file'));

@@ -33,7 +33,7 @@ export class PostLinks implements vscode.DocumentLinkProvider {
       for (const match of text.matchAll(PLACE)) {
         const uri = this.files.get(match[1]);
         if (!uri) continue;
-        const range = new vscode.Range(line, match.index!, line, match.index! + match[0].length);
+        const range = new vscode.Range(line, match.index, line, match.index + match[0].length);
         const link = new vscode.DocumentLink(range, withPosition(uri, Number(match[2]), Number(match[3])));
         link.tooltip = `Open ${match[1]} at line ${match[2]}`;
         links.push(link);
@@ -41,7 +41,7 @@ export class PostLinks implements vscode.DocumentLinkProvider {
       for (const match of text.matchAll(SC_PATH)) {
         const lineNumber = Number(match[2] ?? match[4] ?? 0);
         const column = Number(match[3] ?? match[5] ?? 1);
-        const range = new vscode.Range(line, match.index!, line, match.index! + match[0].length);
+        const range = new vscode.Range(line, match.index, line, match.index + match[0].length);
         if (links.some((link) => link.range.intersection(range))) continue;
         const uri = vscode.Uri.file(match[1]);
         links.push(new vscode.DocumentLink(range, lineNumber ? withPosition(uri, lineNumber, column) : uri));

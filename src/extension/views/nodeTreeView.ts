@@ -76,7 +76,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
 
   constructor(controller: ServerController) {
     this.subscriptions.push(controller.forEachServer((server, run) => this.attach(server, run)));
-    this.subscriptions.push({ dispose: controller.onDidChangeState(() => this.refresh()).dispose });
+    this.subscriptions.push(controller.onDidChangeState(() => this.refresh()));
   }
 
   private attach(server: SCServer, run: DisposableStore): void {

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { findSclang, findScsynth } from '../../core';
 import type { ScliveContext } from '../context';
-import { registerCommand, showUserError } from '../commands/userErrors';
+import { CommandHandler, registerCommand, showUserError } from '../commands/userErrors';
 import { readLiveCodingSettings, readSettings } from '../settings';
 
 export const WALKTHROUGH_ID = 'supercollider-live.supercollider-live#sclive.gettingStarted';
@@ -71,7 +71,7 @@ export function registerGettingStarted(context: ScliveContext): void {
     }),
   );
 
-  const register = (id: string, handler: (...args: any[]) => unknown) => registerCommand(extension, log, id, handler);
+  const register = (id: string, handler: CommandHandler) => registerCommand(extension, log, id, handler);
 
   register('sclive.walkthrough.open', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false));
 

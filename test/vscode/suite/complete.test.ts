@@ -84,7 +84,8 @@ describe('Completion that knows the music', function () {
     const { labels, items } = await complete(4);
     for (const key of ['dur', 'degree', 'legato', 'amp', 'instrument', 'pan', 'octave', 'scale']) assert.ok(labels.includes(key), `${key} in ${labels.join(', ')}`);
     const legato = items.find((item) => labelOf(item) === 'legato')!;
-    assert.match(String(legato.documentation), /fraction of dur/);
+    const documentation = legato.documentation;
+    assert.match(typeof documentation === 'string' ? documentation : documentation?.value ?? '', /fraction of dur/);
   });
 
   it('after \\instrument, \\bass, \\ : bass\'s controls first, then the event keys not given yet', async () => {

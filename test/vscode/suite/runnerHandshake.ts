@@ -26,7 +26,7 @@ export function waitFor<T>(what: string, check: () => T | undefined | false | Pr
         // Not yet.
       }
       if (Date.now() > deadline) return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      setTimeout(poll, 50);
+      setTimeout(() => void poll(), 50);
     };
     void poll();
   });
@@ -41,7 +41,7 @@ export function spyOnMessages(kind: 'showErrorMessage' | 'showInformationMessage
   const window = vscode.window as unknown as Record<string, (...args: unknown[]) => unknown>;
   const original = window[kind];
   window[kind] = (message: unknown, ...rest: unknown[]) => {
-    shown.push(`${message} [${rest.filter((item) => typeof item === 'string').join('|')}]`);
+    shown.push(`${String(message)} [${rest.filter((item) => typeof item === 'string').join('|')}]`);
     return original(message, ...rest);
   };
   return { shown, restore: () => (window[kind] = original) };

@@ -81,7 +81,8 @@ describe('SuperCollider Live in an untrusted workspace', function () {
       ['-z', 'blockSize'], ['-Z', 'hardwareBufferSize'], ['-S', 'hardwareSampleRate'],
     ];
     for (const [flag, option] of flags) {
-      const value = asked[`sclive.server.${option}`];
+      // These settings are numbers (the workspace's settings.json).
+      const value = asked[`sclive.server.${option}`] as number | undefined;
       assert.ok(value !== undefined, `the workspace sets ${option}`);
       assert.ok(!commandLine.includes(` ${flag} ${value} `), `${option} ${value} from the workspace in: ${commandLine}`);
     }

@@ -19,6 +19,6 @@ describe('Closing the window', function () {
     const dir = process.env.SCLIVE_E2E_DIR;
     if (!dir) this.skip();
     if (api.controller.state !== 'running') assert.equal(await vscode.commands.executeCommand<boolean>('sclive.server.boot'), true);
-    writeFileSync(path.join(dir!, 'left-running.json'), JSON.stringify({ pid: api.controller.server!.pid }));
+    writeFileSync(path.join(dir, 'left-running.json'), JSON.stringify({ pid: api.controller.server!.pid }));
   });
 });

@@ -151,10 +151,10 @@ describe('The Node Tree in the musician\'s words, and the take that keeps the co
       const shown = vscode.window.activeTextEditor?.document;
       assert.equal(shown?.uri.scheme, 'sclive-timeline');
       assert.equal(shown?.languageId, 'supercollider');
-      assert.match(shown!.getText(), /\/\/ 0:0\d\.\d · words\.scd:3\n\(1\.\.4\)\.sum\n\/\/ -> 10\n\n\/\/ 0:0\d\.\d · words\.scd:4 · failed\nnil\.foo\n\/\/ ERROR: Message 'foo' not understood/);
+      assert.match(shown.getText(), /\/\/ 0:0\d\.\d · words\.scd:3\n\(1\.\.4\)\.sum\n\/\/ -> 10\n\n\/\/ 0:0\d\.\d · words\.scd:4 · failed\nnil\.foo\n\/\/ ERROR: Message 'foo' not understood/);
       // Each moment's file:line leads back to the musician's file at that line.
-      const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', shown!.uri);
-      assert.deepEqual(links.map((link) => [shown!.getText(link.range), link.target?.fsPath, link.target?.fragment]), [
+      const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', shown.uri);
+      assert.deepEqual(links.map((link) => [shown.getText(link.range), link.target?.fsPath, link.target?.fragment]), [
         ['words.scd:3', WORDS_FILE, 'L3'],
         ['words.scd:4', WORDS_FILE, 'L4'],
       ]);
