@@ -23,7 +23,7 @@ function assertOneError(raw: unknown, index: number | undefined, field: string |
   return error;
 }
 
-describe('sclive.servers: the server list', () => {
+describe('the server list (sclive.servers)', () => {
   describe('good input', () => {
     it('is empty when unset', () => {
       assert.deepEqual(parseServerList(undefined, defaults), { servers: [], errors: [] });
@@ -80,7 +80,7 @@ describe('sclive.servers: the server list', () => {
 
   describe('bad input: a clear error, and the good entries kept', () => {
     it('refuses a value that is not a list', () => {
-      assertOneError({ name: 'drums' }, undefined, undefined, /^sclive\.servers: must be a list of servers, e\.g\. \[\{ "name": "drums".*; it is an object$/);
+      assertOneError({ name: 'drums' }, undefined, undefined, /^servers: must be a list of servers, e\.g\. \[\{ "name": "drums".*; it is an object$/);
       assertOneError('drums', undefined, undefined, /it is "drums"$/);
     });
 
@@ -88,11 +88,11 @@ describe('sclive.servers: the server list', () => {
       const { servers, errors } = parseServerList([57111, { name: 'drums', udpPort: 57111 }], defaults);
       assert.deepEqual(servers.map((server) => server.name), ['drums']);
       assert.equal(errors.length, 1);
-      assert.match(errors[0].message, /^sclive\.servers\[0\]: each server is an object such as \{ "name": "drums", "udpPort": 57112 \}; this one is 57111$/);
+      assert.match(errors[0].message, /^servers\[0\]: each server is an object such as \{ "name": "drums", "udpPort": 57112 \}; this one is 57111$/);
     });
 
     it('asks for a name', () => {
-      assertOneError([{ udpPort: 57111 }], 0, 'name', /sclive\.servers\[0\]: needs a "name" \(it labels the server/);
+      assertOneError([{ udpPort: 57111 }], 0, 'name', /servers\[0\]: needs a "name" \(it labels the server/);
       assertOneError([{ name: '  ', udpPort: 57111 }], 0, 'name', /"name" must be a non-empty string; it is "  "/);
     });
 
@@ -100,29 +100,29 @@ describe('sclive.servers: the server list', () => {
       const { servers } = parseServerList([{ name: 'Drums', udpPort: 57111 }, { name: 'drums', udpPort: 57112 }], defaults);
       assert.deepEqual(servers.map((server) => server.name), ['Drums']);
       assertOneError([{ name: 'Drums', udpPort: 57111 }, { name: 'drums', udpPort: 57112 }], 1, 'name',
-        /^sclive\.servers\[1\] \("drums"\): the name is used by sclive\.servers\[0\] already; give each server its own name/);
+        /^servers\[1\] \("drums"\): the name is used by servers\[0\] already; give each server its own name/);
     });
 
     it('keeps the name "default" for the default server', () => {
-      assertOneError([{ name: 'Default', udpPort: 57111 }], 0, 'name', /the name "default" is the default server's \(sclive\.server\.\*\); choose another/);
+      assertOneError([{ name: 'Default', udpPort: 57111 }], 0, 'name', /the name "default" is the default server's; choose another/);
     });
 
     it('refuses a local port taken twice, suggesting a free one', () => {
       assertOneError([{ name: 'drums', udpPort: 57111 }, { name: 'bass', udpPort: 57111, program: 'supernova' }], 1, 'udpPort',
-        /^sclive\.servers\[1\] \("bass"\): udpPort 57111 is taken by sclive\.servers\[0\] \("drums"\) already; give each server its own port, e\.g\. 57112$/);
+        /^servers\[1\] \("bass"\): udpPort 57111 is taken by servers\[0\] \("drums"\) already; give each server its own port, e\.g\. 57112$/);
     });
 
     it('refuses the default server\'s port, for a local entry and for a UDP "remote" on this machine', () => {
-      assertOneError([{ name: 'drums', udpPort: 57110 }], 0, 'udpPort', /udpPort 57110 is the default server's \(sclive\.server\.udpPort\); give this server its own port, e\.g\. 57111/);
+      assertOneError([{ name: 'drums', udpPort: 57110 }], 0, 'udpPort', /udpPort 57110 is the default server's; give this server its own port, e\.g\. 57111/);
       assertOneError([{ name: 'self', host: 'localhost', udpPort: 57110 }], 0, 'udpPort', /port 57110 \(UDP on localhost\) is the default server's/);
     });
 
     it('refuses a remote on this machine at a local entry\'s port', () => {
-      assertOneError([{ name: 'drums', udpPort: 57111 }, { name: 'again', host: '127.0.0.1', udpPort: 57111 }], 1, 'udpPort', /taken by sclive\.servers\[0\] \("drums"\)/);
+      assertOneError([{ name: 'drums', udpPort: 57111 }, { name: 'again', host: '127.0.0.1', udpPort: 57111 }], 1, 'udpPort', /taken by servers\[0\] \("drums"\)/);
     });
 
     it('refuses the same remote twice', () => {
-      assertOneError([{ name: 'pi', host: 'pi.local', udpPort: 57110 }, { name: 'pi2', host: 'PI.local', udpPort: 57110 }], 1, 'udpPort', /port 57110 \(UDP on PI\.local\) is taken by sclive\.servers\[0\] \("pi"\)/);
+      assertOneError([{ name: 'pi', host: 'pi.local', udpPort: 57110 }, { name: 'pi2', host: 'PI.local', udpPort: 57110 }], 1, 'udpPort', /port 57110 \(UDP on PI\.local\) is taken by servers\[0\] \("pi"\)/);
     });
 
     it('names an unknown program and the two it takes', () => {
@@ -134,7 +134,7 @@ describe('sclive.servers: the server list', () => {
     });
 
     it('passes on what ServerOptions refuses, naming the entry and the field', () => {
-      assertOneError([{ name: 'drums', udpPort: 70000 }], 0, 'udpPort', /^sclive\.servers\[0\] \("drums"\): "udpPort": 70000 is not allowed; use an integer from 1 to 65535$/);
+      assertOneError([{ name: 'drums', udpPort: 70000 }], 0, 'udpPort', /^servers\[0\] \("drums"\): "udpPort": 70000 is not allowed; use an integer from 1 to 65535$/);
       assertOneError([{ name: 'drums', udpPort: 57111, threads: 2 }], 0, 'threads', /only supernova takes a thread count/);
       assertOneError([{ name: 'drums', udpPort: 57111, maxLogins: 99 }], 0, 'maxLogins', /"maxLogins": 99 is not allowed/);
     });
@@ -168,9 +168,9 @@ describe('sclive.servers: the server list', () => {
     it('reports every bad entry at once', () => {
       const errors = errorsOf([{ name: 'a' }, { name: 'b', udpPort: 57110 }, { name: 'c', udpPort: 57111 }, { name: 'c', udpPort: 57112 }]);
       assert.equal(errors.length, 3);
-      assert.match(errors[0], /^sclive\.servers\[0\]/);
-      assert.match(errors[1], /^sclive\.servers\[1\]/);
-      assert.match(errors[2], /^sclive\.servers\[3\]/);
+      assert.match(errors[0], /^servers\[0\]/);
+      assert.match(errors[1], /^servers\[1\]/);
+      assert.match(errors[2], /^servers\[3\]/);
     });
   });
 });

@@ -1,4 +1,4 @@
-// The `sclive.servers` setting, read: local servers this program starts (scsynth or supernova
+// The list of more servers (the extension's servers setting), read: local servers this program starts (scsynth or supernova
 // on their own ports, every other option defaulting to the default server's) and remote ones
 // it connects to (over UDP or TCP). Pure: raw JSON in, typed entries and errors that say what
 // to change out. A bad entry is reported and left out; the good ones are kept.
@@ -6,9 +6,10 @@ import { isLoopback } from '../osc/hostAddress';
 import { OSC_PROTOCOLS, OscProtocol } from '../osc/oscTransport';
 import { InvalidServerOptionError, ServerOptions, ServerOptionsInit, ServerProgram } from '../scsynth/serverOptions';
 
-export const SERVERS_SETTING = 'sclive.servers';
+/** How messages name the list; the extension puts its setting's prefix before it. */
+export const SERVER_LIST_NAME = 'servers';
 
-/** The name the default server (`sclive.server.*`) goes by; no entry may take it. */
+/** The name the default server goes by; no entry may take it. */
 export const DEFAULT_SERVER_NAME = 'default';
 
 export interface LocalServerEntry {
@@ -34,7 +35,7 @@ export type ServerEntry = LocalServerEntry | RemoteServerEntry;
 /** One thing wrong with the setting; `index` is the entry's place in the list, if it is about one. */
 export class ServerListError extends Error {
   constructor(readonly index: number | undefined, readonly field: string | undefined, readonly detail: string, name?: string) {
-    super(`${SERVERS_SETTING}${index === undefined ? '' : `[${index}]`}${name ? ` ("${name}")` : ''}: ${detail}`);
+    super(`${SERVER_LIST_NAME}${index === undefined ? '' : `[${index}]`}${name ? ` ("${name}")` : ''}: ${detail}`);
     this.name = 'ServerListError';
   }
 }
@@ -42,7 +43,7 @@ export class ServerListError extends Error {
 export interface ServerListDefaults {
   /** The default server's options: a local entry takes every one it does not set. */
   options: ServerOptions;
-  /** The default server's environment (`sclive.server.env`). */
+  /** The default server's environment. */
   env: Record<string, string>;
 }
 
@@ -103,12 +104,12 @@ export function parseServerList(raw: unknown, defaults: ServerListDefaults): Par
       return;
     }
     if (name.toLowerCase() === DEFAULT_SERVER_NAME) {
-      fail('name', `the name "${DEFAULT_SERVER_NAME}" is the default server's (sclive.server.*); choose another`, name);
+      fail('name', `the name "${DEFAULT_SERVER_NAME}" is the default server's; choose another`, name);
       return;
     }
     const taken = names.get(name.toLowerCase());
     if (taken !== undefined) {
-      fail('name', `the name is used by ${SERVERS_SETTING}[${taken}] already; give each server its own name (names label the Node Tree roots)`, name);
+      fail('name', `the name is used by ${SERVER_LIST_NAME}[${taken}] already; give each server its own name (names label the Node Tree roots)`, name);
       return;
     }
     const parsed = entry.host !== undefined ? parseRemote(entry, name, fail) : parseLocal(entry, name, defaults, freePort, fail);
@@ -118,12 +119,12 @@ export function parseServerList(raw: unknown, defaults: ServerListDefaults): Par
     const port = parsed.kind === 'local' ? parsed.options.udpPort : parsed.port;
     const what = parsed.kind === 'local' ? `udpPort ${port}` : `port ${port} (${parsed.protocol.toUpperCase()} on ${parsed.host})`;
     if (where === defaultEndpoint) {
-      fail('udpPort', `${what} is the default server's (sclive.server.udpPort); give this server its own port, e.g. ${freePort()}`, name);
+      fail('udpPort', `${what} is the default server's; give this server its own port, e.g. ${freePort()}`, name);
       return;
     }
     const holder = endpoints.get(where);
     if (holder) {
-      fail('udpPort', `${what} is taken by ${SERVERS_SETTING}[${holder.index}] ("${holder.name}") already; give each server its own port, e.g. ${freePort()}`, name);
+      fail('udpPort', `${what} is taken by ${SERVER_LIST_NAME}[${holder.index}] ("${holder.name}") already; give each server its own port, e.g. ${freePort()}`, name);
       return;
     }
     endpoints.set(where, { index, name });
@@ -155,7 +156,7 @@ function parseLocal(entry: Record<string, unknown>, name: string, defaults: Serv
   delete init.threads;
   for (const field of LOCAL_OPTION_FIELDS) {
     const value = entry[field];
-    // Empty fields mean "as the default server", as in the sclive.server.* settings.
+    // Empty fields mean "as the default server", as they mean "the program's own default" there.
     if (value !== undefined && value !== null && value !== '') (init as Record<string, unknown>)[field] = value;
   }
   init.program = program;
