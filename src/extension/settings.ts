@@ -46,7 +46,7 @@ export function asSettingError(error: InvalidServerOptionError): InvalidSettingE
 const SERVER_OPTION_KEYS: Array<keyof ServerOptionsInit> = [
   'udpPort', 'bindAddress', 'maxLogins', 'numInputBuses', 'numOutputBuses', 'numAudioBuses', 'numControlBuses',
   'numSampleBuffers', 'maxNodes', 'maxSynthDefs', 'memSize', 'numWireBufs', 'blockSize', 'hardwareBufferSize',
-  'hardwareSampleRate', 'hardwareInputDevice', 'hardwareOutputDevice', 'publishRendezvous', 'otherOptions', 'program',
+  'hardwareSampleRate', 'hardwareInputDevice', 'hardwareOutputDevice', 'publishRendezvous', 'otherOptions', 'program', 'threads',
 ];
 
 /** Settings whose change only takes effect when scsynth is booted again. */

@@ -18,11 +18,9 @@ import {
   forEachMessage,
 } from './oscCodec';
 
-/** An OSC message together with the reply it expects, if any. */
-export interface OscRequest {
-  message: OscMessage;
-  reply?: ReplyExpectation;
-}
+import type { OscProtocol, OscRequest, OscTransport } from './oscTransport';
+
+export type { OscRequest };
 
 export interface OscConnectionOptions {
   host: string;
@@ -41,7 +39,8 @@ export interface OscConnectionOptions {
  * to the request that expects them by address and, where the reply carries it, by id, so
  * concurrent callers waiting on the same address each get their own answer.
  */
-export class OscConnection implements Disposable {
+export class OscConnection implements OscTransport {
+  readonly protocol: OscProtocol = 'udp';
   readonly host: string;
   readonly port: number;
   private socket: dgram.Socket | undefined;

@@ -29,6 +29,8 @@ export interface ServerOptionsInit {
   /** Address scsynth listens on (`-B`); loopback unless the user asks for more. */
   bindAddress?: string;
   program?: ServerProgram;
+  /** supernova's audio threads (`-T`; its default is 2). scsynth has no such option. */
+  threads?: number;
 }
 
 export const SCSYNTH_DEFAULT_PORT = 57110;
@@ -62,6 +64,7 @@ export class ServerOptions {
   readonly otherOptions: readonly string[];
   readonly bindAddress: string;
   readonly program: ServerProgram;
+  readonly threads: number | undefined;
 
   constructor(init: ServerOptionsInit = {}) {
     this.udpPort = integerIn('udpPort', init.udpPort ?? SCSYNTH_DEFAULT_PORT, 1, 65535);
@@ -105,6 +108,10 @@ export class ServerOptions {
       throw new InvalidServerOptionError('program', `"${String(program)}" is neither "scsynth" nor "supernova"`);
     }
     this.program = program;
+    this.threads = optional(init.threads, (value) => integerIn('threads', value, 1, 256));
+    if (this.threads !== undefined && program !== 'supernova') {
+      throw new InvalidServerOptionError('threads', 'only supernova takes a thread count (-T); set program to "supernova" or leave threads out');
+    }
   }
 
   /** The first audio bus after the hardware input and output buses. */
@@ -144,6 +151,7 @@ export class ServerOptions {
       otherOptions: this.otherOptions,
       bindAddress: this.bindAddress,
       program: this.program,
+      threads: this.threads,
     };
   }
 
@@ -171,6 +179,7 @@ export class ServerOptions {
       args.push('-H', this.hardwareInputDevice);
       if (this.hardwareOutputDevice !== undefined) args.push(this.hardwareOutputDevice);
     }
+    if (this.threads !== undefined) args.push('-T', String(this.threads));
     args.push(...this.otherOptions);
     return args;
   }

@@ -15,6 +15,8 @@ export interface GroupNode {
   kind: 'group';
   nodeId: number;
   children: TreeNode[];
+  /** supernova's parallel group (ParGroup): its children run in no set order (parallelGroups.ts). */
+  parallel?: true;
 }
 
 export type TreeNode = SynthNode | GroupNode;
@@ -92,7 +94,8 @@ export function parseDumpTree(lines: readonly string[]): GroupNode | undefined {
   for (const line of lines.slice(headerIndex + 1)) {
     if (line.trim() === '') continue;
     const indent = line.length - line.trimStart().length;
-    const nodeMatch = /^(-?\d+)\s+(\S+)\s*$/.exec(line.trim());
+    // supernova prints a ParGroup as "<id> parallel group".
+    const nodeMatch = /^(-?\d+)\s+(parallel group|\S+)\s*$/.exec(line.trim());
     if (!nodeMatch) {
       // A control line belongs to the synth just above it (deeper indentation).
       if (lastSynth && indent > lastSynth.indent) {
@@ -105,8 +108,9 @@ export function parseDumpTree(lines: readonly string[]): GroupNode | undefined {
     while (stack.length > 1 && stack[stack.length - 1].indent >= indent) stack.pop();
     const parent = stack[stack.length - 1].group;
     const nodeId = Number(nodeMatch[1]);
-    if (nodeMatch[2] === 'group') {
+    if (nodeMatch[2] === 'group' || nodeMatch[2] === 'parallel group') {
       const group: GroupNode = { kind: 'group', nodeId, children: [] };
+      if (nodeMatch[2] === 'parallel group') group.parallel = true;
       parent.children.push(group);
       stack.push({ indent, group });
     } else {
@@ -164,7 +168,7 @@ export function formatTree(root: TreeNode): string {
   const lines: string[] = [];
   for (const { node, depth } of walkTree(root)) {
     const pad = '   '.repeat(depth);
-    if (node.kind === 'group') lines.push(depth === 0 ? `NODE TREE Group ${node.nodeId}` : `${pad}${node.nodeId} group`);
+    if (node.kind === 'group') lines.push(depth === 0 ? `NODE TREE Group ${node.nodeId}` : `${pad}${node.nodeId} ${node.parallel ? 'parallel group' : 'group'}`);
     else {
       lines.push(`${pad}${node.nodeId} ${node.defName}`);
       if (node.controls?.length) lines.push(`${pad}  ${node.controls.map(([name, value]) => `${name}: ${formatControlValue(value)}`).join(' ')}`);

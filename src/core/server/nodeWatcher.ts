@@ -2,6 +2,7 @@
 import { Emitter, Event } from '../events';
 import type { OscValue } from '../osc/oscCodec';
 import { GroupNode, TreeNode } from './nodeTree';
+import { isParallelGroupNotice } from './parallelGroups';
 
 export interface LiveNode {
   nodeId: number;
@@ -22,6 +23,8 @@ export interface LiveNode {
   order: number;
   /** Known when the synth was created by this client or seen in a tree query. */
   defName?: string;
+  /** A supernova parallel group (its notifications carry head and tail -2; parallelGroups.ts). */
+  parallel?: true;
 }
 
 export type NodeChange =
@@ -115,7 +118,7 @@ export class NodeWatcher {
   toTree(rootId = ROOT_ID): GroupNode {
     const build = (node: LiveNode): TreeNode =>
       node.isGroup
-        ? { kind: 'group', nodeId: node.nodeId, children: this.children(node.nodeId).map(build) }
+        ? { kind: 'group', nodeId: node.nodeId, children: this.children(node.nodeId).map(build), ...(node.parallel ? { parallel: true } : {}) }
         : { kind: 'synth', nodeId: node.nodeId, defName: node.defName ?? '?' };
     const root = this.nodes.get(rootId);
     return root ? (build(root) as GroupNode) : { kind: 'group', nodeId: rootId, children: [] };
@@ -182,6 +185,8 @@ export class NodeWatcher {
         live.runStateKnown = false;
       }
       if (node.kind === 'synth') live.defName = node.defName;
+      // A query does not mark parallel groups: keep what the notifications said.
+      if (node.kind === 'group' && (node.parallel || (known?.isGroup && known.parallel))) live.parallel = true;
       this.link(live);
       if (node.kind === 'group') for (const child of node.children) add(child, live);
     };
@@ -258,6 +263,7 @@ export class NodeWatcher {
           return;
         }
         const node = this.makeNode(nodeId, isGroup, parentId, prevId, nextId);
+        if (isGroup && isParallelGroupNotice(args)) node.parallel = true;
         if (!isGroup) {
           node.defName = this.expectedDefNames.get(nodeId);
           this.expectedDefNames.delete(nodeId);
@@ -283,6 +289,10 @@ export class NodeWatcher {
         if (!existing) {
           if (!replaying && address === '/n_move') this.reportGap(`/n_move for node ${nodeId}, which the model never saw`);
           return;
+        }
+        if (existing.isGroup && !existing.parallel && isParallelGroupNotice(args)) {
+          existing.parallel = true;
+          this.onDidChangeEmitter.fire({ kind: 'updated', node: existing });
         }
         if (existing.parentId === parentId && existing.prevId === prevId && existing.nextId === nextId) return;
         const oldParentId = existing.parentId;
