@@ -17,6 +17,8 @@ export { BootCancelledError, ClientIdError, PortInUseError, ServerNotRunningErro
 export { BootError } from './scsynth/scsynthProcess';
 export type { ProcessExit, ProcessLine } from './scsynth/scsynthProcess';
 export type { BootOptions, SCServerSettings, ServerState, StateChange } from './server/scServer';
+export { KEPT_SYNTH_TREE_CONTEXT } from './server/keptSynths';
+export type { KeptSynthRow, KeptSynths } from './server/keptSynths';
 export { ServerOptions, InvalidServerOptionError } from './scsynth/serverOptions';
 export type { ServerOptionsInit, ServerProgram } from './scsynth/serverOptions';
 export type { ServerStatus, ServerVersion } from './scsynth/serverStatus';

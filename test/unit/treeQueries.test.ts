@@ -3,7 +3,7 @@ import { silentLogger } from '../../src/core/events';
 import type { OscBundle, OscMessage } from '../../src/core/osc/oscCodec';
 import { ServerFailError } from '../../src/core/osc/oscConnection';
 import type { Request } from '../../src/core/scsynth/scsynthCommands';
-import { TreeQueries, TreeQuerySession } from '../../src/core/server/treeQueries';
+import { TreeQueries, TreeQueryServerAccess } from '../../src/core/server/treeQueries';
 import { NodeWatcher } from '../../src/core/server/nodeWatcher';
 
 const STATUS = { numUgens: 0, numSynths: 2, numGroups: 2, numSynthdefs: 0, avgCpu: 0, peakCpu: 0, nominalSr: 48000, actualSr: 48000 };
@@ -12,7 +12,7 @@ const STATUS = { numUgens: 0, numSynths: 2, numGroups: 2, numSynthdefs: 0, avgCp
 function setup(print: (queries: TreeQueries, marker: number) => void) {
   const sent: Array<OscMessage | OscBundle> = [];
   let queries!: TreeQueries;
-  const session: TreeQuerySession = {
+  const session: TreeQueryServerAccess = {
     logger: silentLogger,
     canPrint: true,
     isOpen: true,
