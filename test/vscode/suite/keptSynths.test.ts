@@ -1,0 +1,63 @@
+// Issue 19 part 5: the synths the extension keeps for itself (volume, meters, scope) are shown
+// in the Node Tree for what they are, from the one registry (KeptSynthSet): the scope's synth was
+// shown as a musician's synth, with Free and Pause.
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import type { SuperColliderLiveApi } from '../../../src/extension/extension';
+import type { NodeTreeElement } from '../../../src/extension/views/nodeTreeView';
+import { activateExtension, waitFor } from './runnerHandshake';
+
+describe('Kept synths in the Node Tree', function () {
+  this.timeout(90_000);
+  let api: SuperColliderLiveApi;
+
+  before(async () => {
+    api = await activateExtension();
+    if (api.controller.state !== 'running') assert.equal(await vscode.commands.executeCommand<boolean>('sclive.server.boot'), true);
+  });
+
+  after(async () => {
+    // The views this file showed are hidden again (their synths go) and the volume is back at 0 dB.
+    await vscode.commands.executeCommand('sclive.nodeTree.focus');
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await api?.controller.server?.setVolume(0);
+    await vscode.commands.executeCommand('sclive.nodeTree.focus');
+  });
+
+  it('shows the volume, meter and scope synths as "volume", "meter" and "scope", with no Free or Pause and no controls', async () => {
+    const server = api.controller.server!;
+    await server.setVolume(-6);
+    await vscode.commands.executeCommand('sclive.meters.show');
+    await vscode.commands.executeCommand('sclive.scope.show');
+    await waitFor('the volume, meter and scope synths on the server', () => server.volumeSynthIds.length > 0 && server.meters.synthIds.length > 0 && server.scope.synthIds.length === 1);
+    const kept = server.keptSynths.keepers.filter((keeper) => keeper.synthIds.length > 0);
+    assert.deepEqual(kept.map((keeper) => keeper.what), ['the volume', 'the meters', 'the scope']);
+    const rowsOf = async () => {
+      const top = (await api.nodeTree.getChildren(undefined)) as NodeTreeElement[];
+      return top.flatMap((element) => ('kind' in element ? [] : [{ node: element, item: api.nodeTree.getTreeItem(element) }]));
+    };
+    const labelOf = (item: vscode.TreeItem) => String(typeof item.label === 'object' ? item.label.label : item.label);
+    const keptIds = kept.flatMap((keeper) => keeper.synthIds);
+    await waitFor('a row for every kept synth', async () => {
+      const shown = new Set((await rowsOf()).map((row) => row.node.nodeId));
+      return keptIds.every((id) => shown.has(id));
+    });
+    const rows = await rowsOf();
+    for (const keeper of kept) {
+      for (const id of keeper.synthIds) {
+        const row = rows.find((candidate) => candidate.node.nodeId === id)!;
+        const label = labelOf(row.item);
+        assert.equal(label, { 'the volume': 'volume', 'the meters': 'meter', 'the scope': 'scope' }[keeper.what], `${keeper.what}: ${id}`);
+        // 'keptSynth' matches no Node Tree menu (Free, Pause, Resume, Copy ID are on synth.* and group.*).
+        assert.equal(row.item.contextValue, 'keptSynth', `${label} ${id}`);
+        assert.equal(row.item.collapsibleState, vscode.TreeItemCollapsibleState.None, `${label} ${id} has no controls to open`);
+        assert.match(String(row.item.tooltip), /kept at the end of the root group by SuperCollider Live/);
+      }
+    }
+    const scopeRow = rows.find((row) => row.node.nodeId === server.scope.synthIds[0])!;
+    assert.equal(scopeRow.item.description, 'signal');
+    const volumeRow = rows.find((row) => row.node.nodeId === server.volumeSynthIds[0])!;
+    assert.equal(volumeRow.item.description, '-6 dB');
+  });
+});
