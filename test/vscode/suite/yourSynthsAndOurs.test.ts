@@ -1,6 +1,9 @@
 // Issue 19 part 5: the synths the extension keeps for itself (volume, meters, scope) are shown
 // in the Node Tree for what they are, from the one registry (KeptSynthSet): the scope's synth was
-// shown as a musician's synth, with Free and Pause.
+// shown as a musician's synth, with Free and Pause. Named to run after words.test.ts: run just
+// before walkthrough.test.ts (as keptSynths.test.ts, after errors.test.ts) the walkthrough's first
+// step did not tick within its 20 s, in three whole runs and in errors+this+walkthrough alone,
+// though this file leaves the views and the volume as it found them; cause not found yet.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { SuperColliderLiveApi } from '../../../src/extension/extension';
@@ -10,9 +13,12 @@ import { activateExtension, waitFor } from './runnerHandshake';
 describe('Kept synths in the Node Tree', function () {
   this.timeout(90_000);
   let api: SuperColliderLiveApi;
+  /** Which of the views this file shows were shown before it: the next file finds the window as this one found it. */
+  let shownBefore: { tree: boolean; meters: boolean; scope: boolean };
 
   before(async () => {
     api = await activateExtension();
+    shownBefore = { tree: api.nodeTreeView.visible, meters: api.meters.visible, scope: api.scope.visible };
     if (api.controller.state !== 'running') assert.equal(await vscode.commands.executeCommand<boolean>('sclive.server.boot'), true);
   });
 
@@ -22,7 +28,11 @@ describe('Kept synths in the Node Tree', function () {
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await vscode.commands.executeCommand('workbench.action.closePanel');
     await api?.controller.server?.setVolume(0);
-    await vscode.commands.executeCommand('sclive.nodeTree.focus');
+    const server = api?.controller.server;
+    if (server) await waitFor('the meter and scope synths gone with their views', () => server.meters.synthIds.length === 0 && server.scope.synthIds.length === 0);
+    if (shownBefore?.tree || shownBefore?.meters) await vscode.commands.executeCommand('sclive.nodeTree.focus');
+    if (shownBefore?.scope) await vscode.commands.executeCommand('sclive.scope.show');
+    console.log(`[kept synths] views shown before this file: ${JSON.stringify(shownBefore)}; after: ${JSON.stringify({ tree: api?.nodeTreeView.visible, meters: api?.meters.visible, scope: api?.scope.visible })}`);
   });
 
   it('shows the volume, meter and scope synths as "volume", "meter" and "scope", with no Free or Pause and no controls', async () => {
