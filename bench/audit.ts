@@ -10,6 +10,9 @@ import { SCServer, StateChange } from '../src/core/server/scServer';
 import { DummyJack, startDummyJack } from '../tools/dummyJack';
 import { isAlive } from '../tools/processAlive';
 import { median } from './stats';
+import type { Config } from './benchConfig';
+import { freePort, useJack } from './benchProcesses';
+import { fmt, int, printTable, results } from './benchReport';
 
 export interface FuzzResult {
   packets: number;
@@ -186,3 +189,26 @@ export async function strayFlood(datagrams: number, env: NodeJS.ProcessEnv, port
 }
 
 export { median };
+
+// ---- the section as the bench runs it ----
+
+export async function benchAudit(config: Config): Promise<void> {
+  const fuzz = fuzzDecoder(config.auditFuzz);
+  const j = await useJack(1024);
+  const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+  const cycles = await bootQuitCycles(config.auditCycles, j.env, freePort, quiet);
+  const crashes = await crashReportTimes(config.auditCrashRuns, j.env, freePort, quiet);
+  const flood = await strayFlood(config.auditFlood, j.env, freePort);
+  printTable(
+    '6. Hardening audit (real scsynth, dummy JACK at 1,024 frames)',
+    ['check', 'result', 'note'],
+    [
+      [`fuzzed packets through the decoder (${int(fuzz.packets)})`, `${int(fuzz.crashes)} crashes`, `${int(fuzz.rejected)} rejected as malformed, ${int(fuzz.decoded)} decoded; ${fmt(fuzz.seconds, 2)} s`],
+      [`boot/quit cycles (${int(cycles.cycles)})`, `${int(cycles.failures)} failed, ${int(cycles.scsynthLeft)} scsynth left`, `open descriptors ${int(cycles.fdsBefore)} before, ${int(cycles.fdsAfter)} after`],
+      [`SIGKILLed scsynth reported as crashed, ms (median of ${crashes.sigkillMs.length})`, fmt(median(crashes.sigkillMs)), `max ${fmt(Math.max(...crashes.sigkillMs))}`],
+      [`killed JACK reported, ms (median of ${crashes.jackMs.length})`, fmt(median(crashes.jackMs)), crashes.jackReasons[0] ?? ''],
+      [`${int(flood.datagrams)} stray malformed datagrams while polling /status every 100 ms`, `${int(flood.missedPolls)} polls missed${flood.becameUnresponsive ? ', became unresponsive' : ''}`, `${int(flood.foreignDropped)} dropped unread, ${int(flood.logLines)} log lines, ${fmt(flood.seconds, 1)} s`],
+    ],
+  );
+  results.audit = { fuzz, cycles, crashes: { sigkillMedianMs: median(crashes.sigkillMs), jackMedianMs: median(crashes.jackMs), ...crashes }, flood };
+}

@@ -3,8 +3,11 @@
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
 import * as cmd from '../src/core/scsynth/scsynthCommands';
-import type { SCServer } from '../src/core/server/scServer';
+import { SCServer } from '../src/core/server/scServer';
 import { median } from './stats';
+import type { Config } from './benchConfig';
+import { freePort, releaseServer, startedPids, track, useJack } from './benchProcesses';
+import { Cell, fmt, printTable, results } from './benchReport';
 
 export type WindowKind = 'baseline' | 'streaming' | 'bare';
 
@@ -128,4 +131,41 @@ export async function instrumentsStreaming(server: SCServer, rounds: number, sec
     windows.push(await measureBareWindow(server, seconds, started));
   }
   return windows;
+}
+
+// ---- the section as the bench runs it ----
+
+export async function benchInstruments(config: Config): Promise<void> {
+  const j = await useJack(1024);
+  const server = track(new SCServer({ udpPort: await freePort(), numOutputBuses: 2, numInputBuses: 2 }, { statusIntervalMs: 200 }));
+  try {
+    await server.boot({ env: j.env, timeoutMs: 15_000 });
+    const windows = await instrumentsStreaming(server, config.instrumentRounds, config.instrumentSeconds, (pid) => startedPids.set(pid, 'bare instruments client'));
+    const med = (kind: WindowKind, pick: (w: InstrumentWindow) => number) => median(windows.filter((w) => w.kind === kind).map(pick));
+    const cpu = (w: InstrumentWindow) => w.clientCpuPercent;
+    // Each round's streaming window less the baseline window just before it: the cost of streaming.
+    const baselines = windows.filter((w) => w.kind === 'baseline');
+    const added = windows.filter((w) => w.kind === 'streaming').map((w, round) => w.clientCpuPercent - baselines[round].clientCpuPercent);
+    const rows: Cell[][] = [
+      ['meter updates received per second (4 channels each)', fmt(med('streaming', (w) => w.meterUpdatesPerSecond)), fmt(med('baseline', (w) => w.meterUpdatesPerSecond)), fmt(med('bare', (w) => w.meterUpdatesPerSecond)), '20-30'],
+      ['scope pictures per second (2 × 1,024 frames)', fmt(med('streaming', (w) => w.scopePicturesPerSecond)), fmt(med('baseline', (w) => w.scopePicturesPerSecond)), fmt(med('bare', (w) => w.scopePicturesPerSecond)), '≥ 20'],
+      ['scope ticks skipped (a read still out and one waiting), per window', fmt(med('streaming', (w) => w.scopeTicksSkipped), 0), '-', '-', '-'],
+      ['datagrams sent / received per second', `${fmt(med('streaming', (w) => w.sentPerSecond))} / ${fmt(med('streaming', (w) => w.receivedPerSecond))}`, `${fmt(med('baseline', (w) => w.sentPerSecond))} / ${fmt(med('baseline', (w) => w.receivedPerSecond))}`, '-', '-'],
+      ['client CPU, % of one core', fmt(med('streaming', cpu), 2), fmt(med('baseline', cpu), 2), fmt(med('bare', cpu), 2), '-'],
+      ['client CPU added by streaming (streaming − the baseline window before it), % of one core', fmt(median(added), 2), '-', '-', '< 3'],
+      ['scsynth /status average CPU, %', fmt(med('streaming', (w) => w.scsynthAvgCpu), 2), fmt(med('baseline', (w) => w.scsynthAvgCpu), 2), fmt(med('bare', (w) => w.scsynthAvgCpu), 2), '-'],
+    ];
+    printTable(
+      `7. Meters and scope streaming (real scsynth, dummy JACK at 1,024 frames; a sine playing; medians of ${config.instrumentRounds} rounds of three ${config.instrumentSeconds} s windows)`,
+      ['metric', 'meters + scope running', 'baseline: same server without them', 'floor: a bare dgram client, same traffic', 'target'],
+      rows,
+      [
+        'Client CPU is the measuring process: the core as the extension host runs it (posting the pictures to the webview, and drawing them there, are not included). Baseline includes the /status polling every 200 ms.',
+        'The floor is a separate Node process with only a socket: one 4-channel meter synth at 24 replies/s and the scope ring read on every other reply, pictures taken straight from the bytes. What it costs is the machine\'s price of that traffic.',
+      ],
+    );
+    results.instruments = { windows };
+  } finally {
+    await releaseServer(server);
+  }
 }

@@ -9,6 +9,9 @@ import { SCLang } from '../src/core/sclang/sclang';
 import { SCServer } from '../src/core/server/scServer';
 import type { GroupNode, TreeNode } from '../src/core/server/nodeTree';
 import { median } from './stats';
+import type { Config } from './benchConfig';
+import { freePort, startedPids, useJack } from './benchProcesses';
+import { printTable, results } from './benchReport';
 
 export interface RecoveryBench {
   runs: number;
@@ -122,4 +125,21 @@ export async function benchRecovery(runs: number, setup: RecoveryEnv): Promise<R
 
 export function summariseRecovery(values: number[]): string {
   return values.length ? `${median(values).toFixed(0)} / ${Math.max(...values).toFixed(0)}` : '-';
+}
+
+// ---- the section as the bench runs it ----
+
+export async function benchRecoverySection(config: Config): Promise<void> {
+  const j = await useJack(1024);
+  const r = await benchRecovery(config.recoveryRuns, { env: j.env, port: await freePort(), started: (pid, what) => startedPids.set(pid, what) });
+  printTable(
+    `10. A frozen server (SIGSTOP) while sclang plays an Ndef and a Pdef: ${r.runs} freezes each way, median / max ms`,
+    ['metric', 'ours', 'baseline', 'target'],
+    [
+      ['freeze -> the offer (status poll 1 s, silent 1.5 s)', summariseRecovery(r.offerMs), `${summariseRecovery(r.sclangUnresponsiveMs)} (sclang's own status watcher, same freezes)`, '<= 3,000'],
+      ['click -> sound (Ndef rebuilt and Pdef on the new server)', summariseRecovery(r.restoreMs), `${summariseRecovery(r.rebootBaselineMs)} (the old Reboot Server; the Pdef only, the Ndef stays silent)`, '<= 5,000'],
+    ],
+    ['Ours: Reboot and Restore (sclang notes the monitored proxies, SIGKILL, boot, sclang follows, the proxies play again).'],
+  );
+  results.recovery = r;
 }

@@ -6,6 +6,8 @@ import { NodeChangeBatcher } from '../src/core/server/nodeChangeBatcher';
 import { NodeWatcher } from '../src/core/server/nodeWatcher';
 import { median, p99 } from './stats';
 import { ViewDebounceModel } from './viewDebounceModel';
+import type { Config } from './benchConfig';
+import { Cell, fmt, int, printTable, results } from './benchReport';
 
 const NONE = -1;
 const GROUP = 1000;
@@ -124,4 +126,29 @@ export async function treeLatency(rate: number, seconds: number): Promise<TreeLa
 
 export function summarise(values: readonly number[]): { median: number; p99: number; max: number } {
   return { median: median(values), p99: p99(values), max: values.length ? Math.max(...values) : NaN };
+}
+
+// ---- the section as the bench runs it ----
+
+export async function benchTreeUpdates(config: Config): Promise<void> {
+  const throughput = await treeThroughput(config.treeNotifications, config.treeRuns);
+  const latencies: TreeLatency[] = [];
+  for (const rate of config.treeRates) latencies.push(await treeLatency(rate, config.treeSeconds));
+  const rows: Cell[][] = [
+    [`notifications/s through the model and the view's batching (${int(throughput.notifications)}; median of ${config.treeRuns})`, int(throughput.oursPerSecond), int(throughput.basePerSecond), ''],
+  ];
+  for (const l of latencies) {
+    const toUpdate = summarise(l.oursToUpdateMs);
+    const ours = summarise(l.oursToRenderMs);
+    const base = summarise(l.baseToRenderMs);
+    rows.push([`${int(l.rate)}/s for ${l.seconds} s: notification -> update the view receives, ms (median / p99)`, `${fmt(toUpdate.median)} / ${fmt(toUpdate.p99)} (${int(l.oursUpdates)} updates)`, `0 (${int(l.baseUpdates)} updates)`, '']);
+    rows.push([`${int(l.rate)}/s for ${l.seconds} s: notification -> rendered, ms (median / max)`, `${fmt(ours.median)} / ${fmt(ours.max)} (${int(l.oursToRenderMs.length)} renders)`, `${fmt(base.median)} / ${fmt(base.max)} (${int(l.baseToRenderMs.length)} renders)`, '< 250']);
+  }
+  printTable(
+    '5. Node Tree updates (no scsynth): NodeWatcher + NodeChangeBatcher into a model of VS Code\'s tree-view debounce (200 ms, leading edge)',
+    ['metric', 'ours (batched, 220 ms apart)', 'baseline: one update per notification', 'target'],
+    rows,
+    ['Rendered = when the modelled view would refresh; the baseline\'s updates keep postponing it while notifications keep coming (the frozen tree).'],
+  );
+  results.treeUpdates = { throughput, latencies: latencies.map((l) => ({ rate: l.rate, seconds: l.seconds, oursToUpdate: summarise(l.oursToUpdateMs), oursToRender: summarise(l.oursToRenderMs), baseToRender: summarise(l.baseToRenderMs), oursUpdates: l.oursUpdates, baseUpdates: l.baseUpdates })) };
 }

@@ -25,6 +25,8 @@ export { OscConnection, OscTimeoutError, ServerFailError, ConnectionClosedError,
 export * as cmd from './scsynth/scsynthCommands';
 export { BootError } from './scsynth/scsynthProcess';
 export type { ProcessExit, ProcessLine } from './scsynth/scsynthProcess';
+export { KEPT_SYNTH_TREE_CONTEXT } from './server/keptSynths';
+export type { KeptSynthRow, KeptSynths } from './server/keptSynths';
 export { ServerOptions, InvalidServerOptionError } from './scsynth/serverOptions';
 export type { ServerOptionsInit, ServerProgram } from './scsynth/serverOptions';
 export type { ServerStatus, ServerVersion } from './scsynth/serverStatus';

@@ -1,5 +1,5 @@
 // The extension's one context, built by activate(): the logs, the server controller, sclang,
-// the views and the commands. Two disposal scopes, as in rust-analyzer's ctx.ts: what lives as
+// the views and the commands. Two lifetimes of disposables, as in rust-analyzer's ctx.ts: what lives as
 // long as the extension (pushExtCleanup, VS Code's subscriptions) and what lives for one server
 // run (ServerController.forEachServer, disposed when the next server replaces it).
 import * as vscode from 'vscode';

@@ -36,7 +36,7 @@ describe('SCServer against a real scsynth', function () {
     server.onDidChangeState((change) => states.push(change.state));
     await server.boot({ env: jackEnv() });
     assert.deepEqual(states, ['booting', 'running']);
-    assert.equal(server.isRunning, true);
+    assert.equal(server.isAnswering, true);
     assert.ok(server.pid && isAlive(server.pid));
     const status = await server.status();
     assert.equal(status.nominalSr, 48000);
@@ -165,7 +165,7 @@ describe('SCServer against a real scsynth', function () {
     assert.equal(second.state, 'stopped');
     await second.boot({ env: jackEnv(), attachIfRunning: true });
     assert.equal(second.ownsProcess, false, 'attached, not started');
-    assert.equal(second.isRunning, true);
+    assert.equal(second.isAnswering, true);
 
     const blocker = dgram.createSocket('udp4');
     const blockedPort = freshPort();
@@ -204,7 +204,7 @@ describe('SCServer against a real scsynth', function () {
     server.onDidChangeStatus(() => statusAfterCrash++);
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(statusAfterCrash, 0, 'no polling after the crash');
-    assert.equal(server.isRunning, false);
+    assert.equal(server.isAnswering, false);
     await assert.rejects(server.status(), /not running/);
   });
 
@@ -213,7 +213,7 @@ describe('SCServer against a real scsynth', function () {
     process.kill(server.pid!, 'SIGSTOP');
     try {
       await waitFor('unresponsive', () => server.unresponsive, 3000);
-      assert.equal(server.isRunning, false);
+      assert.equal(server.isAnswering, false);
     } finally {
       process.kill(server.pid!, 'SIGCONT');
     }
@@ -228,7 +228,7 @@ describe('SCServer against a real scsynth', function () {
     assert.equal(isAlive(pid), false);
     // And it can boot again.
     await server.boot({ env: jackEnv() });
-    assert.equal(server.isRunning, true);
+    assert.equal(server.isAnswering, true);
     const second = server.pid!;
     await server.reboot();
     assert.equal(isAlive(second), false);

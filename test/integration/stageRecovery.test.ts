@@ -112,7 +112,7 @@ describe('Stage recovery with a real scsynth and sclang', function () {
     assert.equal(isAlive(pid), false);
     assert.equal(existsSync(`/dev/shm/SuperColliderServer_${port}`), false, 'its shared memory is removed');
     await server.boot({ env: jackEnv(), timeoutMs: 15_000 });
-    assert.equal(server.isRunning, true, 'boots again on the same port');
+    assert.equal(server.isAnswering, true, 'boots again on the same port');
   });
 
   it('a take running when the server froze goes on in a next file after Reboot and Restore: both files readable, the take ended once', async () => {

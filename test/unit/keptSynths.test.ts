@@ -37,6 +37,10 @@ function keeper(name: string, calls: string[]): KeptSynths & { id: number | unde
       return [{ address: '/s_new', args: [name] }];
     },
     place: () => TAIL_OF_ROOT,
+    treeRow: () => ({ label: name, description: '', icon: 'pulse', tooltip: name }),
+    dispose() {
+      calls.push(`dispose ${name}`);
+    },
   };
   return k;
 }

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { silentLogger } from '../../src/core/events';
 import { ServerFailError } from '../../src/core/osc/oscConnection';
 import type { GroupNode } from '../../src/core/server/nodeTree';
-import { NodeSync, NodeSyncSession } from '../../src/core/server/nodeSync';
+import { NodeSync, NodeSyncServerAccess } from '../../src/core/server/nodeSync';
 import { NodeWatcher } from '../../src/core/server/nodeWatcher';
 
 const NONE = -1;
@@ -12,8 +12,8 @@ const overflow = () => new ServerFailError('/g_queryTree', 'buffer overflow', ['
 /** A session answering from a tree the test holds; counts what was asked. */
 function setup(serverTree: GroupNode, options: { groupTooLarge?: boolean; printed?: boolean } = {}) {
   const asked = { all: 0, group: 0, printed: 0 };
-  const session: NodeSyncSession = {
-    isRunning: true,
+  const session: NodeSyncServerAccess = {
+    canSend: true,
     logger: silentLogger,
     queryAllNodes: async () => {
       asked.all++;

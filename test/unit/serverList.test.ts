@@ -93,7 +93,7 @@ describe('the server list (sclive.servers)', () => {
 
     it('asks for a name', () => {
       assertOneError([{ udpPort: 57111 }], 0, 'name', /servers\[0\]: needs a "name" \(it labels the server/);
-      assertOneError([{ name: '  ', udpPort: 57111 }], 0, 'name', /"name" must be a non-empty string; it is "  "/);
+      assertOneError([{ name: '  ', udpPort: 57111 }], 0, 'name', /"name" must be a non-empty string; it is " {2}"/);
     });
 
     it('refuses a name used twice (case aside), at the second, keeping the first', () => {

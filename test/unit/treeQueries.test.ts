@@ -3,7 +3,7 @@ import { silentLogger } from '../../src/core/events';
 import type { OscBundle, OscMessage } from '../../src/core/osc/oscCodec';
 import { ServerFailError } from '../../src/core/osc/oscConnection';
 import type { Request } from '../../src/core/scsynth/scsynthCommands';
-import { TreeQueries, TreeQuerySession } from '../../src/core/server/treeQueries';
+import { TreeQueries, TreeQueryServerAccess } from '../../src/core/server/treeQueries';
 import { NodeWatcher } from '../../src/core/server/nodeWatcher';
 
 const STATUS = { numUgens: 0, numSynths: 2, numGroups: 2, numSynthdefs: 0, avgCpu: 0, peakCpu: 0, nominalSr: 48000, actualSr: 48000 };
@@ -13,7 +13,7 @@ function setup(print: (queries: TreeQueries, marker: number) => void) {
   const sent: Array<OscMessage | OscBundle> = [];
   // eslint-disable-next-line prefer-const -- assigned once, below, after the session that reads it is built
   let queries!: TreeQueries;
-  const session: TreeQuerySession = {
+  const session: TreeQueryServerAccess = {
     logger: silentLogger,
     canPrint: true,
     isOpen: true,

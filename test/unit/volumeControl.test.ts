@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import type { OscMessage } from '../../src/core/osc/oscCodec';
-import { VolumeControl, VolumeSession } from '../../src/core/server/volumeControl';
+import { VolumeControl, VolumeServerAccess } from '../../src/core/server/volumeControl';
 
 /** A session that records what would be sent; no server. */
 function fakeSession(numOutputBuses = 2) {
   const sent: OscMessage[][] = [];
   let next = 2000;
-  const session: VolumeSession & { canSend: boolean } = {
+  const session: VolumeServerAccess & { canSend: boolean } = {
     canSend: true,
     numOutputBuses,
     synthdefsLoaded: Promise.resolve(),

@@ -65,7 +65,7 @@ export class HelpRenderer implements Disposable {
   }
 
   get running(): boolean {
-    return !!this.lang?.isRunning;
+    return !!this.lang?.processRunning;
   }
 
   /** Stops the help sclang (it starts again with the next page). */
@@ -91,7 +91,7 @@ export class HelpRenderer implements Disposable {
   }
 
   private async ready(): Promise<SCLang> {
-    if (this.lang?.isRunning) return this.lang;
+    if (this.lang?.processRunning) return this.lang;
     this.starting ??= (async () => {
       const lang = new SCLang({ sclangPath: this.options.sclangPath, logger: this.options.logger ?? silentLogger });
       await lang.start();

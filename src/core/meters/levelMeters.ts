@@ -5,7 +5,7 @@ import { Emitter, Event, Disposable } from '../events';
 import type { OscMessage } from '../osc/oscCodec';
 import { nodeFree, synthNew } from '../scsynth/scsynthCommands';
 import { TAIL_OF_ROOT } from '../server/keptSynths';
-import type { KeptSynthPlace } from '../server/keptSynths';
+import type { KeptSynthPlace, KeptSynthRow, KeptSynths } from '../server/keptSynths';
 
 export const METER_REPLY = '/sclive/meter';
 export const DEFAULT_METER_RATE = 24;
@@ -19,8 +19,8 @@ export interface ChannelLevel {
   rms: number;
 }
 
-/** What the meters need of the session. */
-export interface MeterSession {
+/** What the meters need of the server. */
+export interface MeterServerAccess {
   readonly canSend: boolean;
   readonly numOutputBuses: number;
   readonly numInputBuses: number;
@@ -37,7 +37,7 @@ interface MeterSynth {
   first: number;
 }
 
-export class LevelMeters implements Disposable {
+export class LevelMeters implements KeptSynths, Disposable {
   readonly what = 'the meters';
   private wanted = false;
   private rate = DEFAULT_METER_RATE;
@@ -54,7 +54,7 @@ export class LevelMeters implements Disposable {
   /** Metering was started or stopped (the scope reads by the meters' updates while they run). */
   readonly onDidChangeRunning: Event<boolean> = this.onDidChangeRunningEmitter.event;
 
-  constructor(private readonly session: MeterSession) {}
+  constructor(private readonly server: MeterServerAccess) {}
 
   get running(): boolean {
     return this.wanted;
@@ -66,6 +66,12 @@ export class LevelMeters implements Disposable {
 
   get synthIds(): readonly number[] {
     return this.synths.map((synth) => synth.nodeId);
+  }
+
+  readonly reply = { address: METER_REPLY, handle: (args: readonly unknown[]) => this.handleReply(args) };
+
+  treeRow(): KeptSynthRow {
+    return { label: 'meter', description: 'levels', icon: 'pulse', tooltip: 'Measures levels for the Meters view' };
   }
 
   /** Starts metering (and keeps it going across Free All, Hush and new runs) until stop(). */
@@ -84,26 +90,26 @@ export class LevelMeters implements Disposable {
     this.wanted = false;
     const ids = this.synthIds;
     this.synths = [];
-    if (ids.length && this.session.canSend) this.session.send(nodeFree(...ids));
+    if (ids.length && this.server.canSend) this.server.send(nodeFree(...ids));
     if (changed) this.onDidChangeRunningEmitter.fire(false);
   }
 
   /** Puts the meter synths on the server if metering is wanted and they are not there. */
   async apply(): Promise<void> {
-    if (!this.wanted || this.synths.length || !this.session.canSend) return;
-    await this.session.synthdefsLoaded;
-    if (!this.session.canSend || this.synths.length) return;
-    for (const message of this.recreateMessages(this.place())) this.session.send(message);
+    if (!this.wanted || this.synths.length || !this.server.canSend) return;
+    await this.server.synthdefsLoaded;
+    if (!this.server.canSend || this.synths.length) return;
+    for (const message of this.recreateMessages(this.place())) this.server.send(message);
   }
 
   /** For a bundle that frees everything (hush), or a new start: messages that create the meter synths. */
   recreateMessages(place: KeptSynthPlace = TAIL_OF_ROOT): OscMessage[] {
     if (!this.wanted) return [];
-    const { numOutputBuses, numInputBuses } = this.session;
+    const { numOutputBuses, numInputBuses } = this.server;
     // scsynth's input buses follow its output buses, so one run covers both: as few synths
     // (and replies, each a wake-up of this process) as the shipped 8/4/2/1-channel meters allow.
     this.reported.clear();
-    this.synths = layout(numOutputBuses + numInputBuses, 0, 0).map((entry) => ({ ...entry, nodeId: this.session.allocateNodeId() }));
+    this.synths = layout(numOutputBuses + numInputBuses, 0, 0).map((entry) => ({ ...entry, nodeId: this.server.allocateNodeId() }));
     return this.synths.map((synth) => synthNew(synth.defName, synth.nodeId, place.addAction, place.target, { bus: synth.bus, rate: this.rate, id: synth.first }));
   }
 
@@ -146,7 +152,7 @@ export class LevelMeters implements Disposable {
     // One gone means the others are going too (Free All), or were freed by another client.
     const others = this.synths.filter((synth) => synth.nodeId !== nodeId).map((synth) => synth.nodeId);
     this.synths = [];
-    if (others.length && this.session.canSend) this.session.send(nodeFree(...others));
+    if (others.length && this.server.canSend) this.server.send(nodeFree(...others));
     return true;
   }
 
@@ -156,7 +162,7 @@ export class LevelMeters implements Disposable {
   }
 
   private resetLevels(): void {
-    const { numOutputBuses, numInputBuses } = this.session;
+    const { numOutputBuses, numInputBuses } = this.server;
     this.levelsValue = [
       ...Array.from({ length: numOutputBuses }, (_, i) => ({ kind: 'out' as const, channel: i + 1, peak: 0, rms: 0 })),
       ...Array.from({ length: numInputBuses }, (_, i) => ({ kind: 'in' as const, channel: i + 1, peak: 0, rms: 0 })),

@@ -10,7 +10,7 @@ import { Emitter, Event, Disposable, Logger } from '../events';
 import type { DecodedMessage, OscMessage } from '../osc/oscCodec';
 import * as cmd from '../scsynth/scsynthCommands';
 import { TAIL_OF_ROOT } from '../server/keptSynths';
-import type { KeptSynthPlace } from '../server/keptSynths';
+import type { KeptSynthPlace, KeptSynthRow, KeptSynths } from '../server/keptSynths';
 
 export const SCOPE_REPLY = '/sclive/scope';
 
@@ -33,8 +33,8 @@ export interface ScopeRead {
   intervalMs: number;
 }
 
-/** What the scope needs of the session. */
-export interface ScopeSession {
+/** What the scope needs of the server. */
+export interface ScopeServerAccess {
   readonly canSend: boolean;
   readonly synthdefsLoaded: Promise<void>;
   readonly logger: Logger;
@@ -57,7 +57,7 @@ const CLOCK_TOLERANCE = 0.75;
 /** Floats one /b_setn reply may carry: 5 bytes each (value and type tag) in a 64 KB datagram (one picture of 4,096 x 2 always fits). */
 const MAX_REPLY_FLOATS = 12_000;
 
-export class ScopeTap implements Disposable {
+export class ScopeTap implements KeptSynths, Disposable {
   readonly what = 'the scope';
   /** 22 pictures a second: 20+ asked, and each read costs this process a send and a wake-up or two. */
   private settings: ScopeSettings = { bus: 0, channels: 2, frames: 1024, rate: 22 };
@@ -78,7 +78,7 @@ export class ScopeTap implements Disposable {
   private readonly clockListeners: Disposable[] = [];
 
   constructor(
-    private readonly session: ScopeSession,
+    private readonly server: ScopeServerAccess,
     private readonly clock?: ScopeClock,
   ) {
     if (clock) {
@@ -87,7 +87,7 @@ export class ScopeTap implements Disposable {
           if (performance.now() - this.lastReadAt >= CLOCK_TOLERANCE * this.readIntervalMs) this.tick();
         }),
         clock.onDidChangeRunning(() => {
-          if (this.nodeId !== undefined && this.session.canSend) this.session.send(cmd.nodeSet(this.nodeId, { rate: this.ownTickRate }));
+          if (this.nodeId !== undefined && this.server.canSend) this.server.send(cmd.nodeSet(this.nodeId, { rate: this.ownTickRate }));
         }),
       );
     }
@@ -99,6 +99,12 @@ export class ScopeTap implements Disposable {
 
   get synthIds(): readonly number[] {
     return this.nodeId !== undefined ? [this.nodeId] : [];
+  }
+
+  readonly reply = { address: SCOPE_REPLY, handle: (args: readonly unknown[]) => this.handleReply(args) };
+
+  treeRow(): KeptSynthRow {
+    return { label: 'scope', description: 'signal', icon: 'graph-line', tooltip: 'Reads the signal for the Scope view' };
   }
 
   /** Pictures delivered, and ticks that came while a read was out and one already waited. */
@@ -136,7 +142,7 @@ export class ScopeTap implements Disposable {
     const restart = this.wanted && (next.channels !== before.channels || this.ringFrames !== before.ringFrames);
     this.wanted = true;
     if (restart) await this.release();
-    else if (this.nodeId !== undefined) this.session.send(cmd.nodeSet(this.nodeId, { bus: next.bus, rate: this.ownTickRate }));
+    else if (this.nodeId !== undefined) this.server.send(cmd.nodeSet(this.nodeId, { bus: next.bus, rate: this.ownTickRate }));
     await this.apply();
   }
 
@@ -151,28 +157,28 @@ export class ScopeTap implements Disposable {
 
   /** Puts the tap (buffer and synth) on the server if wanted and missing. */
   async apply(): Promise<void> {
-    if (!this.wanted || !this.session.canSend || this.nodeId !== undefined) return;
-    await this.session.synthdefsLoaded;
+    if (!this.wanted || !this.server.canSend || this.nodeId !== undefined) return;
+    await this.server.synthdefsLoaded;
     if (this.bufnum === undefined) {
-      const bufnum = this.session.allocateBufferId();
+      const bufnum = this.server.allocateBufferId();
       this.bufnum = bufnum;
       try {
         // The ring, and one frame more for the index of its newest frame.
-        await this.session.request(cmd.bufferAlloc(bufnum, this.ringFrames + 1, this.settings.channels));
+        await this.server.request(cmd.bufferAlloc(bufnum, this.ringFrames + 1, this.settings.channels));
       } catch (error) {
         this.bufnum = undefined;
-        this.session.freeBufferId(bufnum);
+        this.server.freeBufferId(bufnum);
         throw error;
       }
     }
     if (this.nodeId !== undefined || !this.wanted) return;
-    for (const message of this.recreateMessages(this.place())) this.session.send(message);
+    for (const message of this.recreateMessages(this.place())) this.server.send(message);
   }
 
   /** For a bundle that frees everything (hush): the synth again, on the buffer that survived. */
   recreateMessages(place: KeptSynthPlace = TAIL_OF_ROOT): OscMessage[] {
     if (!this.wanted || this.bufnum === undefined) return [];
-    this.nodeId = this.session.allocateNodeId();
+    this.nodeId = this.server.allocateNodeId();
     const { bus, channels } = this.settings;
     return [cmd.synthNew(`sclive_scope_${channels}ch`, this.nodeId, place.addAction, place.target, { bus, bufnum: this.bufnum, rate: this.ownTickRate, id: 0 })];
   }
@@ -222,7 +228,7 @@ export class ScopeTap implements Disposable {
     this.readAgain = false;
     this.lastReadAt = performance.now();
     void this.read(bufnum)
-      .catch((error: Error) => this.session.logger.debug(`A scope read failed: ${error.message}`))
+      .catch((error: Error) => this.server.logger.debug(`A scope read failed: ${error.message}`))
       .finally(() => {
         this.reading = false;
         if (this.readAgain && this.bufnum === bufnum && this.nodeId !== undefined) this.startRead(bufnum);
@@ -233,11 +239,11 @@ export class ScopeTap implements Disposable {
     const { nodeId, bufnum } = this;
     this.nodeId = undefined;
     this.bufnum = undefined;
-    if (!this.session.canSend) return;
-    if (nodeId !== undefined) this.session.send(cmd.nodeFree(nodeId));
+    if (!this.server.canSend) return;
+    if (nodeId !== undefined) this.server.send(cmd.nodeFree(nodeId));
     if (bufnum !== undefined) {
-      await this.session.request(cmd.bufferFree(bufnum)).catch(() => undefined);
-      this.session.freeBufferId(bufnum);
+      await this.server.request(cmd.bufferFree(bufnum)).catch(() => undefined);
+      this.server.freeBufferId(bufnum);
     }
   }
 
@@ -245,7 +251,7 @@ export class ScopeTap implements Disposable {
     const { frames, channels, bus } = this.settings;
     const ring = this.ringFrames;
     const count = this.picturesPerRead;
-    const reply = await this.session.request(cmd.bufferGetn(bufnum, 0, (ring + 1) * channels));
+    const reply = await this.server.request(cmd.bufferGetn(bufnum, 0, (ring + 1) * channels));
     // Settings changed while the read was out: the reply is of the old ring.
     if (ring !== this.ringFrames || channels !== this.settings.channels) return;
     // After bufnum, start and count: the ring interleaved, then the newest frame's index.

@@ -23,7 +23,7 @@ export class OscDispatch implements Disposable {
       this.listeners.set(address, set);
     }
     set.add(listener);
-    return { dispose: () => void set!.delete(listener) };
+    return { dispose: () => void set.delete(listener) };
   }
 
   dispatch(message: DecodedMessage): void {
@@ -42,7 +42,7 @@ export class OscDispatch implements Disposable {
         try {
           listener(message);
         } catch (error) {
-          this.logger.error(`A handler of ${message.address} failed: ${(error as Error).stack ?? error}`);
+          this.logger.error(`A handler of ${message.address} failed: ${(error as Error).stack ?? String(error)}`);
         }
       }
     }

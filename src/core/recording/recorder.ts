@@ -2,7 +2,7 @@
 // file stays open (/b_write ... leaveOpen), a DiskOut synth at the tail of the root group, and
 // /b_close at the end, which writes the header's lengths. No take is lost: its file never
 // overwrites another (takeFiles.ts); it survives Free All and Hush (its synth is kept or put
-// back, see SCServer.freeAll); a quit closes it after its last half; across a reboot it goes on
+// back, see freeAll.ts); a quit closes it after its last half; across a reboot it goes on
 // in a next part; the free space is watched, and a full disk stops it saying what was saved;
 // if scsynth dies, the header is repaired.
 import { statSync, statfsSync, unlinkSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { Emitter, Event, Disposable, Logger } from '../events';
 import type { DecodedMessage, OscMessage } from '../osc/oscCodec';
 import * as cmd from '../scsynth/scsynthCommands';
 import { TAIL_OF_ROOT } from '../server/keptSynths';
-import type { KeptSynthPlace } from '../server/keptSynths';
+import type { KeptAcrossReboot, KeptSynthPlace, KeptSynthRow, KeptSynths } from '../server/keptSynths';
 import { readSoundFileInfo, repairSoundFileHeader } from './soundFileHeader';
 import { claimTakeFile, takePartPath } from './takeFiles';
 
@@ -66,8 +66,8 @@ export interface TakeContinuation {
   readonly paused: boolean;
 }
 
-/** What the recorder needs of the session. */
-export interface RecorderSession {
+/** What the recorder needs of the server. */
+export interface RecorderServerAccess {
   readonly canSend: boolean;
   /** Whether the connection is open (also while quitting, when canSend is already false). */
   readonly isOpen: boolean;
@@ -105,7 +105,7 @@ interface Recording {
   lastSize: number;
 }
 
-export class Recorder implements Disposable {
+export class Recorder implements KeptSynths, Disposable {
   readonly what = 'the recording';
   /** Last of the kept synths, so always the root's tail: it records what the volume lets through. */
   place: () => KeptSynthPlace = () => TAIL_OF_ROOT;
@@ -116,7 +116,7 @@ export class Recorder implements Disposable {
   /** The disk holds less than LOW_SPACE_WARNING_SECONDS of this take: once a take. */
   readonly onLowSpace: Event<LowSpaceWarning> = this.onLowSpaceEmitter.event;
 
-  constructor(private readonly session: RecorderSession, private readonly now: () => number = Date.now) {}
+  constructor(private readonly server: RecorderServerAccess, private readonly now: () => number = Date.now) {}
 
   get state(): RecorderState {
     return !this.recording ? 'idle' : this.recording.pausedAt !== undefined ? 'paused' : 'recording';
@@ -137,10 +137,25 @@ export class Recorder implements Disposable {
     return this.recording?.nodeId !== undefined ? [this.recording.nodeId] : [];
   }
 
+  treeRow(): KeptSynthRow {
+    return { label: 'recording', description: this.state, icon: 'record', tooltip: `Records to ${this.path}` };
+  }
+
+  /** Before a quit: scsynth closes the file while it still runs. */
+  async beforeQuit(): Promise<void> {
+    if (this.server.isOpen) await this.stop();
+  }
+
+  /** Before a reboot: the take is closed here and goes on in a next file of the new run. */
+  async holdForReboot(): Promise<KeptAcrossReboot | undefined> {
+    const take = await this.suspendForRestart();
+    return take && { resume: () => this.continueTake(take), abandon: () => this.endSuspendedTake(take) };
+  }
+
   /** Starts a take; resolves with the file it writes (a numbered name if `options.path` exists). */
   async start(options: RecordingOptions): Promise<string> {
     if (this.recording) throw new Error(`Already recording to ${this.recording.path}. Stop that recording first.`);
-    if (!this.session.canSend) throw new Error('Cannot record: the server is not running. Boot it first.');
+    if (!this.server.canSend) throw new Error('Cannot record: the server is not running. Boot it first.');
     const { channels } = options;
     if (!Number.isInteger(channels) || channels < 1 || channels > MAX_RECORDING_CHANNELS) {
       throw Object.assign(new RangeError(`Cannot record ${channels} channels: choose 1 to ${MAX_RECORDING_CHANNELS}.`), { option: 'recordingChannels' });
@@ -161,7 +176,7 @@ export class Recorder implements Disposable {
     const nodeId = r.nodeId;
     if (nodeId !== undefined) {
       setTimeout(() => {
-        if (this.recording === r && r.pausedAt !== undefined && r.nodeId === nodeId && this.session.canSend) this.session.send(cmd.nodeRun(nodeId, false));
+        if (this.recording === r && r.pausedAt !== undefined && r.nodeId === nodeId && this.server.canSend) this.server.send(cmd.nodeRun(nodeId, false));
       }, this.halfBufferMs()).unref();
     }
     this.fire();
@@ -170,7 +185,7 @@ export class Recorder implements Disposable {
   resume(): void {
     const r = this.requireRecording('resume');
     if (r.pausedAt === undefined) return;
-    if (r.nodeId !== undefined) this.session.send(cmd.nodeRun(r.nodeId, true));
+    if (r.nodeId !== undefined) this.server.send(cmd.nodeRun(r.nodeId, true));
     r.pausedMs += this.now() - r.pausedAt;
     r.pausedAt = undefined;
     r.lastSize = fileSize(r.path);
@@ -183,7 +198,7 @@ export class Recorder implements Disposable {
     if (!r) return undefined;
     this.recording = undefined;
     await this.closePart(r);
-    this.session.logger.info(`Recording stopped: ${r.take.paths.join(', ')}.`);
+    this.server.logger.info(`Recording stopped: ${r.take.paths.join(', ')}.`);
     this.fireEnded(r, 'stopped');
     return r.path;
   }
@@ -199,7 +214,7 @@ export class Recorder implements Disposable {
     const paused = r.pausedAt !== undefined;
     this.recording = undefined;
     await this.closePart(r);
-    this.session.logger.info(`Recording: ${r.path} closed for the reboot; the take goes on in a next file.`);
+    this.server.logger.info(`Recording: ${r.path} closed for the reboot; the take goes on in a next file.`);
     this.fire();
     return { take: r.take, elapsedMs, paused };
   }
@@ -225,7 +240,7 @@ export class Recorder implements Disposable {
   repairFrozenPart(continuation: TakeContinuation): void {
     const part = continuation.take.paths[continuation.take.paths.length - 1];
     this.repair(part);
-    this.session.logger.info(`Recording: ${part} ended with its frozen server (header repaired); the take goes on in a next file.`);
+    this.server.logger.info(`Recording: ${part} ended with its frozen server (header repaired); the take goes on in a next file.`);
   }
 
   /** After a reboot: the take goes on in its next part (SC_..._part2.wav). */
@@ -261,7 +276,7 @@ export class Recorder implements Disposable {
   recreateMessages(): OscMessage[] {
     const r = this.recording;
     if (!r) return [];
-    r.nodeId = this.session.allocateNodeId();
+    r.nodeId = this.server.allocateNodeId();
     const messages: OscMessage[] = [cmd.synthNew(r.defName, r.nodeId, cmd.AddAction.tail, 0, { bus: r.take.options.bus, bufnum: r.bufnum })];
     if (r.pausedAt !== undefined) messages.push(cmd.nodeRun(r.nodeId, false));
     return messages;
@@ -286,8 +301,8 @@ export class Recorder implements Disposable {
 
   /** Puts the recording synth back if a recording runs without one. */
   apply(): void {
-    if (!this.recording || this.recording.nodeId !== undefined || !this.session.canSend) return;
-    for (const message of this.recreateMessages()) this.session.send(message);
+    if (!this.recording || this.recording.nodeId !== undefined || !this.server.canSend) return;
+    for (const message of this.recreateMessages()) this.server.send(message);
   }
 
   dispose(): void {
@@ -298,18 +313,18 @@ export class Recorder implements Disposable {
 
   /** Opens `desired` (or a free name beside it) and starts writing the take into it. */
   private async startPart(take: Take, desired: string, elapsedBeforeMs: number, paused: boolean): Promise<string> {
-    if (!this.session.canSend) throw new Error('Cannot record: the server is not running. Boot it first.');
+    if (!this.server.canSend) throw new Error('Cannot record: the server is not running. Boot it first.');
     const { channels, headerFormat, sampleFormat } = take.options;
     const file = claimTakeFile(desired);
-    const bufnum = this.session.allocateBufferId();
+    const bufnum = this.server.allocateBufferId();
     try {
       this.checkSpaceBeforeStart(take, file);
-      await this.session.synthdefsLoaded;
-      await this.session.request(cmd.bufferAlloc(bufnum, DISK_BUFFER_FRAMES, channels));
-      await this.session.request(cmd.bufferWrite(bufnum, file, headerFormat, sampleFormat, true));
+      await this.server.synthdefsLoaded;
+      await this.server.request(cmd.bufferAlloc(bufnum, DISK_BUFFER_FRAMES, channels));
+      await this.server.request(cmd.bufferWrite(bufnum, file, headerFormat, sampleFormat, true));
     } catch (error) {
-      await this.session.request(cmd.bufferFree(bufnum)).catch(() => undefined);
-      this.session.freeBufferId(bufnum);
+      await this.server.request(cmd.bufferFree(bufnum)).catch(() => undefined);
+      this.server.freeBufferId(bufnum);
       removeIfEmpty(file);
       throw error;
     }
@@ -320,10 +335,10 @@ export class Recorder implements Disposable {
       startedAt, pausedAt: paused ? startedAt : undefined, pausedMs: 0, diskCheck: undefined, lastSize: fileSize(file),
     };
     this.recording = r;
-    for (const message of this.recreateMessages()) this.session.send(message);
+    for (const message of this.recreateMessages()) this.server.send(message);
     r.diskCheck = setInterval(() => this.checkDisk(r), DISK_CHECK_MS);
     r.diskCheck.unref();
-    this.session.logger.info(`Recording ${channels} channel${channels === 1 ? '' : 's'} to ${file}.`);
+    this.server.logger.info(`Recording ${channels} channel${channels === 1 ? '' : 's'} to ${file}.`);
     this.fire();
     return file;
   }
@@ -333,19 +348,19 @@ export class Recorder implements Disposable {
     clearInterval(r.diskCheck);
     // The audio up to now is in the half being filled: it is written once that half is full.
     // While quitting the server still runs (canSend is already false): the half is waited for too.
-    if (r.pausedAt === undefined && this.session.isOpen) await new Promise((resolve) => setTimeout(resolve, this.halfBufferMs()));
+    if (r.pausedAt === undefined && this.server.isOpen) await new Promise((resolve) => setTimeout(resolve, this.halfBufferMs()));
     try {
-      if (r.nodeId !== undefined) this.session.send(cmd.nodeFree(r.nodeId));
+      if (r.nodeId !== undefined) this.server.send(cmd.nodeFree(r.nodeId));
       r.nodeId = undefined;
-      await this.session.request(cmd.bufferClose(r.bufnum));
-      await this.session.request(cmd.bufferFree(r.bufnum));
+      await this.server.request(cmd.bufferClose(r.bufnum));
+      await this.server.request(cmd.bufferFree(r.bufnum));
     } catch (error) {
       // The server went away meanwhile: the header is put right here instead.
-      this.session.logger.warn(`Closing the recording through scsynth failed (${(error as Error).message}); repairing its header.`);
+      this.server.logger.warn(`Closing the recording through scsynth failed (${(error as Error).message}); repairing its header.`);
     }
     // A header scsynth could not finish (a full disk) is put right from the file's size.
     this.repair(r.path);
-    this.session.freeBufferId(r.bufnum);
+    this.server.freeBufferId(r.bufnum);
   }
 
   /** Refuses a take the disk cannot hold a second of; warns when it holds only minutes. */
@@ -383,16 +398,16 @@ export class Recorder implements Disposable {
     clearInterval(r.diskCheck);
     // Nothing more can be written: no half is waited for.
     try {
-      if (r.nodeId !== undefined) this.session.send(cmd.nodeFree(r.nodeId));
-      await this.session.request(cmd.bufferClose(r.bufnum));
-      await this.session.request(cmd.bufferFree(r.bufnum));
+      if (r.nodeId !== undefined) this.server.send(cmd.nodeFree(r.nodeId));
+      await this.server.request(cmd.bufferClose(r.bufnum));
+      await this.server.request(cmd.bufferFree(r.bufnum));
     } catch (error) {
-      this.session.logger.warn(`Closing the recording through scsynth failed (${(error as Error).message}).`);
+      this.server.logger.warn(`Closing the recording through scsynth failed (${(error as Error).message}).`);
     }
     this.repair(r.path);
-    this.session.freeBufferId(r.bufnum);
+    this.server.freeBufferId(r.bufnum);
     const seconds = savedSeconds(r.take.paths);
-    this.session.logger.error(`The disk is full (${formatBytes(free)} free in ${path.dirname(r.path)}): the recording stopped; ${seconds.toFixed(1)} s are saved in ${r.take.paths.join(', ')}.`);
+    this.server.logger.error(`The disk is full (${formatBytes(free)} free in ${path.dirname(r.path)}): the recording stopped; ${seconds.toFixed(1)} s are saved in ${r.take.paths.join(', ')}.`);
     this.fireEnded(r, 'diskFull');
   }
 
@@ -401,27 +416,27 @@ export class Recorder implements Disposable {
     if (take.lowSpaceWarned || secondsLeft >= LOW_SPACE_WARNING_SECONDS) return;
     take.lowSpaceWarned = true;
     const minutesLeft = Math.floor(secondsLeft / 60);
-    this.session.logger.warn(`${minutesLeft < 1 ? 'Less than a minute' : `Only about ${minutesLeft} min`} of recording fit in the free space of ${folder} (${formatBytes(free)}).`);
+    this.server.logger.warn(`${minutesLeft < 1 ? 'Less than a minute' : `Only about ${minutesLeft} min`} of recording fit in the free space of ${folder} (${formatBytes(free)}).`);
     this.onLowSpaceEmitter.fire({ folder, minutesLeft });
   }
 
   private bytesPerSecond(take: Take): number {
     const bytesPerSample = take.options.sampleFormat === 'int24' ? 3 : 4;
-    return (this.session.sampleRate ?? 48000) * take.options.channels * bytesPerSample;
+    return (this.server.sampleRate ?? 48000) * take.options.channels * bytesPerSample;
   }
 
   /** One half of the disk buffer, with a little room for the block that completes it. */
   private halfBufferMs(): number {
-    return ((DISK_BUFFER_FRAMES / 2) / (this.session.sampleRate ?? 44100)) * 1000 + 10;
+    return ((DISK_BUFFER_FRAMES / 2) / (this.server.sampleRate ?? 44100)) * 1000 + 10;
   }
 
   private repair(file: string): void {
     try {
       const before = readSoundFileInfo(file);
       const info = repairSoundFileHeader(file);
-      if (info.frames !== before.frames) this.session.logger.warn(`The recording ${file} was not closed by scsynth; its header now says ${info.durationSeconds.toFixed(1)} s.`);
+      if (info.frames !== before.frames) this.server.logger.warn(`The recording ${file} was not closed by scsynth; its header now says ${info.durationSeconds.toFixed(1)} s.`);
     } catch (error) {
-      this.session.logger.error(`The recording ${file} could not be repaired: ${(error as Error).message}`);
+      this.server.logger.error(`The recording ${file} could not be repaired: ${(error as Error).message}`);
     }
   }
 

@@ -204,13 +204,14 @@ export class SCLang {
     return this.busySinceValue;
   }
 
-  get isRunning(): boolean {
+  /** Whether the sclang process is up (compiling, idle or busy); see `state` for which. */
+  get processRunning(): boolean {
     return this.process !== undefined && !this.process.hasExited;
   }
 
   /** Starts sclang, compiles the class library and installs the prelude. */
   async start(): Promise<void> {
-    if (this.isRunning) return;
+    if (this.processRunning) return;
     const executable = findSclang({ explicitPath: this.options.sclangPath });
     const env: NodeJS.ProcessEnv = { ...process.env, ...this.options.env };
     if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {

@@ -8,8 +8,8 @@ import type { OscMessage } from '../osc/oscCodec';
 import { AddAction, groupNew } from '../scsynth/scsynthCommands';
 import { MAX_CLIENTS, clientIdOfNode, defaultGroupIdOf } from './idAllocators';
 
-/** What the keeper needs of the session and the node model. */
-export interface DefaultGroupSession {
+/** What the keeper needs of the server and the node model. */
+export interface DefaultGroupServerAccess {
   readonly canSend: boolean;
   /** Clients the server takes: each has a default group. */
   readonly maxLogins: number;
@@ -33,12 +33,12 @@ export class DefaultGroupKeeper implements Disposable {
   private readonly missing = new Set<number>();
   private timer: unknown;
 
-  constructor(private readonly session: DefaultGroupSession, private readonly delayMs = 150, private readonly timers: KeeperTimers = nodeTimers) {}
+  constructor(private readonly server: DefaultGroupServerAccess, private readonly delayMs = 150, private readonly timers: KeeperTimers = nodeTimers) {}
 
   /** Whether `nodeId` is a client's default group on this server. */
   isDefaultGroup(nodeId: number): boolean {
     const client = clientIdOfNode(nodeId);
-    return client < Math.min(this.session.maxLogins, MAX_CLIENTS) && nodeId === defaultGroupIdOf(client);
+    return client < Math.min(this.server.maxLogins, MAX_CLIENTS) && nodeId === defaultGroupIdOf(client);
   }
 
   /** A node ended: a default group is put back after the pause if nothing brought it back. */
@@ -61,11 +61,11 @@ export class DefaultGroupKeeper implements Disposable {
 
   private restore(): void {
     this.timer = undefined;
-    const ids = [...this.missing].filter((id) => !this.session.has(id)).sort((a, b) => b - a);
+    const ids = [...this.missing].filter((id) => !this.server.has(id)).sort((a, b) => b - a);
     this.missing.clear();
-    if (!ids.length || !this.session.canSend) return;
-    this.session.logger.info(`Putting back the default group${ids.length > 1 ? 's' : ''} of client${ids.length > 1 ? 's' : ''} ${ids.map(clientIdOfNode).sort((a, b) => a - b).join(', ')} (freed by another client).`);
+    if (!ids.length || !this.server.canSend) return;
+    this.server.logger.info(`Putting back the default group${ids.length > 1 ? 's' : ''} of client${ids.length > 1 ? 's' : ''} ${ids.map(clientIdOfNode).sort((a, b) => a - b).join(', ')} (freed by another client).`);
     // Highest client first, each at the head: client 0's group ends up first, as sclang orders them.
-    void this.session.sendMany(ids.map((id) => groupNew(id, AddAction.head, 0))).catch((error: Error) => this.session.logger.warn(`Putting back a default group failed: ${error.message}`));
+    void this.server.sendMany(ids.map((id) => groupNew(id, AddAction.head, 0))).catch((error: Error) => this.server.logger.warn(`Putting back a default group failed: ${error.message}`));
   }
 }

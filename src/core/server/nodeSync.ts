@@ -1,6 +1,6 @@
 // Keeping the node model true: a resync (a fresh tree query) when the model notices a gap,
 // and the def names of synths other clients made (notifications carry none). The only owner
-// of resync state; SCServer gives it a small view of the session.
+// of resync state; ServerWiring gives it a small view of the server.
 import type { Disposable, Logger } from '../events';
 import { ServerFailError } from '../osc/oscConnection';
 import type { ServerStatus } from '../scsynth/serverStatus';
@@ -14,9 +14,10 @@ const RESYNC_DELAY_MS = 100;
 /** Def names are looked up this long after the first synth without one. */
 const DEF_NAME_DELAY_MS = 50;
 
-/** What node syncing needs of the session. */
-export interface NodeSyncSession {
-  readonly isRunning: boolean;
+/** What node syncing needs of the server. */
+export interface NodeSyncServerAccess {
+  /** Whether messages can reach a running server now. */
+  readonly canSend: boolean;
   readonly logger: Logger;
   /** The whole tree, however large (see SCServer.queryAllNodes). */
   queryAllNodes(includeControls: boolean): Promise<GroupNode>;
@@ -36,7 +37,7 @@ export class NodeSync implements Disposable {
   private readonly oversizedGroups = new Map<number, number>();
   private readonly subscriptions: Disposable[] = [];
 
-  constructor(private readonly watcher: NodeWatcher, private readonly session: NodeSyncSession) {
+  constructor(private readonly watcher: NodeWatcher, private readonly server: NodeSyncServerAccess) {
     this.subscriptions.push(watcher.onGap((reason) => this.scheduleResync(reason)));
     this.subscriptions.push(watcher.onDidChange((change) => {
       if (change.kind === 'added' && !change.node.isGroup && change.node.defName === undefined) this.scheduleDefNameLookup(change.node.parentId);
@@ -55,9 +56,9 @@ export class NodeSync implements Disposable {
     this.resyncing = (async () => {
       let tree: GroupNode | undefined;
       try {
-        tree = await this.session.queryAllNodes(false);
+        tree = await this.server.queryAllNodes(false);
       } catch (error) {
-        this.session.logger.warn(`Could not query the node tree: ${(error as Error).message}`);
+        this.server.logger.warn(`Could not query the node tree: ${(error as Error).message}`);
       } finally {
         this.watcher.finishResync(tree);
         this.resyncing = undefined;
@@ -82,8 +83,8 @@ export class NodeSync implements Disposable {
   }
 
   private scheduleResync(reason: string): void {
-    this.session.logger.debug(`Node model out of step (${reason}); resynchronising.`);
-    if (this.resyncTimer || !this.session.isRunning) return;
+    this.server.logger.debug(`Node model out of step (${reason}); resynchronising.`);
+    if (this.resyncTimer || !this.server.canSend) return;
     // Wait for the burst that caused the gap to settle, then query once.
     this.resyncTimer = setTimeout(() => {
       this.resyncTimer = undefined;
@@ -94,7 +95,7 @@ export class NodeSync implements Disposable {
 
   private scheduleDefNameLookup(groupId: number, delayMs = DEF_NAME_DELAY_MS): void {
     this.groupsMissingDefNames.add(groupId);
-    if (this.defNameTimer || !this.session.isRunning) return;
+    if (this.defNameTimer || !this.server.canSend) return;
     this.defNameTimer = setTimeout(() => {
       this.defNameTimer = undefined;
       void this.lookUpDefNames();
@@ -107,7 +108,7 @@ export class NodeSync implements Disposable {
     const groups = [...this.groupsMissingDefNames];
     this.groupsMissingDefNames.clear();
     for (const groupId of groups) {
-      if (!this.session.isRunning) return;
+      if (!this.server.canSend) return;
       // A group that overflowed a reply is not queried again while it is about as large.
       const overflowedAt = this.oversizedGroups.get(groupId);
       if (overflowedAt !== undefined && this.watcher.children(groupId).length >= overflowedAt * 0.9) {
@@ -115,7 +116,7 @@ export class NodeSync implements Disposable {
         continue;
       }
       try {
-        const tree = await this.session.queryGroup(groupId);
+        const tree = await this.server.queryGroup(groupId);
         this.oversizedGroups.delete(groupId);
         for (const child of tree.children) if (child.kind === 'synth') this.watcher.setDefName(child.nodeId, child.defName);
       } catch (error) {
@@ -123,7 +124,7 @@ export class NodeSync implements Disposable {
           this.oversizedGroups.set(groupId, this.watcher.children(groupId).length);
           await this.lookUpDefNamesInPrintedTree(groupId);
         } else {
-          this.session.logger.debug(`Def names of group ${groupId} unknown: ${(error as Error).message}`);
+          this.server.logger.debug(`Def names of group ${groupId} unknown: ${(error as Error).message}`);
         }
       }
     }
@@ -142,13 +143,13 @@ export class NodeSync implements Disposable {
       this.scheduleDefNameLookup(groupId, DEF_NAME_DUMP_INTERVAL_MS - sinceLast);
       return;
     }
-    const printing = this.session.printedTree();
+    const printing = this.server.printedTree();
     if (!printing) return;
     this.lastDefNameDump = performance.now();
     try {
       for (const { node } of walkTree(await printing)) if (node.kind === 'synth') this.watcher.setDefName(node.nodeId, node.defName);
     } catch (error) {
-      this.session.logger.debug(`Def names from the printed tree unknown: ${(error as Error).message}`);
+      this.server.logger.debug(`Def names from the printed tree unknown: ${(error as Error).message}`);
     }
   }
 }

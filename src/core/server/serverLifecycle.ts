@@ -1,6 +1,6 @@
 // The state machine of a server's runs: boot a local scsynth (or connect to one that runs),
 // quit it, notice when it exits on its own. Each run is a ServerRun, ended by one dispose();
-// what a run does once connected (the session, the node model) is the host's (SCServer).
+// what a run does once connected (the session, the node model) is the host's (ServerWiring).
 import { Emitter, Event, Logger } from '../events';
 import type { DecodedMessage } from '../osc/oscCodec';
 import { OscConnection, isLoopback } from '../osc/oscConnection';

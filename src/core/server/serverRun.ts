@@ -6,7 +6,7 @@ import type { ScsynthProcess } from '../scsynth/scsynthProcess';
 import type { ClientSession } from './clientSession';
 
 export class ServerRun implements Disposable {
-  private readonly scope = new DisposableStore();
+  private readonly disposables = new DisposableStore();
   private sessionValue: ClientSession | undefined;
   private connectionValue: OscConnection | undefined;
   private disposed = false;
@@ -30,7 +30,7 @@ export class ServerRun implements Disposable {
   connected(connection: OscConnection, session: ClientSession): void {
     this.connectionValue = connection;
     this.sessionValue = session;
-    this.scope.add({ dispose: () => connection.close('the server connection was closed') });
+    this.disposables.add({ dispose: () => connection.close('the server connection was closed') });
   }
 
   /** Something to undo when the run ends (undone newest first). */
@@ -39,7 +39,7 @@ export class ServerRun implements Disposable {
       item.dispose();
       return item;
     }
-    return this.scope.add(item);
+    return this.disposables.add(item);
   }
 
   /** Runs `undo` when the run ends. */
@@ -50,6 +50,6 @@ export class ServerRun implements Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.scope.dispose();
+    this.disposables.dispose();
   }
 }

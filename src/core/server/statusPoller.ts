@@ -1,7 +1,7 @@
 // Status polling: /status every interval, the last reply kept, and "unresponsive" once a poll
 // has gone unanswered for `unresponsiveAfterMs` with no reply to any poll meanwhile (and
 // responsive again at the next reply). A frozen server is so known within the interval plus
-// that time, however the two are set. Owns its own state; SCServer wires it to the session.
+// that time, however the two are set. Owns its own state; ServerWiring wires it to the session.
 // Timers and the clock are injected so it is tested without sockets or waiting.
 import { Emitter, Event, Logger, Disposable } from '../events';
 import { OscTimeoutError } from '../osc/oscConnection';

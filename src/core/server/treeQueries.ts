@@ -1,6 +1,6 @@
 // Reading the node tree from scsynth, whatever its size: /g_queryTree where one reply holds it,
 // the tree scsynth prints (/g_dumpTree, no size limit) for a server this program started,
-// group by group otherwise; a synth's controls. SCServer gives it a small view of the session
+// group by group otherwise; a synth's controls. ServerWiring gives it a small view of the server
 // and passes it scsynth's output lines (the printed tree is taken from them, not shown).
 import type { Logger } from '../events';
 import { IMMEDIATELY, DecodedMessage, OscBundle, OscMessage } from '../osc/oscCodec';
@@ -11,8 +11,8 @@ import { isOverflow } from './nodeSync';
 import { ControlValue, GroupNode, TreeNode, countNodes, parseDumpTree, parseQueryTreeReply, walkTree } from './nodeTree';
 import type { NodeWatcher } from './nodeWatcher';
 
-/** What the tree queries need of the session. */
-export interface TreeQuerySession {
+/** What the tree queries need of the server. */
+export interface TreeQueryServerAccess {
   readonly logger: Logger;
   /** scsynth's output reaches this program (it started the server), so it can print the tree. */
   readonly canPrint: boolean;
@@ -28,7 +28,7 @@ export class TreeQueries {
   /** Reads a printed tree from scsynth's output; true for the lines it took. */
   private collector: ((line: string) => boolean) | undefined;
 
-  constructor(private readonly watcher: NodeWatcher, private readonly session: TreeQuerySession) {}
+  constructor(private readonly watcher: NodeWatcher, private readonly server: TreeQueryServerAccess) {}
 
   /** One line scsynth printed: true when it belongs to a tree this program asked for (not to be shown). */
   takePrintedLine(line: string): boolean {
@@ -43,12 +43,12 @@ export class TreeQueries {
   async synthControls(synthId: number, parentId: number, names?: readonly string[]): Promise<Array<[string, ControlValue]> | undefined> {
     try {
       if (names?.length) {
-        const reply = await this.session.request(cmd.synthGet(synthId, [...names]));
+        const reply = await this.server.request(cmd.synthGet(synthId, [...names]));
         const controls: Array<[string, ControlValue]> = [];
         for (let i = 1; i + 1 < reply.args.length; i += 2) controls.push([String(reply.args[i]), reply.args[i + 1] as ControlValue]);
         return controls;
       }
-      const tree = parseQueryTreeReply((await this.session.request(cmd.groupQueryTree(parentId, true))).args);
+      const tree = parseQueryTreeReply((await this.server.request(cmd.groupQueryTree(parentId, true))).args);
       for (const { node } of walkTree(tree)) if (node.kind === 'synth' && node.nodeId === synthId) return node.controls ?? [];
       return undefined;
     } catch (error) {
@@ -67,19 +67,19 @@ export class TreeQueries {
    */
   async queryAllNodes(includeControls = true): Promise<GroupNode> {
     try {
-      const reply = await this.session.request(cmd.groupQueryTree(0, includeControls));
+      const reply = await this.server.request(cmd.groupQueryTree(0, includeControls));
       return parseQueryTreeReply(reply.args);
     } catch (error) {
       if (!isOverflow(error)) throw error;
-      this.session.logger.debug(`/g_queryTree reply too large (${(error as ServerFailError).serverMessage}); reading the tree another way.`);
+      this.server.logger.debug(`/g_queryTree reply too large (${(error as ServerFailError).serverMessage}); reading the tree another way.`);
     }
-    let tree = this.session.canPrint ? await this.printedTree() : undefined;
+    let tree = this.server.canPrint ? await this.printedTree() : undefined;
     if (tree) {
       // scsynth's dump skips the insides of paused groups: check it against /status.
       const counts = countNodes(tree);
-      const status = await this.session.status();
+      const status = await this.server.status();
       if (counts.synths !== status.numSynths || counts.groups !== status.numGroups) {
-        this.session.logger.debug(`The printed tree has ${counts.synths} synths and ${counts.groups} groups, scsynth counts ${status.numSynths} and ${status.numGroups}; querying group by group.`);
+        this.server.logger.debug(`The printed tree has ${counts.synths} synths and ${counts.groups} groups, scsynth counts ${status.numSynths} and ${status.numGroups}; querying group by group.`);
         tree = undefined;
       }
     }
@@ -94,7 +94,7 @@ export class TreeQueries {
       const child = group.children[index];
       if (child.kind !== 'group') continue;
       try {
-        group.children[index] = parseQueryTreeReply((await this.session.request(cmd.groupQueryTree(child.nodeId, true))).args);
+        group.children[index] = parseQueryTreeReply((await this.server.request(cmd.groupQueryTree(child.nodeId, true))).args);
       } catch (error) {
         if (!isOverflow(error)) throw error;
         await this.addControlsWhereTheyFit(child);
@@ -110,7 +110,7 @@ export class TreeQueries {
    */
   async printedTree(): Promise<GroupNode> {
     while (this.collector) await new Promise((resolve) => setTimeout(resolve, 10));
-    const marker = this.session.allocateNodeId();
+    const marker = this.server.allocateNodeId();
     const lines: string[] = [];
     let collecting = false;
     let resolveDone!: () => void;
@@ -134,9 +134,9 @@ export class TreeQueries {
     let timer: NodeJS.Timeout | undefined;
     try {
       // Without controls: scsynth drops printed lines when a dump with controls is large.
-      this.session.send(cmd.groupDumpTree(0, false));
-      await this.session.sync();
-      this.session.send({ timeTag: IMMEDIATELY, packets: [cmd.groupNew(marker, cmd.AddAction.tail, 0), cmd.groupDumpTree(marker, false)] });
+      this.server.send(cmd.groupDumpTree(0, false));
+      await this.server.sync();
+      this.server.send({ timeTag: IMMEDIATELY, packets: [cmd.groupNew(marker, cmd.AddAction.tail, 0), cmd.groupDumpTree(marker, false)] });
       await Promise.race([
         done,
         new Promise((_, reject) => {
@@ -146,7 +146,7 @@ export class TreeQueries {
     } finally {
       clearTimeout(timer);
       this.collector = undefined;
-      if (this.session.isOpen) this.session.send(cmd.nodeFree(marker));
+      if (this.server.isOpen) this.server.send(cmd.nodeFree(marker));
     }
     const tree = parseDumpTree(lines);
     if (!tree) throw new Error('could not read the node tree that scsynth printed');
@@ -159,7 +159,7 @@ export class TreeQueries {
    */
   private async queryTreeGroupByGroup(groupId: number): Promise<GroupNode> {
     try {
-      return parseQueryTreeReply((await this.session.request(cmd.groupQueryTree(groupId, false))).args);
+      return parseQueryTreeReply((await this.server.request(cmd.groupQueryTree(groupId, false))).args);
     } catch (error) {
       if (!isOverflow(error)) throw error;
     }

@@ -1,14 +1,14 @@
 // The server's volume and mute, as sclang's Volume does it: a volume synth after all groups
-// while the volume is not 0 dB (or muted), none otherwise. Owns its own state; SCServer gives
-// it a small view of the session, so it is tested without sockets.
+// while the volume is not 0 dB (or muted), none otherwise. One of the kept synths (keptSynths.ts).
+// Owns its own state; ServerWiring gives it a small view of the server, so it is tested without sockets.
 import { Emitter, Event, Disposable } from '../events';
 import type { OscMessage } from '../osc/oscCodec';
 import { TAIL_OF_ROOT } from './keptSynths';
-import type { KeptSynthPlace } from './keptSynths';
+import type { KeptSynthPlace, KeptSynthRow, KeptSynths } from './keptSynths';
 import { clipVolume, volumeAmp, volumeReleaseMessages, volumeSetMessages, volumeSynthLayout, volumeSynthMessages } from './volume';
 
-/** What the volume needs of the session. */
-export interface VolumeSession {
+/** What the volume needs of the server. */
+export interface VolumeServerAccess {
   /** Whether messages can reach a running server now. */
   readonly canSend: boolean;
   readonly numOutputBuses: number;
@@ -18,7 +18,7 @@ export interface VolumeSession {
   sendMany(messages: readonly OscMessage[]): Promise<void>;
 }
 
-export class VolumeControl implements Disposable {
+export class VolumeControl implements KeptSynths, Disposable {
   readonly what = 'the volume';
   private volumeDb = 0;
   private mutedValue = false;
@@ -29,7 +29,7 @@ export class VolumeControl implements Disposable {
   private readonly onDidChangeEmitter = new Emitter<{ volume: number; muted: boolean }>();
   readonly onDidChange: Event<{ volume: number; muted: boolean }> = this.onDidChangeEmitter.event;
 
-  constructor(private readonly session: VolumeSession) {}
+  constructor(private readonly server: VolumeServerAccess) {}
 
   /** Volume in dB (-90..+6). */
   get volume(): number {
@@ -43,6 +43,15 @@ export class VolumeControl implements Disposable {
   /** Node ids of the volume synths now on the server. */
   get synthIds(): readonly number[] {
     return this.nodeIds;
+  }
+
+  treeRow(): KeptSynthRow {
+    return {
+      label: 'volume',
+      description: this.mutedValue ? 'muted' : `${Math.round(this.volumeDb * 10) / 10} dB`,
+      icon: this.mutedValue ? 'mute' : 'unmute',
+      tooltip: "The server's volume: set it with Set Volume or Mute",
+    };
   }
 
   async setVolume(dB: number): Promise<void> {
@@ -59,19 +68,19 @@ export class VolumeControl implements Disposable {
   async apply(): Promise<void> {
     const amp = volumeAmp(this.volumeDb, this.mutedValue);
     this.onDidChangeEmitter.fire({ volume: this.volumeDb, muted: this.mutedValue });
-    if (!this.session.canSend) return;
+    if (!this.server.canSend) return;
     if (amp === 1) {
       if (this.nodeIds.length === 0) return;
       const ids = this.nodeIds;
       this.nodeIds = [];
-      await this.session.sendMany(volumeReleaseMessages(ids));
+      await this.server.sendMany(volumeReleaseMessages(ids));
     } else if (this.nodeIds.length) {
-      await this.session.sendMany(volumeSetMessages(this.nodeIds, amp));
+      await this.server.sendMany(volumeSetMessages(this.nodeIds, amp));
     } else {
-      await this.session.synthdefsLoaded;
+      await this.server.synthdefsLoaded;
       const place = this.place();
-      this.nodeIds = volumeSynthLayout(this.session.numOutputBuses).map(() => this.session.allocateNodeId());
-      await this.session.sendMany(volumeSynthMessages(this.nodeIds, this.session.numOutputBuses, amp, place));
+      this.nodeIds = volumeSynthLayout(this.server.numOutputBuses).map(() => this.server.allocateNodeId());
+      await this.server.sendMany(volumeSynthMessages(this.nodeIds, this.server.numOutputBuses, amp, place));
     }
   }
 
@@ -97,8 +106,8 @@ export class VolumeControl implements Disposable {
   /** For a bundle that frees everything (hush): messages that bring the volume synths back. */
   recreateMessages(): OscMessage[] {
     const amp = volumeAmp(this.volumeDb, this.mutedValue);
-    this.nodeIds = amp === 1 ? [] : volumeSynthLayout(this.session.numOutputBuses).map(() => this.session.allocateNodeId());
-    return this.nodeIds.length ? volumeSynthMessages(this.nodeIds, this.session.numOutputBuses, amp) : [];
+    this.nodeIds = amp === 1 ? [] : volumeSynthLayout(this.server.numOutputBuses).map(() => this.server.allocateNodeId());
+    return this.nodeIds.length ? volumeSynthMessages(this.nodeIds, this.server.numOutputBuses, amp) : [];
   }
 
   dispose(): void {

@@ -23,7 +23,7 @@ export class SclangController implements vscode.Disposable {
   /** Each SCServer is one run of a server: sclang treats a new one as a reboot. */
   private readonly runIds = new WeakMap<SCServer, number>();
   private nextRunId = 1;
-  private readonly langScope = new DisposableStore();
+  private readonly langDisposables = new DisposableStore();
   private readonly onDidCompileEmitter = new Emitter<void>();
   /** sclang compiled its class library (a start, a restart, a recompile). */
   readonly onDidCompile = this.onDidCompileEmitter.event;
@@ -33,26 +33,26 @@ export class SclangController implements vscode.Disposable {
   private readonly subscriptions = new DisposableStore();
   readonly statusItem: vscode.StatusBarItem;
 
-  constructor(private readonly server: ServerController, readonly post: PostWindow, private readonly log: ExtensionLog, private readonly gui?: SclangGui) {
+  constructor(private readonly serverController: ServerController, readonly post: PostWindow, private readonly log: ExtensionLog, private readonly gui?: SclangGui) {
     this.statusItem = vscode.window.createStatusBarItem('sclive.sclang', vscode.StatusBarAlignment.Left, 9);
     this.statusItem.name = 'sclang';
     this.statusItem.command = 'sclive.post.show';
-    this.subscriptions.add(server.onDidChangeState((state) => {
+    this.subscriptions.add(serverController.onDidChangeState((state) => {
       if (state === 'running') void this.attachToServer();
       else if (state === 'stopped' || state === 'crashed') void this.serverGone();
     }));
     // Quit and Reboot of a server sclang booted go through sclang, which owns the process.
-    server.setExternalOwner({
+    serverController.setExternalOwner({
       owns: (scServer) => this.sclangServerPort !== undefined && !scServer.ownsProcess && scServer.isLocal && scServer.addr[1] === this.sclangServerPort,
       quit: () => this.evaluateQuietly('Server.default.quit'),
       reboot: () => this.evaluateQuietly('Server.default.reboot'),
     });
     // Reboot and Restore: sclang notes the proxies that play before the frozen server is
     // killed, and plays them again once it follows the new one. A busy sclang is not waited for.
-    server.setRestorer({
+    serverController.setRestorer({
       notePlaying: async () => {
         const lang = this.lang;
-        if (!lang?.isRunning) return;
+        if (!lang?.processRunning) return;
         if (lang.state !== 'idle') {
           // Not waited for: the reboot goes on, and the musician knows what will not come back by itself.
           this.post.post('[sclive] Reboot and Restore: sclang is busy, so the Ndefs and proxies that play cannot be noted; evaluate them again after the reboot (patterns go on by themselves).');
@@ -64,13 +64,13 @@ export class SclangController implements vscode.Disposable {
       restorePlaying: async () => {
         await this.attaching?.catch(() => undefined);
         const lang = this.lang;
-        if (!lang?.isRunning || lang.state === 'compiling') return;
+        if (!lang?.processRunning || lang.state === 'compiling') return;
         const count = await lang.restorePlaying();
         if (count) this.post.post(`[sclive] Reboot and Restore: ${count} prox${count === 1 ? 'y plays' : 'ies play'} again.`);
       },
       stopPlaying: async () => {
         const lang = this.lang;
-        if (lang?.isRunning && lang.state !== 'compiling') await lang.hush();
+        if (lang?.processRunning && lang.state !== 'compiling') await lang.hush();
       },
     });
     this.updateStatus('stopped');
@@ -86,26 +86,26 @@ export class SclangController implements vscode.Disposable {
 
   /** The running sclang, started (and attached to the server) when needed. */
   async ensureStarted(): Promise<SCLang> {
-    if (this.lang?.isRunning && this.lang.state !== 'compiling') return this.lang;
+    if (this.lang?.processRunning && this.lang.state !== 'compiling') return this.lang;
     this.starting ??= this.start().finally(() => (this.starting = undefined));
     return this.starting;
   }
 
   private async start(): Promise<SCLang> {
-    this.langScope.dispose();
+    this.langDisposables.dispose();
     this.lang?.dispose();
     const lang = new SCLang({ sclangPath: readLiveCodingSettings().sclangPath, logger: this.log, languageConfigPath: this.gui?.languageConfigPath() });
     this.lang = lang;
-    this.langScope.add(lang.onPost((line) => {
+    this.langDisposables.add(lang.onPost((line) => {
       if (this.gui?.keepsPostLine(line) ?? true) this.post.post(line);
     }));
     // s.scope, s.meter, s.plotTree, .plot: sclang asks for the editor's views (sclangGui.ts).
-    this.langScope.add(lang.onGuiRequest((json) => this.gui?.handle(json)));
-    this.langScope.add(lang.onNodePlayer((detail) => this.onNodePlayerEmitter.fire(detail)));
-    this.langScope.add(lang.onDidChangeState((state) => this.updateStatus(state)));
-    this.langScope.add(lang.onServerBooted((port) => void this.serverBootedBySclang(port)));
-    this.langScope.add(lang.onServerQuit((port) => void this.serverQuitBySclang(port)));
-    this.langScope.add(lang.onExit((exit) => {
+    this.langDisposables.add(lang.onGuiRequest((json) => this.gui?.handle(json)));
+    this.langDisposables.add(lang.onNodePlayer((detail) => this.onNodePlayerEmitter.fire(detail)));
+    this.langDisposables.add(lang.onDidChangeState((state) => this.updateStatus(state)));
+    this.langDisposables.add(lang.onServerBooted((port) => void this.serverBootedBySclang(port)));
+    this.langDisposables.add(lang.onServerQuit((port) => void this.serverQuitBySclang(port)));
+    this.langDisposables.add(lang.onExit((exit) => {
       if (!exit.expected) {
         void vscode.window.showWarningMessage(`sclang exited (${exit.signal ?? `code ${exit.code}`}). It starts again with the next evaluation.`, 'Show Post Window').then((choice) => choice && this.post.show());
       }
@@ -125,11 +125,11 @@ export class SclangController implements vscode.Disposable {
   async evaluate(code: string): Promise<EvaluationResult> {
     const lang = await this.ensureStarted();
     const { bootServer } = readLiveCodingSettings();
-    if (bootServer === 'always' && (this.server.state === 'stopped' || this.server.state === 'crashed')) await this.server.boot();
+    if (bootServer === 'always' && (this.serverController.state === 'stopped' || this.serverController.state === 'crashed')) await this.serverController.boot();
     // Code evaluated right after a (re)boot plays on the new server, with its boot actions run.
     await this.attaching?.catch(() => undefined);
     const result = await lang.evaluate(code);
-    if (bootServer === 'ask' && (result.output.some((line) => SERVER_NOT_RUNNING.test(line)) || (PLAYS.test(code) && this.server.state !== 'running'))) void this.offerBoot();
+    if (bootServer === 'ask' && (result.output.some((line) => SERVER_NOT_RUNNING.test(line)) || (PLAYS.test(code) && this.serverController.state !== 'running'))) void this.offerBoot();
     return result;
   }
 
@@ -139,7 +139,7 @@ export class SclangController implements vscode.Disposable {
    */
   async queryIfIdle(code: string, timeoutMs = 3000): Promise<EvaluationResult | undefined> {
     const lang = this.lang;
-    if (!lang?.isRunning || lang.state !== 'idle') return undefined;
+    if (!lang?.processRunning || lang.state !== 'idle') return undefined;
     return lang.evaluate(code, { print: false, timeoutMs });
   }
 
@@ -148,14 +148,14 @@ export class SclangController implements vscode.Disposable {
 
   /** sclang said the server is not running: nothing sounds until it boots. */
   private async offerBoot(): Promise<void> {
-    if (this.offeringBoot || this.server.state === 'running' || this.server.state === 'booting') return;
+    if (this.offeringBoot || this.serverController.state === 'running' || this.serverController.state === 'booting') return;
     this.offeringBoot = true;
     try {
       const choice = await vscode.window.showInformationMessage('The SuperCollider server is not running, so nothing sounds. Boot it?', 'Boot Server', 'Always Boot', 'Never Ask');
       if (choice === 'Always Boot' || choice === 'Never Ask') {
         await saveBootServer(choice === 'Always Boot' ? 'always' : 'never');
       }
-      if (choice === 'Boot Server' || choice === 'Always Boot') await this.server.boot();
+      if (choice === 'Boot Server' || choice === 'Always Boot') await this.serverController.boot();
     } finally {
       this.offeringBoot = false;
     }
@@ -163,7 +163,7 @@ export class SclangController implements vscode.Disposable {
 
   private async evaluateQuietly(code: string): Promise<void> {
     const lang = this.lang;
-    if (!lang?.isRunning) throw new Error('sclang is not running.');
+    if (!lang?.processRunning) throw new Error('sclang is not running.');
     const result = await lang.evaluate(code, { print: false, timeoutMs: 5000 });
     if (result.status !== 'ok') throw new Error(`sclang could not run ${code}: ${result.output.join(' ')}`);
   }
@@ -178,18 +178,18 @@ export class SclangController implements vscode.Disposable {
     const now = performance.now();
     if (now - this.lastHushAt < 150) return;
     this.lastHushAt = now;
-    const server = this.server.server;
+    const server = this.serverController.server;
     // A server that does not answer may never hear the hush: no pretending, the way back is
     // offered. The bundle still goes (a saturated server takes it when it catches up); sclang's
     // patterns keep their place, so Reboot and Restore can bring them back (Reboot Silent stops them).
-    if (this.server.unresponsive) {
+    if (this.serverController.unresponsive) {
       server?.hush();
-      void this.server.offerRecovery(true);
+      void this.serverController.offerRecovery(true);
       return;
     }
     if (server?.state === 'running') server.hush();
     const lang = this.lang;
-    if (lang?.isRunning && lang.state !== 'compiling') {
+    if (lang?.processRunning && lang.state !== 'compiling') {
       void lang.hush().catch((error: Error) => this.log.warn(`sclang did not run CmdPeriod: ${error.message}`));
     }
   }
@@ -209,9 +209,9 @@ export class SclangController implements vscode.Disposable {
    * ServerBoot (the default SynthDef and every .add-ed def) and ServerTree.
    */
   private attachToServer(): Promise<void> {
-    const server = this.server.server;
+    const server = this.serverController.server;
     const lang = this.lang;
-    if (!lang?.isRunning || lang.state === 'compiling' || server?.state !== 'running' || !server.isLocal) return Promise.resolve();
+    if (!lang?.processRunning || lang.state === 'compiling' || server?.state !== 'running' || !server.isLocal) return Promise.resolve();
     if (!this.runIds.has(server)) this.runIds.set(server, this.nextRunId++);
     const attaching = lang.attachToServer(server.addr[1], server.maxLogins, this.runIds.get(server))
       // A restarted sclang starts its node ids past its predecessor's synths that still sound.
@@ -229,27 +229,27 @@ export class SclangController implements vscode.Disposable {
   /** The extension's server stopped: sclang's `s` quits too (ServerQuit runs), unless sclang owns it. */
   private async serverGone(): Promise<void> {
     const lang = this.lang;
-    if (!lang?.isRunning || lang.state === 'compiling' || this.sclangServerPort !== undefined) return;
+    if (!lang?.processRunning || lang.state === 'compiling' || this.sclangServerPort !== undefined) return;
     await lang.detachFromServer().catch((error: Error) => this.log.warn(`sclang could not let go of the server: ${error.message}`));
   }
 
   /** sclang booted a server itself (s.boot): the extension attaches to it as another client. */
   private async serverBootedBySclang(port: number): Promise<void> {
-    const current = this.server.server;
+    const current = this.serverController.server;
     if (current?.state === 'running' || current?.state === 'booting') return;
     this.sclangServerPort = port;
     this.log.info(`sclang booted a server on port ${port}; connecting to it.`);
-    await this.server.connect('127.0.0.1', port);
+    await this.serverController.connect('127.0.0.1', port);
   }
 
   /** sclang's own server quit (s.quit, or its process exited): the extension lets go of it too. */
   private async serverQuitBySclang(port: number): Promise<void> {
     if (this.sclangServerPort !== port) return;
     this.sclangServerPort = undefined;
-    const current = this.server.server;
+    const current = this.serverController.server;
     if (current && !current.ownsProcess && current.addr[1] === port && current.state === 'running') {
       this.log.info(`sclang's server on port ${port} quit; disconnecting.`);
-      await this.server.disconnect();
+      await this.serverController.disconnect();
     }
   }
 
@@ -295,7 +295,7 @@ export class SclangController implements vscode.Disposable {
     clearInterval(this.busyTimer);
     await this.lang?.stop().catch(() => undefined);
     this.lang?.dispose();
-    this.langScope.dispose();
+    this.langDisposables.dispose();
     this.subscriptions.dispose();
     this.statusItem.dispose();
   }

@@ -38,7 +38,7 @@ export class ServerController implements vscode.Disposable {
   /** The Reboot and Restore in progress: a second click joins it. */
   private recovering: Promise<boolean> | undefined;
   /** Disposables of the current run: released when the next run starts or the window closes. */
-  private readonly runScope = new DisposableStore();
+  private readonly runDisposables = new DisposableStore();
   private volumeDb = 0;
   private mutedValue = false;
   private busy: Promise<unknown> | undefined;
@@ -56,13 +56,13 @@ export class ServerController implements vscode.Disposable {
   }
 
   /**
-   * The second disposal scope: `attach` runs for the current server and every later one, with
-   * that server's run scope. What it adds there is disposed when the next server replaces it
+   * The second lifetime: `attach` runs for the current server and every later one, with
+   * that server's run disposables. What it adds there is disposed when the next server replaces it
    * or the window closes, so no view keeps its own per-server bookkeeping.
    */
   forEachServer(attach: (server: SCServer, run: DisposableStore) => void): vscode.Disposable {
     this.attachers.add(attach);
-    if (this.current) attach(this.current, this.runScope);
+    if (this.current) attach(this.current, this.runDisposables);
     return { dispose: () => void this.attachers.delete(attach) };
   }
 
@@ -326,14 +326,14 @@ export class ServerController implements vscode.Disposable {
     // Stop only what this window started; a remote server is merely left.
     if (server && server.state !== 'stopped' && server.state !== 'crashed') await server.quit().catch(() => undefined);
     server?.dispose();
-    this.runScope.dispose();
+    this.runDisposables.dispose();
     this.attachers.clear();
     this.onDidChangeStateEmitter.dispose();
     this.onServerOutputEmitter.dispose();
   }
 
   private startRun(settings: ExtensionSettings): SCServer {
-    this.runScope.dispose();
+    this.runDisposables.dispose();
     this.current?.dispose();
     const server = new SCServer(settings.options, {
       clientId: settings.clientId,
@@ -345,22 +345,22 @@ export class ServerController implements vscode.Disposable {
     // Volume and mute carry over from the previous run.
     if (this.volumeDb !== 0) server.volume = this.volumeDb;
     if (this.mutedValue) void server.mute();
-    this.runScope.add(server.onOutput((line) => {
+    this.runDisposables.add(server.onOutput((line) => {
       this.serverOutput.append(line);
       this.onServerOutputEmitter.fire(line);
     }));
-    this.runScope.add(server.onDidChangeState((change) => this.stateChanged(server, change)));
-    this.runScope.add(server.onDidChangeResponsiveness((unresponsive) => {
+    this.runDisposables.add(server.onDidChangeState((change) => this.stateChanged(server, change)));
+    this.runDisposables.add(server.onDidChangeResponsiveness((unresponsive) => {
       void this.updateContext();
       if (unresponsive && server === this.current) void this.offerRecovery();
     }));
-    this.runScope.add(server.onDidChangeVolume(({ volume, muted }) => {
+    this.runDisposables.add(server.onDidChangeVolume(({ volume, muted }) => {
       this.volumeDb = volume;
       this.mutedValue = muted;
       void this.updateContext();
     }));
     this.current = server;
-    for (const attach of this.attachers) attach(server, this.runScope);
+    for (const attach of this.attachers) attach(server, this.runDisposables);
     return server;
   }
 

@@ -1,6 +1,6 @@
 // The Node Tree view: the server's groups and synths, kept live from node notifications.
 import * as vscode from 'vscode';
-import { clientIdOfNode, DEF_NAME_HOLD_MS, defaultGroupIdOf, DisposableStore, Emitter, formatControlValue, isRowHeld, isTemporaryDefName, NodeChangeBatcher, nodeLabel, parseNodePlayer, parseProxyGroups } from '../../core';
+import { clientIdOfNode, DEF_NAME_HOLD_MS, defaultGroupIdOf, DisposableStore, Emitter, formatControlValue, isRowHeld, isTemporaryDefName, KEPT_SYNTH_TREE_CONTEXT, NodeChangeBatcher, nodeLabel, parseNodePlayer, parseProxyGroups } from '../../core';
 import type { ControlValue, LiveNode, NodeChange, NodeTreeUpdate, SCServer } from '../../core';
 import type { ServerController } from '../server/serverController';
 
@@ -171,25 +171,15 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       item.tooltip = `${proxyName ? `${proxyName}: ` : ''}Group ${node.nodeId}${isDefault ? `: default group of client ${owner}${ours ? ' (this editor)' : ''}` : ''}${node.running ? '' : ' (paused)'}`;
       return item;
     }
-    if (this.server?.volumeSynthIds.includes(node.nodeId)) {
-      // The extension's own volume synth: shown for what it is, with no actions.
-      const item = new vscode.TreeItem('volume', vscode.TreeItemCollapsibleState.None);
+    const kept = this.server?.keptSynths.treeRow(node.nodeId);
+    if (kept) {
+      // A synth the extension keeps for itself (volume, meters, scope, recording): shown for what it is, with no actions.
+      const item = new vscode.TreeItem(kept.label, vscode.TreeItemCollapsibleState.None);
       item.id = String(node.nodeId);
-      item.description = this.server.muted ? 'muted' : `${Math.round(this.server.volume * 10) / 10} dB`;
-      item.contextValue = 'volumeSynth';
-      item.iconPath = new vscode.ThemeIcon(this.server.muted ? 'mute' : 'unmute');
-      item.tooltip = `The server's volume (${node.defName ?? 'volume synth'} ${node.nodeId}), kept after all groups by SuperCollider Live. Set it with Set Volume or Mute.`;
-      return item;
-    }
-    const own = this.server && ownSynthRow(this.server, node.nodeId);
-    if (own) {
-      // The extension's meters and recorder: shown for what they are, with no actions.
-      const item = new vscode.TreeItem(own.label, vscode.TreeItemCollapsibleState.None);
-      item.id = String(node.nodeId);
-      item.description = own.description;
-      item.contextValue = 'ownSynth';
-      item.iconPath = new vscode.ThemeIcon(own.icon);
-      item.tooltip = `${own.tooltip} (${node.defName ?? 'synth'} ${node.nodeId}), kept at the end of the root group by SuperCollider Live.`;
+      item.description = kept.description;
+      item.contextValue = KEPT_SYNTH_TREE_CONTEXT;
+      item.iconPath = new vscode.ThemeIcon(kept.icon);
+      item.tooltip = `${kept.tooltip}.  \n${node.defName ?? 'synth'} ${node.nodeId}, kept at the end of the root group by SuperCollider Live.`;
       return item;
     }
     const proxyName = this.proxyNames.get(node.parentId);
@@ -474,11 +464,4 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     for (const subscription of this.subscriptions) subscription.dispose();
     this.changeEmitter.dispose();
   }
-}
-
-/** How a synth the extension keeps for itself (meters, recording) is shown; undefined for others. */
-function ownSynthRow(server: SCServer, nodeId: number): { label: string; description: string; icon: string; tooltip: string } | undefined {
-  if (server.meters.synthIds.includes(nodeId)) return { label: 'meter', description: 'levels', icon: 'pulse', tooltip: 'Measures levels for the Meters view' };
-  if (server.recorder.synthIds.includes(nodeId)) return { label: 'recording', description: server.recorder.state, icon: 'record', tooltip: `Records to ${server.recorder.path}` };
-  return undefined;
 }
