@@ -25,6 +25,7 @@ import { benchCompletionInference } from './completionInference';
 import { benchRecovery, summariseRecovery } from './recovery';
 import { FreeKind, TakeGaps, takeThroughFrees } from './recording';
 import { startClickTrack } from '../tools/clickTrack';
+import { benchSoundingMarks } from './soundingMarks';
 
 // ---- configuration -------------------------------------------------------------------------
 
@@ -58,7 +59,7 @@ interface Config {
 }
 
 const FLAGS: Record<string, [keyof Config, string]> = {
-  sections: ['sections', 'sections to run, e.g. 1,2,3,4,5,6,7,8,9,10,12'],
+  sections: ['sections', 'sections to run, e.g. 1,2,3,4,5,6,7,8,9,10,11,12'],
   'boot-runs': ['bootRuns', 'boots per side in section 1 (7)'],
   'boot-period': ['bootPeriod', 'JACK period in frames for section 1 (1024)'],
   'status-n': ['statusN', '/status round trips per side in section 2 (2000)'],
@@ -86,7 +87,7 @@ const FLAGS: Record<string, [keyof Config, string]> = {
 
 function parseConfig(argv: string[]): Config {
   const config: Config = {
-    sections: new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12]),
+    sections: new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),
     takeRounds: 3,
     takeFrees: 10,
     instrumentRounds: 8,
@@ -1037,6 +1038,23 @@ async function benchLanguageSection(): Promise<void> {
   results.language = r;
 }
 
+// ---- 11. the sounding code lit: marks and lenses ----------------------------------------------
+
+async function benchSoundingMarksSection(): Promise<void> {
+  const r = await benchSoundingMarks();
+  printTable(
+    `11. Sounding-code marks and player lenses (${int(r.blocks)} evaluated blocks, ${int(r.rate)} node notifications/s for ${r.seconds} s, player state read 4/s; no VS Code)`,
+    ['metric', 'ours (marks + lenses)', 'baseline: the node model alone', 'target'],
+    [
+      ['notification to marks worked out, ms, median / p99', `${fmt(r.notificationToMarksMs.median, 1)} / ${fmt(r.notificationToMarksMs.p99, 1)}`, '-', 'rendered < 250'],
+      ['mark redraws', int(r.renders), '-', '<= 20 a second'],
+      ['CPU, % of a core', fmt(r.oursCpuPercent, 2), fmt(r.baseCpuPercent, 2), 'added < 2'],
+    ],
+    ['The editor\'s own drawing of the decorations is not in it (VS Code\'s renderer); the page check of the VS Code suite measures the rendered mark against the server.'],
+  );
+  results.soundingMarks = r;
+}
+
 // ---- 12. completion that knows the music -----------------------------------------------------
 
 async function benchCompletionInferenceSection(): Promise<void> {
@@ -1144,6 +1162,7 @@ async function main(): Promise<void> {
     if (config.sections.has(8)) await benchLanguageSection();
     if (config.sections.has(9)) await benchRecording(config);
     if (config.sections.has(10)) await benchRecoverySection(config);
+    if (config.sections.has(11)) await benchSoundingMarksSection();
     if (config.sections.has(12)) await benchCompletionInferenceSection();
   } finally {
     await cleanup();

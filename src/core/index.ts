@@ -33,6 +33,10 @@ export { OscConnection, OscTimeoutError, ServerFailError, ConnectionClosedError,
 export { SCLang, SclangError } from './sclang/sclang';
 export type { EvaluationResult, SCLangOptions, SclangState } from './sclang/sclang';
 export { SclangNotFoundError, findSclang } from './sclang/sclangLocator';
+export { PlayerStatePoller, PLAYER_STATE_QUERY, parsePlayerState, playerExpression, findPlayer, sclangSymbol, EMPTY_PLAYER_STATE } from './sclang/playerState';
+export type { PlayerState, PlayerEntry, ProxyState, PatternPlayerState } from './sclang/playerState';
+export { findPlayerReferences } from './sclang/playerReferences';
+export type { PlayerReference } from './sclang/playerReferences';
 export { findEnclosingBlock, lineAt, topLevelBlocks } from './editor/codeBlocks';
 export type { Disposable, Event, Logger } from './events';
 export { LevelMeters, ampToDb, describeLevel } from './meters/levelMeters';

@@ -2,6 +2,7 @@
 import { Emitter, Event, Logger, silentLogger } from '../events';
 import { ManagedProcess, ProcessExit, ProcessLine } from '../process/managedProcess';
 import { findSclang } from './sclangLocator';
+import { PLAYER_STATE_PRELUDE } from './playerState';
 
 export type SclangState = 'stopped' | 'compiling' | 'idle' | 'busy';
 
@@ -12,6 +13,8 @@ export interface EvaluationResult {
   result?: string;
   /** Everything sclang posted while evaluating (errors included), without our markers. */
   output: string[];
+  /** The evaluation's id in sclang (the players it returned are kept under it: playerState.ts). */
+  id?: number;
 }
 
 export class SclangError extends Error {
@@ -42,14 +45,16 @@ const MARKER = /<<sclive:([a-zA-Z]+):(.*?)>>/;
  */
 const PRELUDE = String.raw`
 Library.put(\sclive, \eval, { |id, code, print = true|
-  var fn = code.compile, result, failed = false;
+  var fn = code.compile, result, failed = false, firstNode = if(print) { Library.at(\sclive, \nextNode).value };
   if(fn.isNil) {
     "<<sclive:end:%:syntax>>".format(id).postln;
   } {
     result = fn.try { |error| failed = true; error.reportError };
+    Library.at(\sclive, \evalNodes).value(id, firstNode);
     if(failed) {
       "<<sclive:end:%:error>>".format(id).postln;
     } {
+      Library.at(\sclive, \keepPlayer).value(id, result);
       if(print) {
         ("-> " ++ result.asString).postln;
       } {
@@ -130,6 +135,8 @@ Library.put(\sclive, \proxyGroups, {
 // \callback wins) posts the node ids the event made when a Pdef's player plays it.
 Library.put(\sclive, \playerKeyOf, { |routine| var found; Pdef.all.keysValuesDo { |key, pdef| var player = pdef.player; if(player.notNil and: { player.tryPerform(\routine) === routine }) { found = "Pdef \\" ++ key } }; found });
 Event.default.parent.put(\callback, { |event| var ids = event[\id], key; if(ids.notNil) { key = Library.at(\sclive, \playerKeyOf).value(thisThread); if(key.notNil) { "<<sclive:nodePlayer:%:%>>".format(key, ids.asArray.select(_.isNumber).join(",")).postln } } });
+// What plays (Ndefs, proxies, Pdefs, Tdefs): playerState.ts.
+${PLAYER_STATE_PRELUDE}
 ServerBoot.add({ |server| "<<sclive:serverBooted:%>>".format(server.addr.port).postln }, \all);
 ServerQuit.add({ |server| "<<sclive:serverQuit:%>>".format(server.addr.port).postln }, \all);
 "<<sclive:ready:>>".postln;
@@ -409,7 +416,7 @@ export class SCLang {
       this.updateBusy();
       const output = before ? [...evaluation.output, before] : evaluation.output;
       if (evaluation.dropped) output.push(`… [${evaluation.dropped.toLocaleString('en-US')} more lines posted; see the post window]`);
-      evaluation.resolve({ status: status as EvaluationResult['status'], result: status === 'ok' ? evaluation.result : undefined, output });
+      evaluation.resolve({ status: status as EvaluationResult['status'], result: status === 'ok' ? evaluation.result : undefined, output, id: evaluation.id });
     }
   }
 

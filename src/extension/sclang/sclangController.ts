@@ -277,7 +277,12 @@ export class SclangController implements vscode.Disposable {
     }
   }
 
+  private readonly onDidChangeStateEmitter = new Emitter<SclangState>();
+  /** sclang became idle, busy, stopped... (what plays is read again when it is idle). */
+  readonly onDidChangeState = this.onDidChangeStateEmitter.event;
+
   private updateStatus(state: SclangState): void {
+    this.onDidChangeStateEmitter.fire(state);
     const labels: Record<SclangState, string> = { stopped: 'sclang stopped', compiling: 'sclang compiling', idle: 'sclang idle', busy: 'sclang busy' };
     const icons: Record<SclangState, string> = { stopped: 'circle-slash', compiling: 'loading~spin', idle: 'terminal', busy: 'sync~spin' };
     this.statusItem.text = `$(${icons[state]}) ${labels[state]}`;
