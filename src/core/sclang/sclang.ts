@@ -160,6 +160,10 @@ interface PendingEvaluation {
   /** Lines posted past MAX_EVALUATION_OUTPUT_LINES or MAX_EVALUATION_OUTPUT_CHARS, not kept. */
   dropped: number;
   result?: string;
+  /** Asked by the editor, not the musician: it does not make sclang busy (see evaluate). */
+  background: boolean;
+  /** Its timeout passed; sclang is still running it. */
+  overdue?: boolean;
   resolve(result: EvaluationResult): void;
   reject(error: Error): void;
 }
@@ -255,10 +259,21 @@ export class SCLang {
     this.setState('idle');
   }
 
+  /** A background query ran past its timeout and sclang is still on it: asking again would queue behind it. */
+  get backgroundQueryOverdue(): boolean {
+    for (const evaluation of this.pending.values()) if (evaluation.background && evaluation.overdue) return true;
+    return false;
+  }
+
   private readyWaiter: { resolve(): void; reject(error: Error): void } | undefined;
 
-  /** Evaluates code as the IDE does; resolves when sclang has run it. */
-  evaluate(code: string, options: { print?: boolean; timeoutMs?: number } = {}): Promise<EvaluationResult> {
+  /**
+   * Evaluates code as the IDE does; resolves when sclang has run it. A `background` query (what
+   * plays, a SynthDef's controls: several a second while a file shows) leaves the state alone,
+   * so the status bar does not flicker busy/idle and the musician's own evaluation is what
+   * "busy" means.
+   */
+  evaluate(code: string, options: { print?: boolean; timeoutMs?: number; background?: boolean } = {}): Promise<EvaluationResult> {
     if (!this.process || this.process.hasExited || this.stateValue === 'compiling') {
       return Promise.reject(new SclangError('sclang is not running. Start it first (it starts with the first evaluation).'));
     }
@@ -269,6 +284,8 @@ export class SCLang {
       // stays busy until the code ends (or sclang is restarted; Hush cannot stop it).
       const timer = options.timeoutMs
         ? setTimeout(() => {
+            const evaluation = this.pending.get(id);
+            if (evaluation) evaluation.overdue = true;
             reject(new SclangError(`sclang did not finish evaluating within ${options.timeoutMs} ms and is still running that code (an endless loop?). Restarting sclang stops it; its interpreter variables are lost.`));
           }, options.timeoutMs)
         : undefined;
@@ -277,6 +294,7 @@ export class SCLang {
         output: [],
         chars: 0,
         dropped: 0,
+        background: options.background ?? false,
         resolve: (result) => {
           clearTimeout(timer);
           resolve(result);
@@ -435,7 +453,8 @@ export class SCLang {
 
   private updateBusy(): void {
     if (this.stateValue === 'compiling' || this.stateValue === 'stopped') return;
-    this.setState(this.pending.size ? 'busy' : 'idle');
+    const foreground = [...this.pending.values()].some((evaluation) => !evaluation.background);
+    this.setState(foreground ? 'busy' : 'idle');
   }
 
   private setState(state: SclangState): void {

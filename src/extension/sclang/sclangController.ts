@@ -141,8 +141,8 @@ export class SclangController implements vscode.Disposable {
    */
   async queryIfIdle(code: string, timeoutMs = 3000): Promise<EvaluationResult | undefined> {
     const lang = this.lang;
-    if (!lang?.isRunning || lang.state !== 'idle') return undefined;
-    return lang.evaluate(code, { print: false, timeoutMs });
+    if (!lang?.isRunning || lang.state !== 'idle' || lang.backgroundQueryOverdue) return undefined;
+    return lang.evaluate(code, { print: false, timeoutMs, background: true });
   }
 
   private offeringBoot = false;
