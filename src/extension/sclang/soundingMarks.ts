@@ -3,7 +3,7 @@
 // sclang's player state; the hover lists what sounds and its Stop stops exactly that.
 import * as vscode from 'vscode';
 import type { EvaluationResult } from '../../core/sclang/sclang';
-import { SoundingBlocks, marksByFile } from '../../core/sclang/soundingBlocks';
+import { SoundingBlocks, SoundingMark, marksByFile } from '../../core/sclang/soundingBlocks';
 import type { PlayerStatePoller } from '../../core/sclang/playerState';
 import { clientIdOfNode } from '../../core/server/idAllocators';
 import type { ServerController } from '../server/serverController';
@@ -11,7 +11,7 @@ import type { SclangController } from './sclangController';
 import type { ExtensionLog } from '../log/extensionLog';
 import { registerCommand } from '../commands/userErrors';
 
-interface BlockPlace {
+interface SoundingBlockPlace {
   uri: string;
   line: number;
 }
@@ -20,12 +20,17 @@ interface BlockPlace {
 const RENDER_MS = 50;
 
 export class SoundingMarks implements vscode.Disposable {
-  readonly blocks = new SoundingBlocks<BlockPlace>();
-  private readonly decoration = vscode.window.createTextEditorDecorationType({
-    after: { margin: '0 0 0 1.5em', color: new vscode.ThemeColor('editorCodeLens.foreground') },
-    overviewRulerColor: new vscode.ThemeColor('editorCodeLens.foreground'),
-    overviewRulerLane: vscode.OverviewRulerLane.Right,
-  });
+  readonly blocks = new SoundingBlocks<SoundingBlockPlace>();
+  /**
+   * One decoration type per count ("♪ 3 sounding"), made once and kept: a per-mark
+   * renderOptions.after makes VS Code add a CSS rule for each new mark, and in a long session
+   * such a mark was drawn up to 900 ms after it was set (a fixed type's rule exists already).
+   */
+  private readonly decorations = new Map<number, vscode.TextEditorDecorationType>();
+  /** The types each editor was last given marks of (set empty when their marks go). */
+  private readonly drawnTypes = new WeakMap<vscode.TextEditor, Set<number>>();
+  /** The marks last drawn, by file (the hover reads them). */
+  private marks = new Map<string, Array<SoundingMark<SoundingBlockPlace>>>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private renderTimer: NodeJS.Timeout | undefined;
   private demand: { dispose(): void } | undefined;
@@ -40,8 +45,10 @@ export class SoundingMarks implements vscode.Disposable {
     context: vscode.ExtensionContext,
     log: ExtensionLog,
   ) {
+    // The counts a block usually has, ready before the first mark.
+    for (let count = 1; count <= 8; count++) this.decorationFor(count);
     this.subscriptions.push(
-      this.decoration,
+      { dispose: () => this.decorations.forEach((type) => type.dispose()) },
       this.onDidRenderEmitter,
       server.forEachServer((scServer, run) => {
         const watcher = scServer.nodeWatcher;
@@ -58,6 +65,7 @@ export class SoundingMarks implements vscode.Disposable {
       { dispose: this.blocks.onDidChange(() => this.scheduleRender()).dispose },
       { dispose: poller.onDidRead((state) => void this.freeSynths(this.blocks.stateRead(state.evaluations, state.evaluationNodes))).dispose },
       vscode.window.onDidChangeVisibleTextEditors(() => this.scheduleRender()),
+      vscode.languages.registerHoverProvider({ language: 'supercollider' }, { provideHover: (document, position) => this.hoverAt(document, position) }),
       sclang.onDidChangeState((state) => state === 'stopped' && this.blocks.sclangGone()),
     );
     registerCommand(context, log, 'sclive.sounding.stop', (keys?: number[]) => this.stop(keys ?? this.blocks.sounding().map((b) => b.key)));
@@ -119,31 +127,54 @@ export class SoundingMarks implements vscode.Disposable {
     this.followDemand();
     const sounding = this.blocks.sounding();
     const byFile = marksByFile(sounding);
-    const server = this.server.server;
+    this.marks = byFile;
     for (const editor of vscode.window.visibleTextEditors) {
-      const options: vscode.DecorationOptions[] = [];
-      for (const { line, count, blocks } of byFile.get(editor.document.uri.toString()) ?? []) {
+      // Ranges only (the text is the type's, the hover a provider's): VS Code's quick path for
+      // decorations, with no per-mark options to carry over to the window.
+      const rangesByCount = new Map<number, vscode.Range[]>();
+      for (const { line, count } of byFile.get(editor.document.uri.toString()) ?? []) {
         if (line >= editor.document.lineCount) continue;
         // The line's own text as the range (the mark drawn after it): an empty range at the
         // line's end was drawn by VS Code only at the editor's next repaint for something else.
-        const lineRange = editor.document.lineAt(line).range;
-        const hover = new vscode.MarkdownString(undefined, true);
-        hover.isTrusted = { enabledCommands: ['sclive.sounding.stop'] };
-        hover.appendMarkdown('**Sounding from this block**\n\n');
-        for (const block of blocks) {
-          for (const id of block.synths) hover.appendMarkdown(`- synth ${id}${server?.nodeWatcher.get(id)?.defName ? ` (${server.nodeWatcher.get(id)!.defName})` : ''}\n`);
-          if (block.player) hover.appendMarkdown(`- ${block.player.replace(/[\\`*_[\]<>]/g, '\\$&')} playing\n`);
-        }
-        hover.appendMarkdown(`\n[$(debug-stop) Stop](command:sclive.sounding.stop?${encodeURIComponent(JSON.stringify([blocks.map((b) => b.key)]))} "Stop what this block sounds")`);
-        options.push({
-          range: lineRange,
-          hoverMessage: hover,
-          renderOptions: { after: { contentText: `♪ ${count} sounding` } },
-        });
+        const ranges = rangesByCount.get(count) ?? [];
+        ranges.push(editor.document.lineAt(line).range);
+        rangesByCount.set(count, ranges);
       }
-      editor.setDecorations(this.decoration, options);
+      const before = this.drawnTypes.get(editor) ?? new Set<number>();
+      for (const count of before) if (!rangesByCount.has(count)) editor.setDecorations(this.decorationFor(count), []);
+      for (const [count, ranges] of rangesByCount) editor.setDecorations(this.decorationFor(count), ranges);
+      this.drawnTypes.set(editor, new Set(rangesByCount.keys()));
     }
     this.onDidRenderEmitter.fire(sounding.length);
+  }
+
+  /** The hover on a marked line: what sounds from its blocks, and their Stop. */
+  private hoverAt(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const mark = this.marks.get(document.uri.toString())?.find((m) => m.line === position.line);
+    if (!mark) return undefined;
+    const server = this.server.server;
+    const hover = new vscode.MarkdownString(undefined, true);
+    hover.isTrusted = { enabledCommands: ['sclive.sounding.stop'] };
+    hover.appendMarkdown('**Sounding from this block**\n\n');
+    for (const block of mark.blocks) {
+      for (const id of block.synths) hover.appendMarkdown(`- synth ${id}${server?.nodeWatcher.get(id)?.defName ? ` (${server.nodeWatcher.get(id)!.defName})` : ''}\n`);
+      if (block.player) hover.appendMarkdown(`- ${block.player.replace(/[\\`*_[\]<>]/g, '\\$&')} playing\n`);
+    }
+    hover.appendMarkdown(`\n[$(debug-stop) Stop](command:sclive.sounding.stop?${encodeURIComponent(JSON.stringify([mark.blocks.map((b) => b.key)]))} "Stop what this block sounds")`);
+    return new vscode.Hover(hover, document.lineAt(position.line).range);
+  }
+
+  private decorationFor(count: number): vscode.TextEditorDecorationType {
+    let type = this.decorations.get(count);
+    if (!type) {
+      type = vscode.window.createTextEditorDecorationType({
+        after: { contentText: `♪ ${count} sounding`, margin: '0 0 0 1.5em', color: new vscode.ThemeColor('editorCodeLens.foreground') },
+        overviewRulerColor: new vscode.ThemeColor('editorCodeLens.foreground'),
+        overviewRulerLane: vscode.OverviewRulerLane.Right,
+      });
+      this.decorations.set(count, type);
+    }
+    return type;
   }
 
   dispose(): void {

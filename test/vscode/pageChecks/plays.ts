@@ -48,7 +48,9 @@ function recordMarks(page: Page): Promise<void> {
       document: { body: unknown; querySelectorAll(s: string): ArrayLike<El> };
       getComputedStyle(el: unknown, pseudo: string): { content: string };
       MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void; disconnect(): void };
-      __scliveMarks?: { events: Array<{ t: number; shown: boolean }>; stalls: Array<[number, number]>; stop(): void };
+      __scliveMarks?: { events: Array<{ t: number; shown: boolean }>; stalls: Array<[number, number]>; frameGaps: Array<[number, number]>; visibility: string; stop(): void };
+      requestAnimationFrame(callback: (t: number) => void): number;
+      performance: { now(): number };
     };
     const shownNow = () => Array.from(page.document.querySelectorAll('.monaco-editor .view-line span')).some((el) => (el.textContent ?? '').includes('♪') || page.getComputedStyle(el, '::after').content.includes('♪'));
     const events: Array<{ t: number; shown: boolean }> = [{ t: Date.now(), shown: shownNow() }];
@@ -67,7 +69,18 @@ function recordMarks(page: Page): Promise<void> {
       tick = Date.now();
       check();
     }, 10);
-    page.__scliveMarks = { events, stalls, stop: () => (observer.disconnect(), clearInterval(timer)) };
+    // Animation frames more than 50 ms apart: the editor draws only in one, so a gap delays a mark.
+    const frameGaps: Array<[number, number]> = [];
+    let lastFrame = page.performance.now();
+    let recording = true;
+    const frame = (t: number) => {
+      if (t - lastFrame > 50) frameGaps.push([Date.now(), Math.round(t - lastFrame)]);
+      lastFrame = t;
+      if (recording) page.requestAnimationFrame(frame);
+    };
+    page.requestAnimationFrame(frame);
+    const visibility = String((page.document as unknown as { visibilityState: string }).visibilityState);
+    page.__scliveMarks = { events, stalls, frameGaps, visibility, stop: () => (observer.disconnect(), clearInterval(timer), (recording = false)) };
   });
 }
 
@@ -80,7 +93,7 @@ interface MarkData {
   stalls: Array<[number, number]>;
 }
 
-type MarkRecorder = { events: Array<{ t: number; shown: boolean }>; stalls: Array<[number, number]>; stop(): void };
+type MarkRecorder = { events: Array<{ t: number; shown: boolean }>; stalls: Array<[number, number]>; frameGaps: Array<[number, number]>; visibility: string; stop(): void };
 const recorder = (page: Page) => page.evaluate(() => {
   const marks = (globalThis as unknown as { __scliveMarks: MarkRecorder }).__scliveMarks;
   return { events: marks.events, stalls: marks.stalls };
@@ -116,10 +129,10 @@ async function checkMarkFollowsSynth(page: Page, ready: { synths: number }, hand
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const { events, stalls: pageStalls } = await page.evaluate(() => {
+  const { events, stalls: pageStalls, frameGaps, visibility } = await page.evaluate(() => {
     const marks = (globalThis as unknown as { __scliveMarks: MarkRecorder }).__scliveMarks;
     marks.stop();
-    return { events: marks.events, stalls: marks.stalls };
+    return { events: marks.events, stalls: marks.stalls, frameGaps: marks.frameGaps, visibility: marks.visibility };
   });
   const { lives, drawn, stalls: hostStalls } = JSON.parse(readFileSync(dataFile, 'utf8')) as MarkData;
   if (lives.length !== ready.synths) throw new Error(`the suite saw ${lives.length} synths, not ${ready.synths}`);
@@ -135,7 +148,7 @@ async function checkMarkFollowsSynth(page: Page, ready: { synths: number }, hand
     const drawnShown = drawn.find(([t, n]) => t >= go && n > 0)?.[0];
     const drawnGone = drawn.find(([t, n]) => t >= end && n === 0)?.[0];
     const near = (stalls: Array<[number, number]>) => stalls.filter(([t]) => t >= go - 500 && t <= end + 500).map(([t, late]) => [t - go, late]);
-    log(`block mark, synth ${i + 1}: drawn by the extension host ${ms(drawnShown, go)} after /n_go, rendered ${ms(shown?.t, go)} after; drawn gone ${ms(drawnGone, end)} after /n_end, rendered gone ${ms(gone?.t, end)} after; stalls (ms after /n_go, ms late) of the extension host ${JSON.stringify(near(hostStalls))}, of the page ${JSON.stringify(near(pageStalls))}`);
+    log(`block mark, synth ${i + 1}: drawn by the extension host ${ms(drawnShown, go)} after /n_go, rendered ${ms(shown?.t, go)} after; drawn gone ${ms(drawnGone, end)} after /n_end, rendered gone ${ms(gone?.t, end)} after; stalls (ms after /n_go, ms late) of the extension host ${JSON.stringify(near(hostStalls))}, of the page ${JSON.stringify(near(pageStalls))}; animation frame gaps (ms after /n_go, ms) ${JSON.stringify(near(frameGaps))} (page ${visibility})`);
     const goneWhileAlive = events.some((e) => shown && e.t > shown.t && e.t < end && !e.shown);
     return { within: !!shown && shown.t - go <= 250 && !!gone && gone.t - end <= 250 && !goneWhileAlive, shown, gone, goneWhileAlive };
   });
