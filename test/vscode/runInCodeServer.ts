@@ -96,11 +96,7 @@ async function openWorkbench(browser: Browser, codeServer: CodeServer, workspace
 async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    // A musician's window draws at the display's rate; headless Chromium otherwise let the
-    // workbench's animation frames fall to one a second after webviews had focus, and the
-    // editor draws decorations only in a frame (measured: gaps of 1,017 ms).
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-      '--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
 }
 
