@@ -20,6 +20,7 @@ import { benchLanguageSection } from './language';
 import { benchRecording } from './recording';
 import { benchRecoverySection } from './recovery';
 import { benchCompletionInferenceSection } from './completionInference';
+import { benchSoundingMarksSection } from './soundingMarks';
 
 async function main(): Promise<void> {
   const config = parseConfig(process.argv.slice(2));
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     if (config.sections.has(8)) await benchLanguageSection();
     if (config.sections.has(9)) await benchRecording(config);
     if (config.sections.has(10)) await benchRecoverySection(config);
+    if (config.sections.has(11)) await benchSoundingMarksSection();
     if (config.sections.has(12)) await benchCompletionInferenceSection();
   } finally {
     await cleanup();

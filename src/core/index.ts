@@ -58,6 +58,10 @@ export { NoDisplayLines, describePlot, parseGuiRequest, plotRange } from './scla
 export type { GuiRequest } from './sclang/guiRequest';
 export { withOwnKeys } from './sclang/welcomeLine';
 export { writeEditorLanguageConfig } from './sclang/languageConfig';
+export { PlayerStatePoller, PLAYER_STATE_QUERY, parsePlayerState, playerExpression, findPlayer, sclangSymbol, EMPTY_PLAYER_STATE } from './sclang/playerState';
+export type { PlayerState, PlayerEntry, ProxyState, PatternPlayerState } from './sclang/playerState';
+export { findPlayerReferences } from './sclang/playerReferences';
+export type { PlayerReference } from './sclang/playerReferences';
 
 // meters
 export { LevelMeters, METER_FLOOR_DB, ampToDb, describeLevel } from './meters/levelMeters';

@@ -26,6 +26,7 @@ import { HelpPanel } from './views/helpPanel';
 import { PlotPanel } from './views/plotPanel';
 import { registerTakeTimeline, TakeTimeline } from './recording/takeTimeline';
 import { registerGettingStarted } from './walkthrough/gettingStarted';
+import { Players, registerPlayers } from './sclang/players';
 
 export class ScliveContext {
   readonly log = new ExtensionLog();
@@ -45,6 +46,8 @@ export class ScliveContext {
   readonly sclangGui: SclangGui;
   /** Each evaluation during a take, written beside its sound file (evaluation.ts tells it). */
   readonly takeTimeline: TakeTimeline;
+  /** What plays in sclang: the Proxies view and the code lenses on Pdef/Tdef/Ndef lines. */
+  readonly players: Players;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.pushExtCleanup(this.log, this.serverOutput);
@@ -92,6 +95,7 @@ export class ScliveContext {
     this.takeTimeline = registerTakeTimeline(this);
     registerEvaluation(this);
     registerGettingStarted(this);
+    this.players = registerPlayers(this);
     // scsynth's output in the post window too, as in SuperCollider's IDE: a failed /s_new is
     // why the music is silent, and the musician looks there, not in the server's output.
     this.pushExtCleanup(this.controller.onServerOutput((line) => {

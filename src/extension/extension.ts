@@ -12,6 +12,7 @@ import type { ScopeView } from './views/scopeView';
 import type { ClassIndexService } from './language/classIndexService';
 import type { HelpPanel } from './views/helpPanel';
 import type { PlotPanel } from './views/plotPanel';
+import type { Players } from './sclang/players';
 
 /** What the extension hands out (used by its tests, and by other extensions if they like). */
 export interface SuperColliderLiveApi {
@@ -27,6 +28,7 @@ export interface SuperColliderLiveApi {
   classIndex: ClassIndexService;
   help: HelpPanel;
   plot: PlotPanel;
+  players: Players;
 }
 
 let context: ScliveContext | undefined;
@@ -42,8 +44,8 @@ export function activate(extension: vscode.ExtensionContext): SuperColliderLiveA
   // Keys that work anywhere in a SuperCollider window (Ctrl+. from a view or the help page) ask for this.
   void vscode.commands.executeCommand('setContext', 'sclive.active', true);
   context.bootOnStartup();
-  const { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help, plot } = context;
-  return { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help, plot };
+  const { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help, plot, players } = context;
+  return { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help, plot, players };
 }
 
 export async function deactivate(): Promise<void> {

@@ -103,6 +103,25 @@ describe('SCLang with a real sclang and scsynth', function () {
     assert.equal(lang.state, 'idle');
   });
 
+
+  it('background queries (what plays, read 4 times a second) leave its state idle; the musician\'s evaluation makes it busy', async () => {
+    const lang = await startLang();
+    const states: string[] = [];
+    lang.onDidChangeState((state) => states.push(state));
+    for (let i = 0; i < 8; i++) {
+      const answer = await lang.evaluate('Pdef.all.size', { print: false, background: true });
+      assert.equal(answer.result, '0');
+    }
+    assert.deepEqual(states, [], 'no busy/idle flicker in the status bar');
+    await lang.evaluate('1 + 1');
+    assert.deepEqual(states, ['busy', 'idle']);
+    // A background query stuck behind a long task is overdue, so the editor does not queue another.
+    assert.equal(lang.backgroundQueryOverdue, false);
+    await assert.rejects(lang.evaluate('loop { 1 + 1 }', { print: false, background: true, timeoutMs: 300 }), /still running that code/);
+    assert.equal(lang.backgroundQueryOverdue, true);
+    await lang.recompile();
+    assert.equal(lang.backgroundQueryOverdue, false);
+  });
   it('still evaluates after a restart', async () => {
     const lang = await startLang();
     const firstPid = lang.pid!;

@@ -99,9 +99,12 @@ describe('sclang\'s GUI calls with the editor\'s language config (real sclang an
     await lang.evaluate('Window.new.front; Window.new.front');
     await waitFor('Qt\'s lines', () => posted.filter(isNoDisplayLine).length === 2, 5000);
     assert.equal(await hush(lang, server), 0, 'no synth left after Hush');
-    // The proxies' mixer: one clear line, nothing on the server.
+    // The proxies' mixer opens the editor's Proxies view: a request, nothing on the server.
+    const beforeMixer = requests.length;
     const mixer = await lang.evaluate('NdefMixer(s)');
-    assert.ok(mixer.output.some((line) => /^NdefMixer: this editor has no proxies view yet/.test(line)), mixer.output.join('\n'));
+    assert.equal(mixer.result, 'a Proxies view (shown in the editor)');
+    const proxies = await waitFor('the Proxies view request', () => requests[beforeMixer], 5000);
+    assert.equal(proxies.kind, 'proxies');
   });
 
   it('without it (sclang as outside the editor) s.meter leaves its synths after Hush and posts raise() lines: what the config fixes', async () => {

@@ -121,8 +121,9 @@ SCLiveShown {
 
 + ProxyMixer {
 	*new { |obj, numItems = 16, parent, bounds, makeSkip = true, options|
-		"%: this editor has no proxies view yet, so no mixer opens. Your proxies play on: the Node Tree shows their synths, Ndef.all and currentEnvironment list them.".format(this.name).postln;
-		^nil
+		// NdefMixer(s) and ProxyMixer(space) open the editor's Proxies view (it lists them all).
+		SCLiveGui.tell(\proxies);
+		^SCLiveShown("Proxies view")
 	}
 }
 

@@ -12,6 +12,7 @@ export type GuiRequest =
   | { kind: 'scope'; mode: 'wave' | 'spectrum'; bus: number; channels?: number }
   | { kind: 'meter' }
   | { kind: 'nodeTree' }
+  | { kind: 'proxies' }
   | { kind: 'plot'; name: string; channels: PlotChannel[]; domain?: [number, number, string]; min?: number; max?: number };
 
 /** What Qt's offscreen platform prints for each window sclang shows (`.front`) where there is no display. */
@@ -60,6 +61,7 @@ export function parseGuiRequest(json: string): GuiRequest {
     }
     case 'meter':
     case 'nodeTree':
+    case 'proxies':
       return { kind: data.kind };
     case 'plot': {
       if (!Array.isArray(data.channels)) throw new Error('sclang sent a plot without channels');

@@ -2,6 +2,7 @@
 import { Emitter, Event, Logger, silentLogger } from '../events';
 import { ManagedProcess, ProcessExit, ProcessLine } from '../process/managedProcess';
 import { findSclang } from './sclangLocator';
+import { PLAYER_STATE_PRELUDE } from './playerState';
 
 export type SclangState = 'stopped' | 'compiling' | 'idle' | 'busy';
 
@@ -12,6 +13,8 @@ export interface EvaluationResult {
   result?: string;
   /** Everything sclang posted while evaluating (errors included), without our markers. */
   output: string[];
+  /** The evaluation's id in sclang (the players it returned are kept under it: playerState.ts). */
+  id?: number;
 }
 
 export class SclangError extends Error {
@@ -42,14 +45,16 @@ const MARKER = /<<sclive:([a-zA-Z]+):(.*?)>>/;
  */
 const PRELUDE = String.raw`
 Library.put(\sclive, \eval, { |id, code, print = true|
-  var fn = code.compile, result, failed = false;
+  var fn = code.compile, result, failed = false, firstNode = if(print) { Library.at(\sclive, \nextNode).value };
   if(fn.isNil) {
     "<<sclive:end:%:syntax>>".format(id).postln;
   } {
     result = fn.try { |error| failed = true; error.reportError };
+    Library.at(\sclive, \evalNodes).value(id, firstNode);
     if(failed) {
       "<<sclive:end:%:error>>".format(id).postln;
     } {
+      Library.at(\sclive, \keepPlayer).value(id, result);
       if(print) {
         ("-> " ++ result.asString).postln;
       } {
@@ -130,6 +135,8 @@ Library.put(\sclive, \proxyGroups, {
 // \callback wins) posts the node ids the event made when a Pdef's player plays it.
 Library.put(\sclive, \playerKeyOf, { |routine| var found; Pdef.all.keysValuesDo { |key, pdef| var player = pdef.player; if(player.notNil and: { player.tryPerform(\routine) === routine }) { found = "Pdef \\" ++ key } }; found });
 Event.default.parent.put(\callback, { |event| var ids = event[\id], key; if(ids.notNil) { key = Library.at(\sclive, \playerKeyOf).value(thisThread); if(key.notNil) { "<<sclive:nodePlayer:%:%>>".format(key, ids.asArray.select(_.isNumber).join(",")).postln } } });
+// What plays (Ndefs, proxies, Pdefs, Tdefs): playerState.ts.
+${PLAYER_STATE_PRELUDE}
 ServerBoot.add({ |server| "<<sclive:serverBooted:%>>".format(server.addr.port).postln }, \all);
 ServerQuit.add({ |server| "<<sclive:serverQuit:%>>".format(server.addr.port).postln }, \all);
 "<<sclive:ready:>>".postln;
@@ -154,6 +161,10 @@ interface PendingEvaluation {
   /** Lines posted past MAX_EVALUATION_OUTPUT_LINES or MAX_EVALUATION_OUTPUT_CHARS, not kept. */
   dropped: number;
   result?: string;
+  /** Asked by the editor, not the musician: it does not make sclang busy (see evaluate). */
+  background: boolean;
+  /** Its timeout passed; sclang is still running it. */
+  overdue?: boolean;
   resolve(result: EvaluationResult): void;
   reject(error: Error): void;
 }
@@ -250,10 +261,21 @@ export class SCLang {
     this.setState('idle');
   }
 
+  /** A background query ran past its timeout and sclang is still on it: asking again would queue behind it. */
+  get backgroundQueryOverdue(): boolean {
+    for (const evaluation of this.pending.values()) if (evaluation.background && evaluation.overdue) return true;
+    return false;
+  }
+
   private readyWaiter: { resolve(): void; reject(error: Error): void } | undefined;
 
-  /** Evaluates code as the IDE does; resolves when sclang has run it. */
-  evaluate(code: string, options: { print?: boolean; timeoutMs?: number } = {}): Promise<EvaluationResult> {
+  /**
+   * Evaluates code as the IDE does; resolves when sclang has run it. A `background` query (what
+   * plays, a SynthDef's controls: several a second while a file shows) leaves the state alone,
+   * so the status bar does not flicker busy/idle and the musician's own evaluation is what
+   * "busy" means.
+   */
+  evaluate(code: string, options: { print?: boolean; timeoutMs?: number; background?: boolean } = {}): Promise<EvaluationResult> {
     if (!this.process || this.process.hasExited || this.stateValue === 'compiling') {
       return Promise.reject(new SclangError('sclang is not running. Start it first (it starts with the first evaluation).'));
     }
@@ -264,6 +286,8 @@ export class SCLang {
       // stays busy until the code ends (or sclang is restarted; Hush cannot stop it).
       const timer = options.timeoutMs
         ? setTimeout(() => {
+            const evaluation = this.pending.get(id);
+            if (evaluation) evaluation.overdue = true;
             reject(new SclangError(`sclang did not finish evaluating within ${options.timeoutMs} ms and is still running that code (an endless loop?). Restarting sclang stops it; its interpreter variables are lost.`));
           }, options.timeoutMs)
         : undefined;
@@ -272,6 +296,7 @@ export class SCLang {
         output: [],
         chars: 0,
         dropped: 0,
+        background: options.background ?? false,
         resolve: (result) => {
           clearTimeout(timer);
           resolve(result);
@@ -411,7 +436,7 @@ export class SCLang {
       this.updateBusy();
       const output = before ? [...evaluation.output, before] : evaluation.output;
       if (evaluation.dropped) output.push(`… [${evaluation.dropped.toLocaleString('en-US')} more lines posted; see the post window]`);
-      evaluation.resolve({ status: status as EvaluationResult['status'], result: status === 'ok' ? evaluation.result : undefined, output });
+      evaluation.resolve({ status: status as EvaluationResult['status'], result: status === 'ok' ? evaluation.result : undefined, output, id: evaluation.id });
     }
   }
 
@@ -430,7 +455,8 @@ export class SCLang {
 
   private updateBusy(): void {
     if (this.stateValue === 'compiling' || this.stateValue === 'stopped') return;
-    this.setState(this.pending.size ? 'busy' : 'idle');
+    const foreground = [...this.pending.values()].some((evaluation) => !evaluation.background);
+    this.setState(foreground ? 'busy' : 'idle');
   }
 
   private setState(state: SclangState): void {

@@ -65,11 +65,15 @@ export function registerEvaluation(scliveContext: ScliveContext): void {
     // The flash shows what runs; the status bar says why it is only the line.
     if (lineInsteadOfBlock) vscode.window.setStatusBarMessage('$(info) No ( ... ) block around the cursor: evaluated the line', 4000);
     let result: EvaluationResult;
+    // The block's mark while what it starts sounds (soundingMarks.ts).
+    const sounding = scliveContext.players.sounding.begin(editor.document.uri, range.start.line);
     try {
       const evaluation = sclang.evaluate(code);
       scliveContext.takeTimeline.evaluating({ document: editor.document.uri, line: range.start.line, code, result: evaluation });
       result = await evaluation;
+      sounding.end(result);
     } catch (error) {
+      sounding.end();
       showFlash(editor, range, true);
       sclang.post.post(`[sclive] ${(error as Error).message}`);
       void showUserError(log, error, 'Could not evaluate', 'Show Post Window').then((choice) => choice === 'Show Post Window' && sclang.post.show());

@@ -139,8 +139,8 @@ export class SclangController implements vscode.Disposable {
    */
   async queryIfIdle(code: string, timeoutMs = 3000): Promise<EvaluationResult | undefined> {
     const lang = this.lang;
-    if (!lang?.processRunning || lang.state !== 'idle') return undefined;
-    return lang.evaluate(code, { print: false, timeoutMs });
+    if (!lang?.processRunning || lang.state !== 'idle' || lang.backgroundQueryOverdue) return undefined;
+    return lang.evaluate(code, { print: false, timeoutMs, background: true });
   }
 
   private offeringBoot = false;
@@ -275,7 +275,12 @@ export class SclangController implements vscode.Disposable {
     }
   }
 
+  private readonly onDidChangeStateEmitter = new Emitter<SclangState>();
+  /** sclang became idle, busy, stopped... (what plays is read again when it is idle). */
+  readonly onDidChangeState = this.onDidChangeStateEmitter.event;
+
   private updateStatus(state: SclangState): void {
+    this.onDidChangeStateEmitter.fire(state);
     const labels: Record<SclangState, string> = { stopped: 'sclang stopped', compiling: 'sclang compiling', idle: 'sclang idle', busy: 'sclang busy' };
     const icons: Record<SclangState, string> = { stopped: 'circle-slash', compiling: 'loading~spin', idle: 'terminal', busy: 'sync~spin' };
     this.statusItem.text = `$(${icons[state]}) ${labels[state]}`;

@@ -79,6 +79,9 @@ export class SclangGui {
       case 'nodeTree':
         await vscode.commands.executeCommand('sclive.nodeTree.focus');
         return;
+      case 'proxies':
+        await vscode.commands.executeCommand('sclive.proxies.focus');
+        return;
       case 'plot':
         this.views.plot.show(request);
         return;
