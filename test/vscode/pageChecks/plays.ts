@@ -155,16 +155,17 @@ async function checkMarkFollowsSynth(page: Page, ready: { synths: number }, hand
   const last = lives[lives.length - 1][1].end;
   if (shownAt(last + 1000)) throw new Error('the mark still shows a second after the last synth ended');
   const figures = JSON.stringify(verdicts.map((v, i) => [v.shown ? v.shown.t - lives[i][1].go : null, v.gone ? v.gone.t - lives[i][1].end : null]));
-  // Every synth: its mark gone within 250 ms of its end, and shown within 1 s of its start (the
-  // issue's 250 ms is held for the extension host's drawing in the suite; the plays suite alone
-  // renders a new mark 73-81 ms after /n_go, but after the whole suite the renderer has shown it
-  // up to 0.9 s after the extension host drew it at ~50 ms, with neither process stalled, while
-  // taking one away within 70 ms: logged, not explained yet).
+  // Every synth: its mark shown within 250 ms of its /n_go and gone within 250 ms of its /n_end,
+  // as the page renders it; 1 s where the page's own timers stalled meanwhile (the machine's load,
+  // logged above), as the suite allows the extension host.
+  const pageStalledBetween = (from: number, to: number) => pageStalls.some(([t]) => t >= from - 100 && t <= to);
   for (const [i, v] of verdicts.entries()) {
     const { go, end } = lives[i][1];
-    if (!v.shown || v.shown.t - go > 1000 || v.shown.t > end) throw new Error(`synth ${i + 1}'s mark was not rendered within 1 s of its /n_go while it lived: ${figures}`);
+    const shownAllowed = v.shown && pageStalledBetween(go, v.shown.t) ? 1000 : 250;
+    if (!v.shown || v.shown.t - go > shownAllowed || v.shown.t > end) throw new Error(`synth ${i + 1}'s mark was not rendered within ${shownAllowed} ms of its /n_go while it lived: ${figures}`);
     if (v.goneWhileAlive) throw new Error(`synth ${i + 1}'s mark went away while it lived`);
-    if (!v.gone || v.gone.t - end > 250) throw new Error(`synth ${i + 1}'s mark was not gone within 250 ms of its /n_end: ${figures}`);
+    const goneAllowed = v.gone && pageStalledBetween(end, v.gone.t) ? 1000 : 250;
+    if (!v.gone || v.gone.t - end > goneAllowed) throw new Error(`synth ${i + 1}'s mark was not gone within ${goneAllowed} ms of its /n_end: ${figures}`);
   }
   log(`block mark: ${verdicts.filter((v) => v.within).length} of ${verdicts.length} synths rendered within 250 ms of /n_go and gone within 250 ms of /n_end (shown, gone ms: ${figures})`);
 }
