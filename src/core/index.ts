@@ -62,10 +62,14 @@ export { PlayerStatePoller, PLAYER_STATE_QUERY, parsePlayerState, playerExpressi
 export type { PlayerState, PlayerEntry, ProxyState, PatternPlayerState } from './sclang/playerState';
 export { findPlayerReferences } from './sclang/playerReferences';
 export type { PlayerReference } from './sclang/playerReferences';
+export { SoundingBlocks, marksByFile } from './sclang/soundingBlocks';
+export type { SoundingMark } from './sclang/soundingBlocks';
 
 // meters
-export { LevelMeters, METER_FLOOR_DB, ampToDb, describeLevel } from './meters/levelMeters';
+export { LevelMeters, METER_FLOOR_DB, METER_REPLY, ampToDb, describeLevel, formatLevel } from './meters/levelMeters';
 export type { ChannelLevel } from './meters/levelMeters';
+export { ProxyLevels } from './meters/proxyLevels';
+export type { ProxyLevel, ProxyMeterTarget } from './meters/proxyLevels';
 export { ScopeTap } from './meters/scopeTap';
 export type { ScopeRead, ScopeSettings } from './meters/scopeTap';
 export { spectrum, peakFrequency } from './meters/spectrum';

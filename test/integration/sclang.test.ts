@@ -103,7 +103,6 @@ describe('SCLang with a real sclang and scsynth', function () {
     assert.equal(lang.state, 'idle');
   });
 
-
   it('background queries (what plays, read 4 times a second) leave its state idle; the musician\'s evaluation makes it busy', async () => {
     const lang = await startLang();
     const states: string[] = [];

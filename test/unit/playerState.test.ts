@@ -68,15 +68,14 @@ describe('the player state poller', () => {
 
   it('asks once when a read\'s own end asks for a read (sclang idle again after the query): no endless queries', async () => {
     let asked = 0;
-    let poller: PlayerStatePoller | undefined;
     // As the extension wires it: sclang's return to idle (after each query too) refreshes.
     const query = async () => {
       asked++;
       await new Promise((resolve) => setTimeout(resolve, 1));
-      void poller!.refresh();
+      void poller.refresh();
       return ANSWER;
     };
-    poller = new PlayerStatePoller({ query });
+    const poller = new PlayerStatePoller({ query });
     await poller.refresh();
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(asked, 1);

@@ -136,7 +136,7 @@ export function parsePlayerState(text: string): PlayerState {
   try {
     rows = JSON.parse(text);
   } catch (error) {
-    throw new Error(`sclang's player state is not JSON (${(error as Error).message})`);
+    throw new Error(`sclang's player state is not JSON (${(error as Error).message})`, { cause: error });
   }
   if (!Array.isArray(rows)) throw new Error("sclang's player state is not a list");
   const state: PlayerState = { proxies: [], patterns: [], evaluations: [], evaluationNodes: [] };

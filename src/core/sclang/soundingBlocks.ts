@@ -352,7 +352,7 @@ export function marksByFile<L extends { uri: string; line: number }>(blocks: Rea
   for (const block of blocks) {
     const { uri, line } = block.location;
     let lines = byFile.get(uri);
-    if (!lines) byFile.set(uri, (lines = new Map()));
+    if (!lines) byFile.set(uri, (lines = new Map<number, SoundingMark<L>>()));
     let mark = lines.get(line);
     if (!mark) lines.set(line, (mark = { line, count: 0, blocks: [] }));
     mark.count += soundingCount(block);

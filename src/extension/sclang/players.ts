@@ -2,10 +2,9 @@
 // Proxies view and the code lenses on `Pdef(\x` / `Tdef(\x` / `Pbindef(\x` / `Ndef(\x` lines;
 // the play / stop / volume / fade time commands act through sclang.
 import * as vscode from 'vscode';
-import { PLAYER_STATE_QUERY, PlayerEntry, PlayerState, PlayerStatePoller, findPlayer, playerExpression } from '../../core/sclang/playerState';
-import { findPlayerReferences } from '../../core/sclang/playerReferences';
+import { findPlayer, findPlayerReferences, PLAYER_STATE_QUERY, PlayerEntry, playerExpression, PlayerState, PlayerStatePoller } from '../../core';
 import type { ScliveContext } from '../context';
-import { registerCommand } from '../commands/userErrors';
+import { CommandHandler, registerCommand } from '../commands/userErrors';
 import { PROXIES_VIEW_ID, ProxiesElement, ProxiesProvider, playerName } from '../views/proxiesView';
 import { SoundingMarks } from './soundingMarks';
 import { ProxyLevelMeters } from '../views/proxyLevelMeters';
@@ -101,7 +100,12 @@ export function registerPlayers(scliveContext: ScliveContext): Players {
   context.subscriptions.push(
     proxiesView.onDidChangeVisibility(followVisibility),
     vscode.window.onDidChangeVisibleTextEditors(followVisibility),
-    { dispose: () => (viewDemand?.dispose(), editorDemand?.dispose()) },
+    {
+      dispose: () => {
+        viewDemand?.dispose();
+        editorDemand?.dispose();
+      },
+    },
     vscode.languages.registerCodeLensProvider({ language: 'supercollider' }, lenses),
     // After each evaluation (sclang idle again) the state is read at once; gone with sclang.
     sclang.onDidChangeState((state) => {
@@ -119,7 +123,7 @@ export function registerPlayers(scliveContext: ScliveContext): Players {
     if (result.status !== 'ok') throw new Error(`sclang could not do it: ${result.output.join(' ')}`);
     await poller.refresh();
   };
-  const register = (id: string, handler: (...args: any[]) => unknown) => registerCommand(context, log, id, handler);
+  const register = (id: string, handler: CommandHandler) => registerCommand(context, log, id, handler);
   register('sclive.player.play', (target?: PlayerTarget) => act(target, (p) => `${p}.play`));
   register('sclive.player.stop', (target?: PlayerTarget) => act(target, (p) => `${p}.stop`));
   register('sclive.player.setVolume', async (target?: PlayerTarget, volume?: number) => {

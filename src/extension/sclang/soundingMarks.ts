@@ -2,10 +2,8 @@
 // after its first line ("♪ 3 sounding"), following the server's node notifications at once and
 // sclang's player state; the hover lists what sounds and its Stop stops exactly that.
 import * as vscode from 'vscode';
-import type { EvaluationResult } from '../../core/sclang/sclang';
-import { SoundingBlocks, SoundingMark, marksByFile } from '../../core/sclang/soundingBlocks';
-import type { PlayerStatePoller } from '../../core/sclang/playerState';
-import { clientIdOfNode } from '../../core/server/idAllocators';
+import { clientIdOfNode, marksByFile, SoundingBlocks, SoundingMark } from '../../core';
+import type { EvaluationResult, PlayerStatePoller } from '../../core';
 import type { ServerController } from '../server/serverController';
 import type { SclangController } from './sclangController';
 import type { ExtensionLog } from '../log/extensionLog';
@@ -62,8 +60,8 @@ export class SoundingMarks implements vscode.Disposable {
         // The server is gone: its synths with it.
         run.add({ dispose: () => this.blocks.synthsAlive(() => false) });
       }),
-      { dispose: this.blocks.onDidChange(() => this.scheduleRender()).dispose },
-      { dispose: poller.onDidRead((state) => void this.freeSynths(this.blocks.stateRead(state.evaluations, state.evaluationNodes))).dispose },
+      this.blocks.onDidChange(() => this.scheduleRender()),
+      poller.onDidRead((state) => void this.freeSynths(this.blocks.stateRead(state.evaluations, state.evaluationNodes))),
       vscode.window.onDidChangeVisibleTextEditors(() => this.scheduleRender()),
       vscode.languages.registerHoverProvider({ language: 'supercollider' }, { provideHover: (document, position) => this.hoverAt(document, position) }),
       sclang.onDidChangeState((state) => state === 'stopped' && this.blocks.sclangGone()),

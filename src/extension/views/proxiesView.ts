@@ -2,10 +2,8 @@
 // each plays, its volume and fade time, with play / stop / volume on the row; kept live by the
 // player state poller while the view is visible. NdefMixer(s) and ProxyMixer(...) open it.
 import * as vscode from 'vscode';
-import type { PlayerEntry, PlayerState, ProxyState } from '../../core/sclang/playerState';
-import { EMPTY_PLAYER_STATE } from '../../core/sclang/playerState';
-import { formatLevel } from '../../core/meters/levelMeters';
-import type { ProxyLevel } from '../../core/meters/proxyLevels';
+import { EMPTY_PLAYER_STATE, formatLevel } from '../../core';
+import type { PlayerEntry, PlayerState, ProxyLevel, ProxyState } from '../../core';
 
 export const PROXIES_VIEW_ID = 'sclive.proxies';
 

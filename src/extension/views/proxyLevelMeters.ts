@@ -2,11 +2,8 @@
 // one meter synth of this client's per proxy that is heard (core/meters/proxyLevels.ts), set up
 // from sclang's player state at each read; none while the view is hidden.
 import * as vscode from 'vscode';
-import { METER_REPLY } from '../../core/meters/levelMeters';
-import { ProxyLevels, ProxyMeterTarget } from '../../core/meters/proxyLevels';
-import type { OscConnection } from '../../core/osc/oscConnection';
-import type { PlayerState, PlayerStatePoller } from '../../core/sclang/playerState';
-import type { SCServer } from '../../core/server/scServer';
+import { METER_REPLY, ProxyLevels, ProxyMeterTarget } from '../../core';
+import type { OscConnection, PlayerState, PlayerStatePoller, SCServer } from '../../core';
 import type { ServerController } from '../server/serverController';
 import { ProxiesProvider, proxyLevelKey } from './proxiesView';
 
@@ -51,7 +48,7 @@ export class ProxyLevelMeters implements vscode.Disposable {
           },
         });
       }),
-      { dispose: poller.onDidRead((state) => this.follow(state)).dispose },
+      poller.onDidRead((state) => this.follow(state)),
       view.onDidChangeVisibility(() => this.follow(poller.state)),
     );
   }

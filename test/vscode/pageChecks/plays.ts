@@ -28,7 +28,7 @@ async function checkProxiesRows(page: Page, ready: { row: string; description: s
     await row.waitFor({ timeout: 15_000 });
   } catch (error) {
     const rows = await pane.locator('.monaco-list-row').allInnerTexts().catch(() => []);
-    throw new Error(`the Proxies view has no row "${ready.row}" ${ready.description}: rows ${JSON.stringify(rows)}`);
+    throw new Error(`the Proxies view has no row "${ready.row}" ${ready.description}: rows ${JSON.stringify(rows)}`, { cause: error });
   }
   log(`Proxies row: "${(await row.innerText()).replace(/\s+/g, ' ').trim()}"`);
   await keepScreenshot(page, 'vscode-proxies.png');
