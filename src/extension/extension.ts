@@ -12,6 +12,7 @@ import type { ScopeView } from './views/scopeView';
 import type { ClassIndexService } from './language/classIndexService';
 import type { HelpPanel } from './views/helpPanel';
 import type { PlotPanel } from './views/plotPanel';
+import type { ServerSetController } from './server/serverSetController';
 
 /** What the extension hands out (used by its tests, and by other extensions if they like). */
 export interface SuperColliderLiveApi {
@@ -27,6 +28,8 @@ export interface SuperColliderLiveApi {
   classIndex: ClassIndexService;
   help: HelpPanel;
   plot: PlotPanel;
+  /** The servers of sclive.servers beside the default one (several servers). */
+  servers: ServerSetController;
 }
 
 let context: ScliveContext | undefined;
@@ -43,7 +46,7 @@ export function activate(extension: vscode.ExtensionContext): SuperColliderLiveA
   void vscode.commands.executeCommand('setContext', 'sclive.active', true);
   context.bootOnStartup();
   const { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help, plot } = context;
-  return { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help, plot };
+  return { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help, plot, servers: context.servers };
 }
 
 export async function deactivate(): Promise<void> {

@@ -279,12 +279,12 @@ export class ServerLifecycle {
     const connection: OscTransport = protocol === 'tcp'
       ? new TcpOscConnection({ host, port, timeoutMs: this.host.replyTimeoutMs, logger: this.host.logger })
       : new OscConnection({
-        host,
-        port,
-        bindAddress: isLoopback(host) ? '127.0.0.1' : undefined,
-        timeoutMs: this.host.replyTimeoutMs,
-        logger: this.host.logger,
-      });
+          host,
+          port,
+          bindAddress: isLoopback(host) ? '127.0.0.1' : undefined,
+          timeoutMs: this.host.replyTimeoutMs,
+          logger: this.host.logger,
+        });
     try {
       await connection.open();
     } catch (error) {

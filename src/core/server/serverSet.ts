@@ -19,6 +19,8 @@ export interface ServerSlot {
   start(): Promise<void>;
   /** Quits a server this program started; lets go of one it did not. */
   stop(): Promise<void>;
+  /** Its own way to hush, if it has more to stop than the server (sclang's patterns); else SCServer.hush. */
+  hush?(): void;
 }
 
 /** What a server's state means for the set: it may be sent to now, or is on its way, or neither. */
@@ -141,7 +143,7 @@ export class ServerSet implements Disposable {
         next.set(entry.name, kept);
         continue;
       }
-      next.set(entry.name, new DeclaredServer(entry, this.options.makeServer, () => this.options.bootOptions?.() ?? {}));
+      next.set(entry.name, new DeclaredServer(entry, (declared) => this.options.makeServer(declared), () => this.options.bootOptions?.() ?? {}));
       added.push(entry.name);
     }
     this.declaredValue.clear();
@@ -177,7 +179,8 @@ export class ServerSet implements Disposable {
       const server = slot.server;
       if (server?.state !== 'running') continue;
       try {
-        server.hush();
+        if (slot.hush) slot.hush();
+        else server.hush();
         hushed.push(slot.name);
       } catch {
         // Gone between the check and the send: nothing plays there to silence.
