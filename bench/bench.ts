@@ -20,6 +20,7 @@ import { benchLanguageSection } from './language';
 import { benchRecording } from './recording';
 import { benchRecoverySection } from './recovery';
 import { benchCompletionInferenceSection } from './completionInference';
+import { benchServerPolling } from './serverPolling';
 
 async function main(): Promise<void> {
   const config = parseConfig(process.argv.slice(2));
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     if (config.sections.has(9)) await benchRecording(config);
     if (config.sections.has(10)) await benchRecoverySection(config);
     if (config.sections.has(12)) await benchCompletionInferenceSection();
+    if (config.sections.has(13)) await benchServerPolling(config);
   } finally {
     await cleanup();
   }

@@ -97,7 +97,8 @@ export class ScliveContext {
     registerHelpCommands(this);
     registerServerCommands(this);
     registerServerSetCommands(this);
-    this.servers.hushDefault = () => this.sclang.hush();
+    // sclang's s is the active server.
+    this.pushExtCleanup(this.servers.onDidChangeFollowed(() => void this.sclang.followActiveServer()));
     void this.servers.reload();
     registerInstrumentCommands(this);
     this.takeTimeline = registerTakeTimeline(this);

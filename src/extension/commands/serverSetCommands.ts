@@ -27,7 +27,12 @@ export function registerServerSetCommands(context: ScliveContext): void {
   });
   register('sclive.server.bootAll', () => servers.bootAll());
   register('sclive.server.quitAll', () => servers.quitAll());
-  register('sclive.server.hushAll', () => servers.hushAll());
+  register('sclive.server.hushAll', () => {
+    const hushed = servers.hushAll();
+    // sclang's routines and patterns stop too (they play on the active server).
+    context.sclang.runCmdPeriod();
+    return hushed;
+  });
   register('sclive.server.startOne', (target?: ServerRootElement | string) => {
     const name = isServerRoot(target) ? target.name : typeof target === 'string' ? target : servers.set.active.name;
     return servers.startOne(name);

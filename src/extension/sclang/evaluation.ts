@@ -87,8 +87,7 @@ export function registerEvaluation(scliveContext: ScliveContext): void {
   register('sclive.eval.line', evaluate('line'));
   register('sclive.eval.block', evaluate('block'));
   register('sclive.eval.file', evaluate('file'));
-  // With several servers, Ctrl+. hushes the active one only.
-  register('sclive.server.hush', () => scliveContext.servers.hushActiveElsewhere() || sclang.hush());
+  register('sclive.server.hush', () => sclang.hush());
   register('sclive.sclang.start', () => sclang.ensureStarted().then(() => true, (error: Error) => {
     void vscode.window.showErrorMessage(error.message, 'Show Post Window').then((choice) => choice && sclang.post.show());
     return false;

@@ -19,11 +19,12 @@ export class ServerSetController implements vscode.Disposable {
   /** Something the views show changed: a server added or removed, the active one, a state or a status. */
   readonly onDidChange = this.onDidChangeEmitter.event;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly onDidChangeFollowedEmitter = new vscode.EventEmitter<void>();
+  /** What sclang's `s` should be changed: another server is active, or the active declared one started or stopped. */
+  readonly onDidChangeFollowed = this.onDidChangeFollowedEmitter.event;
   /** The last errors shown, so an unchanged bad setting is not shown again at every change of another setting. */
   private lastErrors = '';
   private applying: Promise<void> = Promise.resolve();
-  /** How the default server is hushed (sclang's Hush: the bundle, and CmdPeriod for its patterns); set once sclang exists. */
-  hushDefault: (() => void) | undefined;
 
   constructor(controller: ServerController, private readonly log: ExtensionLog, private readonly serverOutput: ServerOutput) {
     const defaultSlot: ServerSlot = {
@@ -36,7 +37,6 @@ export class ServerSetController implements vscode.Disposable {
         if (!(await controller.boot())) throw new Error('the default server did not boot (see the log)');
       },
       stop: () => controller.quit(),
-      hush: () => (this.hushDefault ? this.hushDefault() : controller.server?.hush()),
     };
     this.set = new ServerSet({
       defaultSlot,
@@ -52,6 +52,7 @@ export class ServerSetController implements vscode.Disposable {
         this.log.info(`Active server: ${slot.name}.`);
         void vscode.commands.executeCommand('setContext', 'sclive.activeServer', slot.name);
         this.onDidChangeEmitter.fire();
+        this.onDidChangeFollowedEmitter.fire();
       }),
       this.set.onDidChangeServers(() => {
         void vscode.commands.executeCommand('setContext', 'sclive.severalServers', this.severalServers);
@@ -135,6 +136,7 @@ export class ServerSetController implements vscode.Disposable {
       server.onOutput((line) => this.serverOutput.appendText(`[${name}] ${line.text}`)),
       server.onDidChangeState((change) => {
         fire();
+        if (server === this.activeDeclared && ['running', 'stopped', 'crashed'].includes(change.state)) this.onDidChangeFollowedEmitter.fire();
         if (change.state === 'crashed') {
           void vscode.window.showErrorMessage(`The SuperCollider server "${name}" ${change.reason ?? 'crashed'}. The other servers play on.`, 'Reboot', 'Show Log').then((choice) => {
             if (choice === 'Reboot') void this.startOne(name);
@@ -176,19 +178,7 @@ export class ServerSetController implements vscode.Disposable {
     return results;
   }
 
-  /**
-   * Ctrl+. with a declared server active: that server alone is hushed (true). False when the
-   * default server is active: the usual Hush (sclang's too) is the caller's.
-   */
-  hushActiveElsewhere(): boolean {
-    const server = this.activeDeclared;
-    if (!server) return false;
-    if (server.state === 'running') server.hush();
-    else void vscode.window.showWarningMessage(`Nothing to hush: the active server "${this.set.active.name}" is ${server.state}.`);
-    return true;
-  }
-
-  /** Every running server hushed, one bundle each; sclang's CmdPeriod runs too (its patterns play on the default server). */
+  /** Every running server hushed, one bundle each (the caller runs sclang's CmdPeriod for its patterns). */
   hushAll(): string[] {
     const hushed = this.set.hushAll();
     this.log.info(`Hush All Servers: ${hushed.length ? hushed.join(', ') : 'none was running'}.`);
@@ -211,6 +201,7 @@ export class ServerSetController implements vscode.Disposable {
     await this.set.close();
     for (const subscription of this.subscriptions) subscription.dispose();
     this.onDidChangeEmitter.dispose();
+    this.onDidChangeFollowedEmitter.dispose();
   }
 }
 

@@ -117,6 +117,29 @@ describe('Several servers in one view (sclive.servers)', function () {
     });
   });
 
+  it('sclang\'s s is the active server: its synths land there, and move with it', async () => {
+    const play = async () => {
+      const result = await api.sclang.evaluate('Synth(\\default, [\\amp, 0.001])');
+      const id = Number(/Synth\('default' : (\d+)\)/.exec(result.result ?? '')?.[1]);
+      assert.ok(id > 0, `sclang made a synth: ${result.result} ${result.output.join(' ')}`);
+      return id;
+    };
+    await api.sclang.ensureStarted();
+    assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'drums'), 'drums');
+    // evaluate() waits for sclang to follow (ServerQuit, ServerBoot sending the default SynthDef, ServerTree).
+    assert.equal((await api.sclang.evaluate('s.addr.port')).result, String(drumsPort));
+    const onDrums = await play();
+    await waitFor('sclang\'s synth on drums', () => serverOf('drums').nodeWatcher.get(onDrums)?.defName === 'default');
+    assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'default'), 'default');
+    assert.equal((await api.sclang.evaluate('s.addr.port')).result, String(api.controller.server!.addr[1]));
+    const onDefault = await play();
+    await waitFor('sclang\'s next synth on the default server', () => api.controller.server!.nodeWatcher.get(onDefault)?.defName === 'default');
+    await serverOf('drums').sync();
+    assert.equal(serverOf('drums').nodeWatcher.has(onDefault) && onDefault !== onDrums, false, 'not on drums');
+    await api.sclang.evaluate(`s.sendMsg('/n_free', ${onDefault})`);
+    serverOf('drums').send(cmd.nodeFree(onDrums));
+  });
+
   it('Select Active Server: Ctrl+. hushes the active one only, the status bar names it; Hush All Servers the rest', async () => {
     for (const name of ['default', 'drums', 'pads', 'pi']) {
       const server = serverOf(name);
@@ -128,6 +151,8 @@ describe('Several servers in one view (sclive.servers)', function () {
     assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', root), 'drums');
     assert.equal(api.servers.set.active.name, 'drums');
     assert.equal(api.nodeTree.getTreeItem(root).label, 'drums (active)');
+    // sclang follows before Ctrl+. (its CmdPeriod frees the server its s is on).
+    assert.equal((await api.sclang.evaluate('s.addr.port')).result, String(drumsPort));
     await waitFor('the status bar naming the active server', () => /^\$\(server\) drums: .* · \+3 running$/.test(api.statusBar.item.text) && api.statusBar.item.text);
     await vscode.commands.executeCommand('sclive.server.hush');
     await waitFor('drums silent', () => musicianSynths(serverOf('drums')).length === 0);
