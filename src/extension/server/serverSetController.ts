@@ -104,6 +104,34 @@ export class ServerSetController implements vscode.Disposable {
     this.onDidChangeEmitter.fire();
   }
 
+  /**
+   * Add Server...: appends `entry` to sclive.servers in the user's settings once the parser takes
+   * it with the list as it stands; a refused entry is said why and nothing is written.
+   */
+  async addServer(entry: Record<string, unknown>): Promise<boolean> {
+    const config = vscode.workspace.getConfiguration('sclive');
+    const inspected = config.inspect<unknown[]>('servers');
+    const current = Array.isArray(inspected?.globalValue) ? inspected.globalValue : [];
+    const settings = readSettings();
+    const list = [...current, entry];
+    const refused = parseServerList(list, { options: settings.options, env: settings.env }).errors.filter((error) => error.index === list.length - 1);
+    if (refused.length) {
+      void vscode.window.showErrorMessage(`The server was not added: ${refused.map((error) => `sclive.${error.message}`).join('; ')}`);
+      return false;
+    }
+    await config.update('servers', list, vscode.ConfigurationTarget.Global);
+    await this.reload();
+    return true;
+  }
+
+  /** A UDP port no server of the list nor the default one uses, for Add Server's suggestion. */
+  freePort(): number {
+    const used = new Set(this.set.slots.map((slot) => slot.server?.addr[1]).concat(this.set.declared.map((declared) => (declared.entry.kind === 'local' ? declared.entry.options.udpPort : declared.entry.port))));
+    let port = readSettings().options.udpPort + 1;
+    while (used.has(port)) port++;
+    return port;
+  }
+
   private showErrors(messages: string[]): void {
     const text = messages.join('\n');
     if (text === this.lastErrors) return;

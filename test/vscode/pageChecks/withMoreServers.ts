@@ -26,6 +26,13 @@ const rootRow = (rows: string[], name: string) => rows.findIndex((row) => row.st
 
 /** One row per server, in the list's order, each with its address, program and state; the synth under drums alone. */
 async function checkRoots(page: Page, ready: { roots: RootReady[]; synthRow: { under: string; text: string; id: number } }): Promise<void> {
+  // The root the synth is under is opened as a musician would, should the view have it collapsed.
+  const under = nodeTreePane(page).locator('.monaco-list-row', { hasText: new RegExp(`^\\s*${ready.synthRow.under}\\s*127`) }).first();
+  await under.waitFor({ timeout: 20_000 });
+  if ((await under.getAttribute('aria-expanded')) === 'false') {
+    log(`${ready.synthRow.under}'s root is collapsed: clicking it open`);
+    await under.click();
+  }
   const rows = await rowsWhen(page, 'a root per server and the synth under its own', (texts) => {
     const at = ready.roots.map((root) => rootRow(texts, root.name));
     const missing = ready.roots.find((root, index) => at[index] < 0 || !root.has.every((part) => texts[at[index]].includes(part)));

@@ -15,7 +15,7 @@ import { OscConnection } from '../../../src/core/osc/oscConnection';
 import * as cmd from '../../../src/core/scsynth/scsynthCommands';
 import { findScsynth } from '../../../src/core/scsynth/scsynthLocator';
 import { ScsynthProcess, startScsynth } from '../../../src/core/scsynth/scsynthProcess';
-import { activateExtension, pageCheckedByRunner, waitFor } from './runnerHandshake';
+import { activateExtension, pageCheckedByRunner, spyOnMessages, waitFor } from './runnerHandshake';
 
 /** Ports of their own, from the pid (as the other tests pick theirs), away from the default server's. */
 const BASE_PORT = 58_200 + (process.pid % 300) * 3;
@@ -177,5 +177,22 @@ describe('Several servers in one view (sclive.servers)', function () {
     await vscode.commands.executeCommand('workbench.actions.treeView.sclive.nodeTree.collapseAll');
     await pageCheckedByRunner('servers-crashed', { crashed: 'pads', running: ['default', 'drums', 'pi'], status: 'drums:' });
     assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'default'), 'default');
+  });
+
+  it('Add Server... writes a good entry to the user\'s settings; a bad one is refused, saying why, and nothing is written', async () => {
+    const { shown, restore } = spyOnMessages('showErrorMessage');
+    try {
+      const before = vscode.workspace.getConfiguration('sclive').inspect<unknown[]>('servers')?.globalValue;
+      assert.equal(await vscode.commands.executeCommand('sclive.server.add', { name: 'bass', udpPort: drumsPort }), false);
+      assert.match(shown.join('\n'), /The server was not added: sclive\.servers\[3\] \("bass"\): .*udpPort .* is taken by servers\[0\] \("drums"\)/);
+      assert.deepEqual(vscode.workspace.getConfiguration('sclive').inspect<unknown[]>('servers')?.globalValue, before, 'nothing written');
+      assert.equal(await vscode.commands.executeCommand('sclive.server.add', { name: 'bass', program: 'scsynth', udpPort: BASE_PORT + 3 }), true);
+      const saved = vscode.workspace.getConfiguration('sclive').inspect<Array<{ name: string }>>('servers')?.globalValue ?? [];
+      assert.deepEqual(saved.map((entry) => entry.name), ['drums', 'pads', 'pi', 'bass']);
+      assert.deepEqual((await rootsShown()).map((root) => root.name), ['default', 'drums', 'pads', 'pi', 'bass']);
+      assert.equal(serverOf('bass').state, 'stopped', 'added, not booted');
+    } finally {
+      restore();
+    }
   });
 });
