@@ -4,6 +4,7 @@ import { ampToDb, DisposableStore, METER_FLOOR_DB } from '../../core';
 import type { SCServer } from '../../core';
 import type { ServerController } from '../server/serverController';
 import type { ServerSetController } from '../server/serverSetController';
+import { serverRootDescription } from './serverRoots';
 import { readShowLevelInStatusBar } from '../settings';
 
 /** The level in the status bar changes at most this often: readable, and calm. */
@@ -125,7 +126,7 @@ export class ServerStatusBar implements vscode.Disposable {
 
   private tooltip(server: SCServer | undefined, state: string, volume: string): vscode.MarkdownString {
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: ['sclive.server.boot', 'sclive.server.quit', 'sclive.server.reboot', 'sclive.server.rebootAndRestore', 'sclive.nodes.freeAll', 'sclive.volume.set', 'sclive.volume.mute', 'sclive.volume.unmute', 'sclive.log.show', 'sclive.server.connect', 'sclive.recording.start', 'sclive.recording.stop'] };
+    md.isTrusted = { enabledCommands: ['sclive.server.selectActive', 'sclive.server.bootAll', 'sclive.server.hushAll', 'sclive.server.boot', 'sclive.server.quit', 'sclive.server.reboot', 'sclive.server.rebootAndRestore', 'sclive.nodes.freeAll', 'sclive.volume.set', 'sclive.volume.mute', 'sclive.volume.unmute', 'sclive.log.show', 'sclive.server.connect', 'sclive.recording.start', 'sclive.recording.stop'] };
     md.appendMarkdown(`**SuperCollider server**: ${state}${server?.unresponsive ? ` (not answering for ${Math.round(server.silentForMs / 1000)} s)` : ''}\n\n`);
     if (server?.state === 'running' && server.unresponsive) md.appendMarkdown('[Reboot and Restore](command:sclive.server.rebootAndRestore): kill it, boot it again, bring back what was playing.\n\n');
     const status = server?.lastStatus;
@@ -151,7 +152,21 @@ export class ServerStatusBar implements vscode.Disposable {
     } else {
       md.appendMarkdown('[Boot Server](command:sclive.server.boot) · [Connect to Remote Server](command:sclive.server.connect) · [Log](command:sclive.log.show)');
     }
+    this.appendServers(md);
     return md;
+  }
+
+  /** With several servers: each one's state, a link to make it the active one, and the commands for all. */
+  private appendServers(md: vscode.MarkdownString): void {
+    const servers = this.servers;
+    if (!servers?.severalServers) return;
+    md.appendMarkdown('\n\n**Servers**\n\n');
+    for (const slot of servers.set.slots) {
+      const active = slot === servers.set.active;
+      const select = `command:sclive.server.selectActive?${encodeURIComponent(JSON.stringify([slot.name]))}`;
+      md.appendMarkdown(`- ${active ? `**${slot.name}** (active)` : `${slot.name} · [make active](${select})`}: ${serverRootDescription(slot)}\n`);
+    }
+    md.appendMarkdown('\n[Boot All](command:sclive.server.bootAll) · [Hush All](command:sclive.server.hushAll)');
   }
 
   dispose(): void {

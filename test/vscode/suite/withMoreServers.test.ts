@@ -154,6 +154,9 @@ describe('Several servers in one view (sclive.servers)', function () {
     // sclang follows before Ctrl+. (its CmdPeriod frees the server its s is on).
     assert.equal((await api.sclang.evaluate('s.addr.port')).result, String(drumsPort));
     await waitFor('the status bar naming the active server', () => /^\$\(server\) drums: .* · \+3 running$/.test(api.statusBar.item.text) && api.statusBar.item.text);
+    const tooltip = (api.statusBar.item.tooltip as vscode.MarkdownString).value;
+    assert.match(tooltip, /- \*\*drums\*\* \(active\): 127\.0\.0\.1:\d+ · scsynth · running/);
+    assert.match(tooltip, /- pads · \[make active\]\(command:sclive\.server\.selectActive\?%5B%22pads%22%5D\): .* · supernova · running/);
     await vscode.commands.executeCommand('sclive.server.hush');
     await waitFor('drums silent', () => musicianSynths(serverOf('drums')).length === 0);
     await new Promise((resolve) => setTimeout(resolve, 300));
