@@ -176,6 +176,22 @@ describe('Several servers in one set (real scsynth, supernova, scsynth -t over T
     const id = pi.allocateNodeId();
     pi.send(cmd.synthNew('sclive_sine', id, cmd.AddAction.head, pi.defaultGroup, { amp: 0.001 }));
     await waitFor('the new synth in pi\'s model', () => pi.nodeWatcher.has(id), 5000);
+    // A network loss with the server up (the connection dropped on this side): back, registered
+    // again, and its next synth is not a duplicate of the one that still plays.
+    const failures: string[] = [];
+    states.length = 0;
+    const stateListener = pi.onDidChangeState((change) => states.push(change.state));
+    (pi.transport as unknown as { socket: import('node:net').Socket }).socket.destroy();
+    await waitFor('pi running again after the drop', () => states.includes('reconnecting') && pi.state === 'running', 10_000);
+    stateListener.dispose();
+    const failed = pi.transport!.onUnmatchedFail((error) => failures.push(error.message));
+    const next = pi.allocateNodeId();
+    assert.ok(next > id, `the next id ${next} is past ${id}, still playing`);
+    pi.send(cmd.synthNew('sclive_sine', next, cmd.AddAction.head, pi.defaultGroup, { amp: 0.001 }));
+    await pi.sync();
+    await waitFor('both synths in pi\'s model', () => pi.nodeWatcher.has(id) && pi.nodeWatcher.has(next), 5000);
+    failed.dispose();
+    assert.deepEqual(failures, []);
   });
 
   it('a changed list quits the servers no longer listed, and only those; the rest run on', async () => {

@@ -304,6 +304,8 @@ export class ServerWiring {
       this.nodeWatcher.finishResync(tree);
     }
     if (!tree) await this.nodeSync.resync();
+    // Registering made new allocators: a server that stayed up still has this client's synths.
+    session.skipLiveNodeIds(this.nodeWatcher.nodeIds());
     await loaded;
     await this.kept.applyAll();
   }
