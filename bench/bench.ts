@@ -21,6 +21,7 @@ import { benchRecording } from './recording';
 import { benchRecoverySection } from './recovery';
 import { benchCompletionInferenceSection } from './completionInference';
 import { benchSoundingMarksSection } from './soundingMarks';
+import { benchServerPolling } from './serverPolling';
 
 async function main(): Promise<void> {
   const config = parseConfig(process.argv.slice(2));
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     if (config.sections.has(10)) await benchRecoverySection(config);
     if (config.sections.has(11)) await benchSoundingMarksSection();
     if (config.sections.has(12)) await benchCompletionInferenceSection();
+    if (config.sections.has(13)) await benchServerPolling(config);
   } finally {
     await cleanup();
   }

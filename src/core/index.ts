@@ -34,7 +34,7 @@ export { ScsynthNotFoundError, findScsynth } from './scsynth/scsynthLocator';
 
 // server
 export { SCServer } from './server/scServer';
-export type { BootOptions, SCServerSettings, ServerState, StateChange } from './server/scServer';
+export type { BootOptions, RemoteOptions, SCServerSettings, ServerState, StateChange } from './server/scServer';
 export { Bundler } from './server/bundler';
 export { BootCancelledError, ClientIdError, PortInUseError, ServerNotRunningError } from './server/serverErrors';
 export { IDBlockAllocator, NodeIdAllocator, AllocationError, defaultGroupIdOf, clientIdOfNode, highestNodeIdsByClient } from './server/idAllocators';
@@ -47,6 +47,10 @@ export type { ControlValue, GroupNode, TreeNode } from './server/nodeTree';
 export { DEF_NAME_HOLD_MS, PROXY_GROUPS_QUERY, isRowHeld, isTemporaryDefName, nodeLabel, parseNodePlayer, parseProxyGroups } from './server/nodeLabels';
 export { MAX_VOLUME_DB, MIN_VOLUME_DB } from './server/volume';
 export { parseHostPort, validateHostPort } from './server/hostPort';
+export { DEFAULT_SERVER_NAME, SERVER_LIST_NAME, ServerListError, parseServerList } from './server/serverList';
+export type { LocalServerEntry, RemoteServerEntry, ServerEntry } from './server/serverList';
+export { DeclaredServer, ServerSet, isUp } from './server/serverSet';
+export type { ServerSlot, SlotResult } from './server/serverSet';
 
 // sclang
 export { SCLang, SclangError } from './sclang/sclang';

@@ -17,6 +17,8 @@ import { PostWindow } from './sclang/postWindow';
 import { SclangController } from './sclang/sclangController';
 import { SclangGui } from './sclang/sclangGui';
 import { ServerController } from './server/serverController';
+import { ServerSetController } from './server/serverSetController';
+import { registerServerSetCommands } from './commands/serverSetCommands';
 import { REBOOT_SETTINGS, readLiveCodingSettings, readSettings } from './settings';
 import { NodeTreeElement, NodeTreeProvider } from './views/nodeTreeView';
 import { METERS_VIEW_ID, MetersView } from './views/metersView';
@@ -32,6 +34,8 @@ export class ScliveContext {
   readonly log = new ExtensionLog();
   readonly serverOutput = new ServerOutput();
   readonly controller: ServerController;
+  /** The servers of `sclive.servers` beside the default one, and which one is active. */
+  readonly servers: ServerSetController;
   readonly post: PostWindow;
   readonly sclang: SclangController;
   readonly nodeTree: NodeTreeProvider;
@@ -52,9 +56,13 @@ export class ScliveContext {
   constructor(readonly extension: vscode.ExtensionContext) {
     this.pushExtCleanup(this.log, this.serverOutput);
     this.controller = new ServerController(this.log, this.serverOutput);
+    this.servers = new ServerSetController(this.controller, this.log, this.serverOutput);
+    this.controller.activeElsewhere = () => this.servers.activeDeclared;
     this.nodeTree = new NodeTreeProvider(this.controller);
+    this.nodeTree.setServerSet(this.servers);
     this.nodeTreeView = vscode.window.createTreeView('sclive.nodeTree', { treeDataProvider: this.nodeTree, showCollapseAll: true });
     this.statusBar = new ServerStatusBar(this.controller);
+    this.statusBar.setServerSet(this.servers);
     this.post = new PostWindow(readLiveCodingSettings().postMaxLines);
     this.meters = new MetersView(extension.extensionUri, this.controller);
     this.scope = new ScopeView(extension.extensionUri, this.controller);
@@ -91,6 +99,10 @@ export class ScliveContext {
     this.pushExtCleanup(this.helpRenderer, this.help);
     registerHelpCommands(this);
     registerServerCommands(this);
+    registerServerSetCommands(this);
+    // sclang's s is the active server.
+    this.pushExtCleanup(this.servers.onDidChangeFollowed(() => void this.sclang.followActiveServer()));
+    void this.servers.reload();
     registerInstrumentCommands(this);
     this.takeTimeline = registerTakeTimeline(this);
     registerEvaluation(this);
@@ -119,7 +131,7 @@ export class ScliveContext {
 
   /** Stops sclang and quits the server this window started; remote servers are left alone. */
   async dispose(): Promise<void> {
-    await Promise.all([this.sclang.dispose(), this.controller.dispose(), this.helpRenderer.stop()]);
+    await Promise.all([this.sclang.dispose(), this.controller.dispose(), this.servers.dispose(), this.helpRenderer.stop()]);
   }
 
   private wireNodeTreeView(): void {
@@ -145,6 +157,7 @@ export class ScliveContext {
       this.statusBar.showLevelChanged();
     }
     this.controller.applyLiveSettings();
+    if (event.affectsConfiguration('sclive.servers')) void this.servers.reload();
     const server = this.controller.server;
     if (!server || server.state !== 'running' || !server.ownsProcess) return;
     if (REBOOT_SETTINGS.some((section) => event.affectsConfiguration(section))) {

@@ -13,6 +13,7 @@ import type { ClassIndexService } from './language/classIndexService';
 import type { HelpPanel } from './views/helpPanel';
 import type { PlotPanel } from './views/plotPanel';
 import type { Players } from './sclang/players';
+import type { ServerSetController } from './server/serverSetController';
 
 /** What the extension hands out (used by its tests, and by other extensions if they like). */
 export interface SuperColliderLiveApi {
@@ -29,6 +30,8 @@ export interface SuperColliderLiveApi {
   help: HelpPanel;
   plot: PlotPanel;
   players: Players;
+  /** The servers of sclive.servers beside the default one (several servers). */
+  servers: ServerSetController;
 }
 
 let context: ScliveContext | undefined;
@@ -45,7 +48,7 @@ export function activate(extension: vscode.ExtensionContext): SuperColliderLiveA
   void vscode.commands.executeCommand('setContext', 'sclive.active', true);
   context.bootOnStartup();
   const { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help, plot, players } = context;
-  return { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help, plot, players };
+  return { controller, nodeTree, nodeTreeView, statusBar, log, serverOutput, sclang, meters, scope, classIndex, help, plot, players, servers: context.servers };
 }
 
 export async function deactivate(): Promise<void> {

@@ -24,11 +24,12 @@ const properties = manifest.contributes.configuration.properties as Record<strin
 describe('package.json: sclive.servers', () => {
   const setting = properties['sclive.servers'];
 
-  it('is declared, window-scoped, said to be not used yet, and restricted in untrusted workspaces (sclive.server.threads too)', () => {
+  it('is declared, window-scoped, says what a change does (no longer "not used yet"), and restricted in untrusted workspaces (sclive.server.threads too)', () => {
     assert.ok(setting);
     assert.equal(setting.type, 'array');
     assert.equal(setting.scope, 'window');
-    assert.match(setting.markdownDescription ?? '', /Not used yet/);
+    assert.doesNotMatch(setting.markdownDescription ?? '', /not used yet/i);
+    assert.match(setting.markdownDescription ?? '', /servers no longer listed are quit if they were started here, else let go/);
     const restricted: string[] = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
     assert.ok(restricted.includes('sclive.servers'));
     assert.ok(restricted.includes('sclive.server.threads'));

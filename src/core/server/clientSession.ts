@@ -6,7 +6,7 @@ import { DecodedMessage, IMMEDIATELY, OscArgument, OscBundle, OscMessage, isBund
 import { ReplyExpectation, ServerFailError } from '../osc/oscConnection';
 import * as cmd from '../scsynth/scsynthCommands';
 import type { ServerOptions } from '../scsynth/serverOptions';
-import { IDBlockAllocator, MAX_CLIENTS, NodeIdAllocator, clientBlock, defaultGroupIdOf } from './idAllocators';
+import { IDBlockAllocator, MAX_CLIENTS, NodeIdAllocator, clientBlock, defaultGroupIdOf, highestNodeIdsByClient } from './idAllocators';
 import { isOverflow } from './nodeSync';
 import { GroupNode, parseQueryTreeReply } from './nodeTree';
 import { sendPaced } from './sendPacing';
@@ -176,6 +176,11 @@ export class ClientSession {
       controlBuses: new IDBlockAllocator(controls.size, controls.offset),
       audioBuses: new IDBlockAllocator(audio.size, audio.offset),
     };
+  }
+
+  /** After registering again with a server that kept this client's nodes: new ids start past theirs. */
+  skipLiveNodeIds(nodeIds: Iterable<number>): void {
+    this.nodeIds.skipPast(highestNodeIdsByClient(nodeIds)[this.clientIdValue]);
   }
 
   allocateNodeId(): number {

@@ -139,6 +139,11 @@ export class NodeIdAllocator {
     return this.idOffset + 1;
   }
 
+  /** The next ids start past `low` (the low 26 bits of a live node of this client), so none is used twice. */
+  skipPast(low: number | undefined): void {
+    if (low !== undefined && low >= this.next && low + 1 < NODE_IDS_PER_CLIENT) this.next = low + 1;
+  }
+
   allocate(): number {
     const id = this.idOffset + this.next;
     this.next = this.next + 1 >= NODE_IDS_PER_CLIENT ? FIRST_TEMP_NODE_ID : this.next + 1;

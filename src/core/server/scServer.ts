@@ -5,7 +5,9 @@
 import { Disposable, Event, Logger, silentLogger } from '../events';
 import { OscArgument, OscBundle, OscMessage, timeTagFromUnixMs } from '../osc/oscCodec';
 import type { DecodedMessage } from '../osc/oscCodec';
-import type { OscConnection } from '../osc/oscConnection';
+import type { OscProtocol, OscTransport } from '../osc/oscTransport';
+import { OscConnection } from '../osc/oscConnection';
+import { TcpOscConnection } from '../osc/tcpOscConnection';
 import * as cmd from '../scsynth/scsynthCommands';
 import { ServerOptions, ServerOptionsInit } from '../scsynth/serverOptions';
 import type { ProcessLine } from '../scsynth/scsynthProcess';
@@ -17,14 +19,14 @@ import type { ServerRun } from './serverRun';
 import * as synthdefs from './synthdefs';
 import type { KeptSynthSet } from './keptSynths';
 import type { NodeWatcher } from './nodeWatcher';
-import type { BootOptions, ServerState, StateChange } from './serverLifecycle';
+import type { BootOptions, RemoteOptions, ServerState, StateChange } from './serverLifecycle';
 import { SCServerSettings, ServerWiring } from './serverWiring';
 import { freeAll, hush } from './freeAll';
 import type { LevelMeters } from '../meters/levelMeters';
 import type { Recorder } from '../recording/recorder';
 import type { ScopeTap } from '../meters/scopeTap';
 
-export type { BootOptions, SCServerSettings, ServerState, StateChange };
+export type { BootOptions, RemoteOptions, SCServerSettings, ServerState, StateChange };
 
 /**
  * A SuperCollider audio server: boots a local scsynth or attaches to a remote one, and keeps
@@ -110,7 +112,10 @@ export class SCServer implements Disposable {
   /** Datagrams this client sent to and received from the server in this run. */
   get oscTraffic(): { sent: number; received: number } {
     const connection = this.run?.connection;
-    return { sent: connection?.datagramsSent ?? 0, received: connection?.datagramsReceived ?? 0 };
+    // Datagrams over UDP, length-prefixed packets over TCP.
+    if (connection instanceof OscConnection) return { sent: connection.datagramsSent, received: connection.datagramsReceived };
+    if (connection instanceof TcpOscConnection) return { sent: connection.packetsSent, received: connection.packetsReceived };
+    return { sent: 0, received: 0 };
   }
 
   /** Whether this program started the scsynth process (and so may stop it). */
@@ -188,9 +193,14 @@ export class SCServer implements Disposable {
     return this.parts.lifecycle.boot(options);
   }
 
-  /** Connects to a running scsynth (this program did not start it, and will not stop it). */
-  remote(host: string, port: number, options: { withBlip?: boolean } = {}): Promise<void> {
+  /** Connects to a running scsynth (this program did not start it, and will not stop it), over UDP or (`protocol: 'tcp'`, a `-t` server) TCP. */
+  remote(host: string, port: number, options: RemoteOptions = {}): Promise<void> {
     return this.parts.lifecycle.remote(host, port, options);
+  }
+
+  /** UDP or TCP: how this run reaches its server (a server started here is reached over UDP). */
+  get protocol(): OscProtocol {
+    return this.run?.remoteAddress?.protocol ?? 'udp';
   }
 
   /**
@@ -258,8 +268,14 @@ export class SCServer implements Disposable {
     return new Bundler(this, timeTagFromUnixMs(base + this.parts.settings.latencyMs));
   }
 
-  /** The connection, for callers that need raw access (e.g. the benchmark). */
+  /** The UDP connection, for callers that need raw access (e.g. the benchmark); undefined over TCP. */
   get oscConnection(): OscConnection | undefined {
+    const connection = this.run?.connection;
+    return connection instanceof OscConnection ? connection : undefined;
+  }
+
+  /** The run's connection, UDP or TCP. */
+  get transport(): OscTransport | undefined {
     return this.run?.connection;
   }
 

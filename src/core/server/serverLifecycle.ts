@@ -4,6 +4,8 @@
 import { Emitter, Event, Logger } from '../events';
 import type { DecodedMessage } from '../osc/oscCodec';
 import { OscConnection, isLoopback } from '../osc/oscConnection';
+import { TcpOscConnection, TcpStateChange } from '../osc/tcpOscConnection';
+import type { OscProtocol, OscTransport } from '../osc/oscTransport';
 import * as cmd from '../scsynth/scsynthCommands';
 import type { ServerOptions } from '../scsynth/serverOptions';
 import { findScsynth } from '../scsynth/scsynthLocator';
@@ -13,7 +15,12 @@ import { answersStatus, isUdpPortTaken } from '../scsynth/portProbe';
 import { BootCancelledError, PortInUseError } from './serverErrors';
 import { ServerRun } from './serverRun';
 
-export type ServerState = 'stopped' | 'booting' | 'running' | 'quitting' | 'crashed';
+/**
+ * `reconnecting` and `unreachable` are a running remote server's over TCP whose connection
+ * dropped: nothing can be sent until it is back (then re-registered, its tree read again, and
+ * `running` once more); quit() lets go of it.
+ */
+export type ServerState = 'stopped' | 'booting' | 'running' | 'reconnecting' | 'unreachable' | 'quitting' | 'crashed';
 
 export interface StateChange {
   state: ServerState;
@@ -38,6 +45,12 @@ export interface BootOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+export interface RemoteOptions {
+  withBlip?: boolean;
+  /** UDP (the default) or TCP, for a server started with `-t`. */
+  protocol?: OscProtocol;
+}
+
 /** What a run needs of the server object around it. */
 export interface LifecycleHost {
   readonly options: ServerOptions;
@@ -50,9 +63,11 @@ export interface LifecycleHost {
   /** A new run began: what must be undone at its end goes into `run.onEnd`. */
   runBegan(run: ServerRun): void;
   /** The run's connection is open: the host makes its session and listeners. */
-  connected(run: ServerRun, connection: OscConnection): void;
+  connected(run: ServerRun, connection: OscTransport): void;
   /** sc3nb's init; calls `running()` once the session is usable. */
   initSession(withBlip: boolean): Promise<void>;
+  /** A TCP connection came back after a drop: register again and read the tree (the server may be a new one). */
+  reconnected(): Promise<void>;
   /** Before /quit: what scsynth must close while it still runs (the recording). */
   beforeQuit(): Promise<void>;
   request(request: cmd.Request, timeoutMs?: number): Promise<DecodedMessage>;
@@ -93,8 +108,8 @@ export class ServerLifecycle {
     return this.startingRun(() => this.bootNow(options));
   }
 
-  /** Connects to a running scsynth (this program did not start it, and will not stop it). */
-  remote(host: string, port: number, options: { withBlip?: boolean } = {}): Promise<void> {
+  /** Connects to a running scsynth (this program did not start it, and will not stop it), over UDP unless `protocol` says TCP. */
+  remote(host: string, port: number, options: RemoteOptions = {}): Promise<void> {
     if (this.stateValue === 'running' || this.stateValue === 'booting' || this.stateValue === 'quitting') return Promise.reject(new Error(`Cannot connect: the server is ${this.stateValue}.`));
     if (!Number.isInteger(port) || port < 1 || port > 65535) return Promise.reject(new RangeError(`port must be a whole number from 1 to 65535, got ${JSON.stringify(port)} (${typeof port})`));
     return this.startingRun(() => this.remoteNow(host, port, options));
@@ -229,11 +244,12 @@ export class ServerLifecycle {
     }
   }
 
-  private async remoteNow(host: string, port: number, options: { withBlip?: boolean }): Promise<void> {
-    const run = this.beginRun(undefined, { host, port });
+  private async remoteNow(host: string, port: number, options: RemoteOptions): Promise<void> {
+    const protocol = options.protocol ?? 'udp';
+    const run = this.beginRun(undefined, { host, port, protocol });
     this.setState('booting');
     try {
-      await this.connect(run, host, port);
+      await this.connect(run, host, port, protocol);
       await this.host.request(cmd.status(), 2000).catch((error: Error) => {
         throw new Error(`No scsynth answered at ${host}:${port}: ${error.message}`);
       });
@@ -246,7 +262,7 @@ export class ServerLifecycle {
   }
 
   /** A new run: whatever it starts is undone by one dispose() at its end (endRun). */
-  private beginRun(proc: ScsynthProcess | undefined, remoteAddress?: { host: string; port: number }): ServerRun {
+  private beginRun(proc: ScsynthProcess | undefined, remoteAddress?: { host: string; port: number; protocol: OscProtocol }): ServerRun {
     this.runValue?.dispose();
     const run = new ServerRun(proc, remoteAddress);
     this.runValue = run;
@@ -259,16 +275,41 @@ export class ServerLifecycle {
     this.runValue = undefined;
   }
 
-  private async connect(run: ServerRun, host: string, port: number): Promise<void> {
-    const connection = new OscConnection({
-      host,
-      port,
-      bindAddress: isLoopback(host) ? '127.0.0.1' : undefined,
-      timeoutMs: this.host.replyTimeoutMs,
-      logger: this.host.logger,
-    });
-    await connection.open();
+  private async connect(run: ServerRun, host: string, port: number, protocol: OscProtocol = 'udp'): Promise<void> {
+    const connection: OscTransport = protocol === 'tcp'
+      ? new TcpOscConnection({ host, port, timeoutMs: this.host.replyTimeoutMs, logger: this.host.logger })
+      : new OscConnection({
+          host,
+          port,
+          bindAddress: isLoopback(host) ? '127.0.0.1' : undefined,
+          timeoutMs: this.host.replyTimeoutMs,
+          logger: this.host.logger,
+        });
+    try {
+      await connection.open();
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+    if (connection instanceof TcpOscConnection) run.add(connection.onDidChangeState((change) => this.tcpStateChanged(run, connection, change)));
     this.host.connected(run, connection);
+  }
+
+  /** A running server's TCP connection dropped or came back: its state says so, and a reconnect registers again. */
+  private tcpStateChanged(run: ServerRun, connection: TcpOscConnection, change: TcpStateChange): void {
+    if (run !== this.runValue || this.starting) return;
+    const state = this.stateValue;
+    if (state !== 'running' && state !== 'reconnecting' && state !== 'unreachable') return;
+    if (change.state === 'reconnecting' || change.state === 'unreachable') {
+      this.setState(change.state, { reason: `the TCP connection to ${connection.target} ${change.state === 'unreachable' ? 'cannot be made again' : 'was lost'}${change.reason ? ` (${change.reason})` : ''}` });
+    } else if (change.state === 'connected') {
+      void this.host.reconnected().then(
+        () => {
+          if (run === this.runValue && this.stateValue !== 'quitting') this.setState('running', { reason: `connected again to ${connection.target}` });
+        },
+        (error: Error) => this.host.logger.warn(`Registering again with ${connection.target} failed: ${error.message}`),
+      );
+    }
   }
 
   private async quitNow(): Promise<void> {

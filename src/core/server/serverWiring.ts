@@ -5,7 +5,8 @@
 // facade in front of it (sc3nb's API, each method a delegate).
 import { Emitter, Logger } from '../events';
 import { OscBundle, OscMessage, timeTagFromUnixMs } from '../osc/oscCodec';
-import { OscConnection, isLoopback } from '../osc/oscConnection';
+import { isLoopback } from '../osc/oscConnection';
+import type { OscTransport } from '../osc/oscTransport';
 import * as cmd from '../scsynth/scsynthCommands';
 import type { ServerOptions } from '../scsynth/serverOptions';
 import type { ProcessLine } from '../scsynth/scsynthProcess';
@@ -205,7 +206,7 @@ export class ServerWiring {
     };
   }
 
-  private newSession(connection: OscConnection | undefined): ClientSession {
+  private newSession(connection: OscTransport | undefined): ClientSession {
     return new ClientSession(connection, {
       proposedClientId: this.settings.clientId,
       serverOptions: this.options,
@@ -248,6 +249,7 @@ export class ServerWiring {
         for (const subscription of this.kept.subscribeReplies(connection)) run.add(subscription);
       },
       initSession: (withBlip) => this.init(withBlip),
+      reconnected: () => this.registerAgain(),
       beforeQuit: async () => {
         this.poller.stop();
         // The recording's file is closed by scsynth while it still runs.
@@ -283,6 +285,29 @@ export class ServerWiring {
     await loaded;
     await this.kept.applyAll();
     if (withBlip) this.blip();
+  }
+
+  /**
+   * The TCP connection came back: the server forgot this client's registration with the old
+   * connection (or is a new server on the same port), so register again and read the tree anew.
+   */
+  private async registerAgain(): Promise<void> {
+    const session = this.session;
+    // A new server on that port has none of the shipped synthdefs; the same one just reloads them.
+    const loaded = synthdefs.loadSynthdefs(this.synthdefChannel, this.settings.synthdefsDir);
+    this.synthdefsLoaded = loaded.catch(() => undefined);
+    this.nodeWatcher.beginResync();
+    let tree: GroupNode | undefined;
+    try {
+      tree = await session.register(this.settings.clientId, false);
+    } finally {
+      this.nodeWatcher.finishResync(tree);
+    }
+    if (!tree) await this.nodeSync.resync();
+    // Registering made new allocators: a server that stayed up still has this client's synths.
+    session.skipLiveNodeIds(this.nodeWatcher.nodeIds());
+    await loaded;
+    await this.kept.applyAll();
   }
 
   /** A short sound that says the server is there, a latency from now. */

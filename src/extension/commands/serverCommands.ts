@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { clientIdOfNode, defaultGroupIdOf, MAX_VOLUME_DB, MIN_VOLUME_DB, parseHostPort, validateHostPort } from '../../core';
 import type { LiveNode } from '../../core';
 import { NodeTreeElement, isControl, isSummary } from '../views/nodeTreeView';
+import { isServerRoot } from '../views/serverRoots';
 import type { ScliveContext } from '../context';
 import { readSettings } from '../settings';
 import { formatDb } from '../views/statusBar';
@@ -134,12 +135,20 @@ export function registerServerCommands(context: ScliveContext): void {
     if (picked) await vscode.commands.executeCommand(picked.command);
   });
 
-  const nodeOf = (element: NodeTreeElement | undefined): LiveNode | undefined => (!element || isSummary(element) ? undefined : isControl(element) ? element.synth : element);
+  const nodeOf = (element: NodeTreeElement | undefined): LiveNode | undefined => (!element || isSummary(element) || isServerRoot(element) ? undefined : isControl(element) ? element.synth : element);
+  // A row's command acts on that row's server (a declared server's row, with several servers), else on the active one.
+  const serverFor = (element: NodeTreeElement | undefined, action: string) => {
+    const own = tree.serverOf(element);
+    if (!own || own === controller.server) return controller.requireRunning(action);
+    if (own.state === 'running') return own;
+    void vscode.window.showWarningMessage(`Cannot ${action}: that server is ${own.state}.`);
+    return undefined;
+  };
   const isDefaultGroup = (node: LiveNode) => node.isGroup && node.nodeId === defaultGroupIdOf(clientIdOfNode(node.nodeId));
 
   register('sclive.node.free', async (element?: NodeTreeElement) => {
     const node = nodeOf(element);
-    const server = controller.requireRunning('free a node');
+    const server = serverFor(element, 'free a node');
     if (!server || !node) return;
     if (isDefaultGroup(node)) {
       // Its client needs it (sclang's { }.play fails with "Group 1 not found" without it).
@@ -161,14 +170,14 @@ export function registerServerCommands(context: ScliveContext): void {
 
   register('sclive.node.freeChildren', async (element?: NodeTreeElement) => {
     const node = nodeOf(element);
-    const server = controller.requireRunning('free the children of a group');
+    const server = serverFor(element, 'free the children of a group');
     if (!server || !node?.isGroup) return;
     await server.freeGroupChildren(node.nodeId);
   });
 
   const run = (running: boolean) => async (element?: NodeTreeElement) => {
     const node = nodeOf(element);
-    const server = controller.requireRunning(running ? 'resume a node' : 'pause a node');
+    const server = serverFor(element, running ? 'resume a node' : 'pause a node');
     if (!server || !node) return;
     await server.runNode(node.nodeId, running);
   };
@@ -176,7 +185,7 @@ export function registerServerCommands(context: ScliveContext): void {
   register('sclive.node.resume', run(true));
 
   register('sclive.node.setControl', async (element?: NodeTreeElement, name?: string, value?: number | string) => {
-    const server = controller.requireRunning('set a control');
+    const server = serverFor(element, 'set a control');
     const synth = nodeOf(element);
     if (!server || !synth || synth.isGroup) return;
     const controls = await tree.controlsOf(synth);

@@ -38,6 +38,8 @@ export class SclangController implements vscode.Disposable {
     this.statusItem.name = 'sclang';
     this.statusItem.command = 'sclive.post.show';
     this.subscriptions.add(serverController.onDidChangeState((state) => {
+      // With several servers, sclang follows the active one: the default server's changes matter only while it is active.
+      if (this.serverController.activeElsewhere?.()) return;
       if (state === 'running') void this.attachToServer();
       else if (state === 'stopped' || state === 'crashed') void this.serverGone();
     }));
@@ -178,6 +180,13 @@ export class SclangController implements vscode.Disposable {
     const now = performance.now();
     if (now - this.lastHushAt < 150) return;
     this.lastHushAt = now;
+    // With several servers, the active one (sclang's s follows it, so CmdPeriod frees it too).
+    const elsewhere = this.serverController.activeElsewhere?.();
+    if (elsewhere) {
+      if (elsewhere.state === 'running') elsewhere.hush();
+      this.runCmdPeriod();
+      return;
+    }
     const server = this.serverController.server;
     // A server that does not answer may never hear the hush: no pretending, the way back is
     // offered. The bundle still goes (a saturated server takes it when it catches up); sclang's
@@ -188,6 +197,14 @@ export class SclangController implements vscode.Disposable {
       return;
     }
     if (server?.state === 'running') server.hush();
+    const lang = this.lang;
+    if (lang?.processRunning && lang.state !== 'compiling') {
+      void lang.hush().catch((error: Error) => this.log.warn(`sclang did not run CmdPeriod: ${error.message}`));
+    }
+  }
+
+  /** sclang's CmdPeriod (routines and patterns stop, its server's nodes are freed), not waited for. */
+  runCmdPeriod(): void {
     const lang = this.lang;
     if (lang?.processRunning && lang.state !== 'compiling') {
       void lang.hush().catch((error: Error) => this.log.warn(`sclang did not run CmdPeriod: ${error.message}`));
@@ -209,9 +226,14 @@ export class SclangController implements vscode.Disposable {
    * ServerBoot (the default SynthDef and every .add-ed def) and ServerTree.
    */
   private attachToServer(): Promise<void> {
-    const server = this.serverController.server;
+    const server = this.serverController.activeElsewhere?.() ?? this.serverController.server;
     const lang = this.lang;
     if (!lang?.processRunning || lang.state === 'compiling' || server?.state !== 'running' || !server.isLocal) return Promise.resolve();
+    if (server.protocol === 'tcp') {
+      // sclang's Server talks UDP; a -t server has no UDP port to follow.
+      this.post.post(`[sclive] sclang's s cannot follow the server at ${server.addr.join(':')}: it is reached over TCP. It stays on the previous server.`);
+      return Promise.resolve();
+    }
     if (!this.runIds.has(server)) this.runIds.set(server, this.nextRunId++);
     const attaching = lang.attachToServer(server.addr[1], server.maxLogins, this.runIds.get(server))
       // A restarted sclang starts its node ids past its predecessor's synths that still sound.
@@ -224,6 +246,16 @@ export class SclangController implements vscode.Disposable {
       if (this.attaching === attaching) this.attaching = undefined;
     });
     return this.attaching;
+  }
+
+  /**
+   * Several servers: the active server changed, or the active one started or stopped. sclang's
+   * `s` follows it as it follows a reboot (ServerQuit, ServerBoot with every .add-ed SynthDef, ServerTree).
+   */
+  followActiveServer(): Promise<void> {
+    const server = this.serverController.activeElsewhere?.() ?? this.serverController.server;
+    if (server?.state === 'running') return this.attachToServer();
+    return this.serverGone();
   }
 
   /** The extension's server stopped: sclang's `s` quits too (ServerQuit runs), unless sclang owns it. */

@@ -283,8 +283,17 @@ export class ServerController implements vscode.Disposable {
     return this.restart(server, { frozen: false });
   }
 
+  /** With several servers: the active one when it is not this controller's (the commands act on it then). */
+  activeElsewhere: (() => SCServer | undefined) | undefined;
+
   /** The running server, or undefined after telling the user why the action cannot run. */
   requireRunning(action: string): SCServer | undefined {
+    const elsewhere = this.activeElsewhere?.();
+    if (elsewhere) {
+      if (elsewhere.state === 'running') return elsewhere;
+      void vscode.window.showWarningMessage(`Cannot ${action}: the active server is ${elsewhere.state}. Boot it, or select another one (Select Active Server).`);
+      return undefined;
+    }
     const server = this.current;
     if (server?.state === 'running') return server;
     const why = server?.state === 'booting' ? 'the server is still booting' : server?.state === 'crashed' ? 'the server crashed' : 'no server is running';

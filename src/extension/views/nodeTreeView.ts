@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { clientIdOfNode, DEF_NAME_HOLD_MS, defaultGroupIdOf, DisposableStore, Emitter, formatControlValue, isRowHeld, isTemporaryDefName, KEPT_SYNTH_TREE_CONTEXT, NodeChangeBatcher, nodeLabel, parseNodePlayer, parseProxyGroups } from '../../core';
 import type { ControlValue, LiveNode, NodeChange, NodeTreeUpdate, SCServer } from '../../core';
 import type { ServerController } from '../server/serverController';
+import type { ServerSetController } from '../server/serverSetController';
+import { ServerRootElement, declaredNodeItem, isServerRoot, serverRootItem } from './serverRoots';
 
 export interface ControlElement {
   kind: 'control';
@@ -20,7 +22,7 @@ export interface SummaryElement {
   nodes: LiveNode[];
 }
 
-export type NodeTreeElement = LiveNode | ControlElement | SummaryElement;
+export type NodeTreeElement = LiveNode | ControlElement | SummaryElement | ServerRootElement;
 
 export function isControl(element: NodeTreeElement): element is ControlElement {
   return (element as ControlElement).kind === 'control';
@@ -73,6 +75,12 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   /** Groups the proxy map was asked about (not asked again while they live). */
   private readonly groupsAsked = new Set<number>();
   private readonly groupsToAsk = new Set<number>();
+  /** Several servers: one root each (serverRoots.ts); the nodes of declared servers, with whose they are. */
+  private servers: ServerSetController | undefined;
+  private readonly roots = new Map<string, ServerRootElement>();
+  private readonly declaredNodes = new WeakMap<LiveNode, { server: SCServer; name: string }>();
+  private readonly declaredWatchers = new Map<SCServer, vscode.Disposable>();
+  private rootsTimer: NodeJS.Timeout | undefined;
 
   constructor(controller: ServerController) {
     this.subscriptions.push(controller.forEachServer((server, run) => this.attach(server, run)));
@@ -136,6 +144,12 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   }
 
   getTreeItem(element: NodeTreeElement): vscode.TreeItem {
+    if (isServerRoot(element)) {
+      const slot = this.servers?.set.get(element.name);
+      return slot ? serverRootItem(slot, this.servers?.set.active === slot) : new vscode.TreeItem(element.name);
+    }
+    const declared = !isSummary(element) && !isControl(element) ? this.declaredNodes.get(element) : undefined;
+    if (declared) return declaredNodeItem(element as LiveNode, declared.server, declared.name);
     if (isSummary(element)) {
       const item = new vscode.TreeItem(element.label, element.nodes.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
       item.id = element.id;
@@ -201,10 +215,23 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   }
 
   async getChildren(element?: NodeTreeElement): Promise<NodeTreeElement[]> {
+    if (this.servers?.severalServers) {
+      if (!element) return this.servers.set.slots.map((slot) => this.rootOf(slot.name));
+      if (isServerRoot(element)) {
+        const slot = this.servers.set.get(element.name);
+        if (slot && !slot.entry) return this.server?.state === 'running' ? this.topLevel(this.server) : [];
+        return slot?.server?.state === 'running' ? this.declaredTopLevel(slot.server, slot.name) : [];
+      }
+      if (isSummary(element) && element.id.includes('/')) return element.nodes;
+      const declared = !isSummary(element) && !isControl(element) ? this.declaredNodes.get(element) : undefined;
+      if (declared) return (element as LiveNode).isGroup ? this.declaredChildren(declared.server, declared.name, (element as LiveNode).nodeId) : [];
+    } else if (element && isServerRoot(element)) {
+      return [];
+    }
     const server = this.server;
     if (!server || server.state !== 'running') return [];
     if (!element) return this.topLevel(server);
-    if (isControl(element)) return [];
+    if (isControl(element) || isServerRoot(element)) return [];
     if (isSummary(element)) return element.nodes;
     if (element.isGroup) return this.childrenShown(element);
     if (server.ownSynthIds.includes(element.nodeId)) return [];
@@ -253,11 +280,102 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   }
 
   getParent(element: NodeTreeElement): NodeTreeElement | undefined {
-    if (isSummary(element)) return element.id.startsWith('more-') ? this.server?.nodeWatcher.get(Number(element.id.slice(5))) : undefined;
+    if (isServerRoot(element)) return undefined;
+    // With several servers, the default server's top-level rows stand under its root.
+    const defaultRoot = this.servers?.severalServers ? this.rootOf('default') : undefined;
+    if (isSummary(element) && element.id.includes('/')) return this.rootOf(element.id.slice(0, element.id.lastIndexOf('/')));
+    if (isSummary(element)) return element.id.startsWith('more-') ? this.server?.nodeWatcher.get(Number(element.id.slice(5))) : defaultRoot;
     if (isControl(element)) return element.synth;
+    const declared = this.declaredNodes.get(element);
+    if (declared) return element.parentId > 0 ? this.tagged(declared.server, declared.name, declared.server.nodeWatcher.get(element.parentId)) : this.rootOf(declared.name);
     const idle = this.summaries.get('idle-clients');
     if (idle?.nodes.includes(element)) return idle;
-    return element.parentId > 0 ? this.server?.nodeWatcher.get(element.parentId) : undefined;
+    return element.parentId > 0 ? this.server?.nodeWatcher.get(element.parentId) : defaultRoot;
+  }
+
+  /** A declared server's root group, the empty default groups of other clients in one row (as the default server's). */
+  private declaredTopLevel(server: SCServer, name: string): NodeTreeElement[] {
+    const shown: NodeTreeElement[] = [];
+    const idle: LiveNode[] = [];
+    for (const node of this.declaredChildren(server, name, 0)) {
+      const owner = clientIdOfNode(node.nodeId);
+      if (node.isGroup && node.headId === -1 && owner !== server.clientId && node.nodeId === defaultGroupIdOf(owner)) {
+        if (!idle.length) shown.push(this.summary(`${name}/idle-clients`, '', idle));
+        idle.push(node);
+      } else {
+        shown.push(node);
+      }
+    }
+    if (idle.length) this.summary(`${name}/idle-clients`, `${idle.length} empty default group${idle.length === 1 ? '' : 's'} of other clients`, idle);
+    return shown;
+  }
+
+  /**
+   * Several servers (`sclive.servers`): the tree shows one root per server once more than the
+   * default one is declared, and follows each declared server's node model.
+   */
+  setServerSet(servers: ServerSetController): void {
+    this.servers = servers;
+    this.subscriptions.push(servers.onDidChange(() => this.serversChanged()), { dispose: () => this.unwatchDeclared() }, { dispose: () => clearTimeout(this.rootsTimer) });
+  }
+
+  /** The server a row belongs to: a declared server's, else the default one (commands from a row act on it). */
+  serverOf(element: NodeTreeElement | undefined): SCServer | undefined {
+    if (!element) return undefined;
+    if (isServerRoot(element)) return this.servers?.set.get(element.name)?.server;
+    const node = isControl(element) ? element.synth : isSummary(element) ? undefined : element;
+    return (node && this.declaredNodes.get(node)?.server) ?? this.server;
+  }
+
+  private rootOf(name: string): ServerRootElement {
+    let root = this.roots.get(name);
+    if (!root) this.roots.set(name, (root = { kind: 'serverRoot', name }));
+    return root;
+  }
+
+  private tagged(server: SCServer, name: string, node: LiveNode | undefined): LiveNode | undefined {
+    if (node) this.declaredNodes.set(node, { server, name });
+    return node;
+  }
+
+  private declaredChildren(server: SCServer, name: string, groupId: number): LiveNode[] {
+    // A large group shows its newest nodes (as the default server's rows do, without the count row).
+    const children = server.nodeWatcher.children(groupId);
+    const shown = children.length <= MAX_CHILDREN_SHOWN ? children : [...children].sort((a, b) => b.order - a.order).slice(0, MAX_CHILDREN_SHOWN).sort((a, b) => a.order - b.order);
+    for (const node of shown) this.tagged(server, name, node);
+    return shown;
+  }
+
+  /**
+   * Servers added or removed, a state or a status changed: the roots are redrawn (at most every
+   * 250 ms: status polls of many servers must not redraw the tree many times a second), and each
+   * declared server's node changes redraw its own root, batched as the default server's are.
+   */
+  private serversChanged(): void {
+    const servers = this.servers;
+    if (!servers) return;
+    const declared = new Set(servers.set.declared.map((entry) => entry.server));
+    for (const [server, watching] of this.declaredWatchers) {
+      if (declared.has(server)) continue;
+      watching.dispose();
+      this.declaredWatchers.delete(server);
+    }
+    for (const entry of servers.set.declared) {
+      if (this.declaredWatchers.has(entry.server)) continue;
+      const server = entry.server;
+      const root = this.rootOf(entry.name);
+      const batcher = new NodeChangeBatcher({ onDidChange: server.nodeWatcher.onDidChange, get: (nodeId) => server.nodeWatcher.get(nodeId) }, () => this.changeEmitter.fire(root));
+      this.declaredWatchers.set(server, batcher);
+    }
+    this.rootsTimer ??= setTimeout(() => {
+      this.rootsTimer = undefined;
+      this.changeEmitter.fire(undefined);
+    }, 250);
+  }
+
+  private unwatchDeclared(): void {
+    for (const watching of this.declaredWatchers.values()) watching.dispose();
+    this.declaredWatchers.clear();
   }
 
   /**
@@ -370,19 +488,21 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   }
 
   originOf(element: NodeTreeElement): NodeOrigin | undefined {
-    return isControl(element) || isSummary(element) ? undefined : this.origins.get(element.nodeId);
+    return isControl(element) || isSummary(element) || isServerRoot(element) || this.declaredNodes.has(element) ? undefined : this.origins.get(element.nodeId);
   }
 
   /** A synth's controls, read from scsynth when first shown. */
   async controlsOf(synth: LiveNode): Promise<ControlElement[]> {
-    const cached = this.controls.get(synth.nodeId);
+    // A declared server's synth (several servers) is read from its own server, never cached by an id another server may use too.
+    const declared = this.declaredNodes.get(synth)?.server;
+    const cached = declared ? undefined : this.controls.get(synth.nodeId);
     if (cached) return cached;
-    const server = this.server;
+    const server = declared ?? this.server;
     if (!server) return [];
     const read = await server.synthControls(synth.nodeId, synth.parentId).catch(() => undefined);
     if (!read) return []; // too many nodes in its group for one reply, or it ended meanwhile
     const controls = read.map(([name, value]) => ({ kind: 'control' as const, synth, name, value }));
-    this.controls.set(synth.nodeId, controls);
+    if (!declared) this.controls.set(synth.nodeId, controls);
     return controls;
   }
 
@@ -395,13 +515,13 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
 
   /** The view shows this element's children now (from TreeView.onDidExpandElement). */
   expanded(element: NodeTreeElement): void {
-    if (isControl(element) || isSummary(element) || element.isGroup) return;
+    if (isControl(element) || isSummary(element) || isServerRoot(element) || element.isGroup || this.declaredNodes.has(element)) return;
     this.expandedSynths.add(element);
     this.controlsTimer ??= setInterval(() => void this.readExpandedControls(), CONTROLS_REFRESH_MS);
   }
 
   collapsed(element: NodeTreeElement): void {
-    if (isControl(element) || isSummary(element)) return;
+    if (isControl(element) || isSummary(element) || isServerRoot(element)) return;
     this.expandedSynths.delete(element);
     if (!this.expandedSynths.size) this.stopReadingControls();
   }

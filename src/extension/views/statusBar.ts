@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { ampToDb, DisposableStore, METER_FLOOR_DB } from '../../core';
 import type { SCServer } from '../../core';
 import type { ServerController } from '../server/serverController';
+import type { ServerSetController } from '../server/serverSetController';
+import { serverRootDescription } from './serverRoots';
 import { readShowLevelInStatusBar } from '../settings';
 
 /** The level in the status bar changes at most this often: readable, and calm. */
@@ -13,6 +15,8 @@ export class ServerStatusBar implements vscode.Disposable {
   private showLevel = readShowLevelInStatusBar();
   readonly item: vscode.StatusBarItem;
   private readonly subscriptions = new DisposableStore();
+  /** Several servers: the item names the active one and counts the others running. */
+  private servers: ServerSetController | undefined;
 
   constructor(private readonly controller: ServerController) {
     this.item = vscode.window.createStatusBarItem('sclive.status', vscode.StatusBarAlignment.Left, 10);
@@ -51,6 +55,12 @@ export class ServerStatusBar implements vscode.Disposable {
     this.update();
   }
 
+  setServerSet(servers: ServerSetController): void {
+    this.servers = servers;
+    this.subscriptions.add(servers.onDidChange(() => this.update()));
+    this.update();
+  }
+
   /** The setting changed. */
   showLevelChanged(): void {
     this.showLevel = readShowLevelInStatusBar();
@@ -58,9 +68,12 @@ export class ServerStatusBar implements vscode.Disposable {
   }
 
   update(): void {
-    const server = this.controller.server;
-    const state = this.controller.state;
-    const volume = this.controller.muted ? 'muted' : `${formatDb(this.controller.volume)} dB`;
+    // With several servers, the active one (a declared server's state and figures are its own).
+    const declared = this.servers?.activeDeclared;
+    const server = declared ?? this.controller.server;
+    const state = declared?.state ?? this.controller.state;
+    const muted = declared ? declared.muted : this.controller.muted;
+    const volume = muted ? 'muted' : `${formatDb(declared ? declared.volume : this.controller.volume)} dB`;
     this.item.backgroundColor = undefined;
     if (state === 'running' && server) {
       const status = server.lastStatus;
@@ -83,11 +96,24 @@ export class ServerStatusBar implements vscode.Disposable {
     } else if (state === 'crashed') {
       this.item.text = '$(error) scsynth crashed';
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+    } else if (state === 'reconnecting' || state === 'unreachable') {
+      this.item.text = state === 'reconnecting' ? '$(sync~spin) server reconnecting' : '$(error) server unreachable';
+      if (state === 'unreachable') this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     } else {
       this.item.text = '$(circle-slash) scsynth stopped';
     }
+    this.item.text = this.withServers(this.item.text);
     this.item.tooltip = this.tooltip(server, state, volume);
     this.item.accessibilityInformation = { label: `SuperCollider server: ${this.item.text.replace(/\$\([^)]*\)\s*/g, '')}` };
+  }
+
+  /** `drums: <what it says> · +2 running`, when more than the default server is declared. */
+  private withServers(text: string): string {
+    const servers = this.servers;
+    if (!servers?.severalServers) return text;
+    const active = servers.set.active;
+    const others = servers.set.runningCount - (active.server?.state === 'running' ? 1 : 0);
+    return `$(server) ${active.name}: ${text}${others ? ` · +${others} running` : ''}`;
   }
 
   /** " · out -12 dB": the loudest output's peak, when the setting asks for it and the meters run. */
@@ -100,7 +126,7 @@ export class ServerStatusBar implements vscode.Disposable {
 
   private tooltip(server: SCServer | undefined, state: string, volume: string): vscode.MarkdownString {
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: ['sclive.server.boot', 'sclive.server.quit', 'sclive.server.reboot', 'sclive.server.rebootAndRestore', 'sclive.nodes.freeAll', 'sclive.volume.set', 'sclive.volume.mute', 'sclive.volume.unmute', 'sclive.log.show', 'sclive.server.connect', 'sclive.recording.start', 'sclive.recording.stop'] };
+    md.isTrusted = { enabledCommands: ['sclive.server.selectActive', 'sclive.server.bootAll', 'sclive.server.hushAll', 'sclive.server.boot', 'sclive.server.quit', 'sclive.server.reboot', 'sclive.server.rebootAndRestore', 'sclive.nodes.freeAll', 'sclive.volume.set', 'sclive.volume.mute', 'sclive.volume.unmute', 'sclive.log.show', 'sclive.server.connect', 'sclive.recording.start', 'sclive.recording.stop'] };
     md.appendMarkdown(`**SuperCollider server**: ${state}${server?.unresponsive ? ` (not answering for ${Math.round(server.silentForMs / 1000)} s)` : ''}\n\n`);
     if (server?.state === 'running' && server.unresponsive) md.appendMarkdown('[Reboot and Restore](command:sclive.server.rebootAndRestore): kill it, boot it again, bring back what was playing.\n\n');
     const status = server?.lastStatus;
@@ -126,7 +152,21 @@ export class ServerStatusBar implements vscode.Disposable {
     } else {
       md.appendMarkdown('[Boot Server](command:sclive.server.boot) · [Connect to Remote Server](command:sclive.server.connect) · [Log](command:sclive.log.show)');
     }
+    this.appendServers(md);
     return md;
+  }
+
+  /** With several servers: each one's state, a link to make it the active one, and the commands for all. */
+  private appendServers(md: vscode.MarkdownString): void {
+    const servers = this.servers;
+    if (!servers?.severalServers) return;
+    md.appendMarkdown('\n\n**Servers**\n\n');
+    for (const slot of servers.set.slots) {
+      const active = slot === servers.set.active;
+      const select = `command:sclive.server.selectActive?${encodeURIComponent(JSON.stringify([slot.name]))}`;
+      md.appendMarkdown(`- ${active ? `**${slot.name}** (active)` : `${slot.name} · [make active](${select})`}: ${serverRootDescription(slot)}\n`);
+    }
+    md.appendMarkdown('\n[Boot All](command:sclive.server.bootAll) · [Hush All](command:sclive.server.hushAll)');
   }
 
   dispose(): void {

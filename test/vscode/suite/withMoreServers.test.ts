@@ -1,0 +1,201 @@
+// Issue 18, several servers in one view: sclive.servers set to a second scsynth, a supernova and
+// a "remote" scsynth this file starts with -t (reached over TCP); Boot All Servers; one Node Tree
+// root per server (checked in the rendered page too); a synth made by raw OSC on one port under
+// that root alone; Select Active Server and Ctrl+. on the active one only; Hush All Servers; a
+// SIGKILLed server marks only its root. The setting removed at the end quits what was started
+// here, and this file stops its TCP server by pid. Named to sort after walkthrough.test.ts.
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import type { SuperColliderLiveApi } from '../../../src/extension/extension';
+import type { NodeTreeElement } from '../../../src/extension/views/nodeTreeView';
+import { isServerRoot, serverRootDescription } from '../../../src/extension/views/serverRoots';
+import type { LiveNode } from '../../../src/core/server/nodeWatcher';
+import type { SCServer } from '../../../src/core/server/scServer';
+import { OscConnection } from '../../../src/core/osc/oscConnection';
+import * as cmd from '../../../src/core/scsynth/scsynthCommands';
+import { findScsynth } from '../../../src/core/scsynth/scsynthLocator';
+import { ScsynthProcess, startScsynth } from '../../../src/core/scsynth/scsynthProcess';
+import { activateExtension, pageCheckedByRunner, spyOnMessages, waitFor } from './runnerHandshake';
+
+/** Ports of their own, from the pid (as the other tests pick theirs), away from the default server's. */
+const BASE_PORT = 58_200 + (process.pid % 300) * 3;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('Several servers in one view (sclive.servers)', function () {
+  this.timeout(180_000);
+  let api: SuperColliderLiveApi;
+  let remote: ScsynthProcess | undefined;
+  let raw: OscConnection | undefined;
+  const pids = new Set<number>();
+  const [drumsPort, padsPort, piPort] = [BASE_PORT, BASE_PORT + 1, BASE_PORT + 2];
+
+  const slot = (name: string) => api.servers.set.get(name);
+  const serverOf = (name: string): SCServer => slot(name)!.server!;
+  const rootsShown = async () => (await api.nodeTree.getChildren(undefined)).filter(isServerRoot);
+  /** The node ids shown anywhere under a root (groups opened, summaries too). */
+  const idsUnder = async (element: NodeTreeElement): Promise<number[]> => {
+    const ids: number[] = [];
+    for (const child of await api.nodeTree.getChildren(element)) {
+      if (!('kind' in child)) ids.push(child.nodeId);
+      ids.push(...(await idsUnder(child)));
+    }
+    return ids;
+  };
+  const musicianSynths = (server: SCServer) => [...server.nodeWatcher.nodeIds()].filter((id) => server.nodeWatcher.get(id)?.isGroup === false && !server.ownSynthIds.includes(id));
+
+  before(async () => {
+    api = await activateExtension();
+    if (api.controller.state !== 'running') assert.equal(await vscode.commands.executeCommand<boolean>('sclive.server.boot'), true);
+    remote = await startScsynth(findScsynth(), ['-t', String(piPort), '-B', '127.0.0.1', '-R', '0', '-l', '8'], { readyTimeoutMs: 15_000, udpPort: piPort });
+    pids.add(remote.pid!);
+  });
+
+  after(async () => {
+    raw?.dispose();
+    const declared = api?.servers.set.declared.map((entry) => entry.server.pid).filter((pid): pid is number => pid !== undefined) ?? [];
+    declared.forEach((pid) => pids.add(pid));
+    // Removing the setting quits the servers started here and lets go of the TCP one.
+    await vscode.workspace.getConfiguration('sclive').update('servers', undefined, vscode.ConfigurationTarget.Global);
+    await waitFor('the declared servers gone from the set', () => api.servers.set.declared.length === 0, 20_000).catch((error: Error) => console.log(`[servers] ${error.message}`));
+    if (remote && !remote.hasExited) remote.signal('SIGTERM');
+    await remote?.exited;
+    await waitFor('every process this file made gone', () => [...pids].every((pid) => !isAlive(pid)), 15_000);
+    await vscode.commands.executeCommand('workbench.actions.treeView.sclive.nodeTree.collapseAll').then(undefined, () => undefined);
+    console.log(`[servers] stopped: ${[...pids].join(', ')}; the default server is ${api?.controller.state}`);
+  });
+
+  it('reads sclive.servers, boots all, and shows one root per server with its address, program and state', async () => {
+    // A bad entry is reported and left out; the good ones are used.
+    await vscode.workspace.getConfiguration('sclive').update('servers', [
+      { name: 'drums', program: 'scsynth', udpPort: drumsPort },
+      { name: 'pads', program: 'supernova', udpPort: padsPort, threads: 2 },
+      { name: 'pi', host: '127.0.0.1', udpPort: piPort, protocol: 'tcp' },
+    ], vscode.ConfigurationTarget.Global);
+    await waitFor('the three declared servers in the set', () => api.servers.set.declared.length === 3);
+    assert.deepEqual((await rootsShown()).map((root) => root.name), ['default', 'drums', 'pads', 'pi']);
+    const results = await vscode.commands.executeCommand<Array<{ name: string; error?: Error }>>('sclive.server.bootAll');
+    assert.deepEqual(results.map((result) => [result.name, result.error?.message]), [['default', undefined], ['drums', undefined], ['pads', undefined], ['pi', undefined]]);
+    for (const name of ['drums', 'pads']) pids.add(serverOf(name).pid!);
+    await waitFor('a status of every server', () => api.servers.set.slots.every((entry) => entry.server?.lastStatus));
+    const described = Object.fromEntries(api.servers.set.slots.map((entry) => [entry.name, serverRootDescription(entry)]));
+    assert.match(described.drums, new RegExp(`^127\\.0\\.0\\.1:${drumsPort} · scsynth · running · [\\d.]+% CPU · 0 synths$`));
+    assert.match(described.pads, new RegExp(`^127\\.0\\.0\\.1:${padsPort} · supernova · running · `));
+    assert.match(described.pi, new RegExp(`^127\\.0\\.0\\.1:${piPort} \\(TCP\\) · remote · running · `));
+    const rootItems = (await rootsShown()).map((root) => api.nodeTree.getTreeItem(root));
+    assert.deepEqual(rootItems.map((item) => item.contextValue), ['serverRoot.running.active', 'serverRoot.running', 'serverRoot.running', 'serverRoot.running']);
+  });
+
+  it('a synth made by raw OSC on one port shows under that server\'s root alone, in the page too', async () => {
+    raw = new OscConnection({ host: '127.0.0.1', port: drumsPort, timeoutMs: 3000 });
+    await raw.open();
+    raw.send(cmd.synthNew('sclive_sine', 7777, cmd.AddAction.tail, 0, { amp: 0.001 }));
+    const drums = serverOf('drums');
+    await waitFor('the raw synth in drums\' model', () => drums.nodeWatcher.has(7777));
+    const roots = await rootsShown();
+    for (const root of roots) {
+      const ids = await idsUnder(root);
+      assert.equal(ids.includes(7777), root.name === 'drums', `${root.name}'s rows`);
+    }
+    const synth = (await api.nodeTree.getChildren(roots[1])).find((child): child is LiveNode => !('kind' in child) && child.nodeId === 7777)!;
+    assert.equal(api.nodeTree.getParent(synth), roots[1], 'its parent row is drums\' root');
+    assert.equal(api.nodeTree.getTreeItem(synth).id, 'drums/7777');
+    // Only the roots and the synth in view: the rows of every other server's groups would push them out of the pane.
+    await vscode.commands.executeCommand('sclive.nodeTree.focus');
+    await vscode.commands.executeCommand('workbench.actions.treeView.sclive.nodeTree.collapseAll');
+    await api.nodeTreeView.reveal(synth, { expand: false, select: false, focus: false });
+    await pageCheckedByRunner('servers-roots', {
+      roots: api.servers.set.slots.map((entry) => ({ name: entry.name, active: entry === api.servers.set.active, has: [entry.name === 'pi' ? `${piPort} (TCP)` : ':', entry.entry?.kind === 'remote' ? 'remote' : entry.entry?.program ?? 'scsynth', 'running'] })),
+      synthRow: { under: 'drums', text: 'sclive_sine', id: 7777 },
+    });
+  });
+
+  it('sclang\'s s is the active server: its synths land there, and move with it', async () => {
+    const play = async () => {
+      const result = await api.sclang.evaluate('Synth(\\default, [\\amp, 0.001])');
+      const id = Number(/Synth\('default' : (\d+)\)/.exec(result.result ?? '')?.[1]);
+      assert.ok(id > 0, `sclang made a synth: ${result.result} ${result.output.join(' ')}`);
+      return id;
+    };
+    await api.sclang.ensureStarted();
+    assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'drums'), 'drums');
+    // evaluate() waits for sclang to follow (ServerQuit, ServerBoot sending the default SynthDef, ServerTree).
+    assert.equal((await api.sclang.evaluate('s.addr.port')).result, String(drumsPort));
+    const onDrums = await play();
+    await waitFor('sclang\'s synth on drums', () => serverOf('drums').nodeWatcher.get(onDrums)?.defName === 'default');
+    assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'default'), 'default');
+    assert.equal((await api.sclang.evaluate('s.addr.port')).result, String(api.controller.server!.addr[1]));
+    const onDefault = await play();
+    await waitFor('sclang\'s next synth on the default server', () => api.controller.server!.nodeWatcher.get(onDefault)?.defName === 'default');
+    await serverOf('drums').sync();
+    assert.equal(serverOf('drums').nodeWatcher.has(onDefault) && onDefault !== onDrums, false, 'not on drums');
+    await api.sclang.evaluate(`s.sendMsg('/n_free', ${onDefault})`);
+    serverOf('drums').send(cmd.nodeFree(onDrums));
+  });
+
+  it('Select Active Server: Ctrl+. hushes the active one only, the status bar names it; Hush All Servers the rest', async () => {
+    for (const name of ['default', 'drums', 'pads', 'pi']) {
+      const server = serverOf(name);
+      server.send(cmd.synthNew('sclive_sine', server.allocateNodeId(), cmd.AddAction.head, server.defaultGroup, { amp: 0.001 }));
+      await server.sync();
+      await waitFor(`a synth on ${name}`, () => musicianSynths(server).length >= 1);
+    }
+    const root = (await rootsShown()).find((entry) => entry.name === 'drums')!;
+    assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', root), 'drums');
+    assert.equal(api.servers.set.active.name, 'drums');
+    assert.equal(api.nodeTree.getTreeItem(root).label, 'drums (active)');
+    // sclang follows before Ctrl+. (its CmdPeriod frees the server its s is on).
+    assert.equal((await api.sclang.evaluate('s.addr.port')).result, String(drumsPort));
+    await waitFor('the status bar naming the active server', () => /^\$\(server\) drums: .* · \+3 running$/.test(api.statusBar.item.text) && api.statusBar.item.text);
+    const tooltip = (api.statusBar.item.tooltip as vscode.MarkdownString).value;
+    assert.match(tooltip, /- \*\*drums\*\* \(active\): 127\.0\.0\.1:\d+ · scsynth · running/);
+    assert.match(tooltip, /- pads · \[make active\]\(command:sclive\.server\.selectActive\?%5B%22pads%22%5D\): .* · supernova · running/);
+    await vscode.commands.executeCommand('sclive.server.hush');
+    await waitFor('drums silent', () => musicianSynths(serverOf('drums')).length === 0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const name of ['default', 'pads', 'pi']) assert.equal(musicianSynths(serverOf(name)).length, 1, `${name} still plays after Ctrl+. on drums`);
+    const hushed = await vscode.commands.executeCommand<string[]>('sclive.server.hushAll');
+    assert.deepEqual(hushed, ['default', 'drums', 'pads', 'pi']);
+    for (const name of ['default', 'pads', 'pi']) await waitFor(`${name} silent after Hush All`, () => musicianSynths(serverOf(name)).length === 0);
+  });
+
+  it('a SIGKILLed server marks only its own root crashed, in the page too; the others keep answering', async () => {
+    const pads = serverOf('pads');
+    process.kill(pads.pid!, 'SIGKILL');
+    await waitFor('pads crashed', () => pads.state === 'crashed');
+    for (const name of ['default', 'drums', 'pi']) {
+      assert.equal(serverOf(name).state, 'running', name);
+      await serverOf(name).status();
+    }
+    const items = (await rootsShown()).map((root) => api.nodeTree.getTreeItem(root));
+    assert.deepEqual(items.map((item) => item.contextValue), ['serverRoot.running', 'serverRoot.running.active', 'serverRoot.crashed', 'serverRoot.running']);
+    await waitFor('the status bar counting two others running', () => api.statusBar.item.text.endsWith('· +2 running'));
+    await vscode.commands.executeCommand('workbench.actions.treeView.sclive.nodeTree.collapseAll');
+    await pageCheckedByRunner('servers-crashed', { crashed: 'pads', running: ['default', 'drums', 'pi'], status: 'drums:' });
+    assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'default'), 'default');
+  });
+
+  it('Add Server... writes a good entry to the user\'s settings; a bad one is refused, saying why, and nothing is written', async () => {
+    const { shown, restore } = spyOnMessages('showErrorMessage');
+    try {
+      const before = vscode.workspace.getConfiguration('sclive').inspect<unknown[]>('servers')?.globalValue;
+      assert.equal(await vscode.commands.executeCommand('sclive.server.add', { name: 'bass', udpPort: drumsPort }), false);
+      assert.match(shown.join('\n'), /The server was not added: sclive\.servers\[3\] \("bass"\): .*udpPort .* is taken by servers\[0\] \("drums"\)/);
+      assert.deepEqual(vscode.workspace.getConfiguration('sclive').inspect<unknown[]>('servers')?.globalValue, before, 'nothing written');
+      assert.equal(await vscode.commands.executeCommand('sclive.server.add', { name: 'bass', program: 'scsynth', udpPort: BASE_PORT + 3 }), true);
+      const saved = vscode.workspace.getConfiguration('sclive').inspect<Array<{ name: string }>>('servers')?.globalValue ?? [];
+      assert.deepEqual(saved.map((entry) => entry.name), ['drums', 'pads', 'pi', 'bass']);
+      assert.deepEqual((await rootsShown()).map((root) => root.name), ['default', 'drums', 'pads', 'pi', 'bass']);
+      assert.equal(serverOf('bass').state, 'stopped', 'added, not booted');
+    } finally {
+      restore();
+    }
+  });
+});
