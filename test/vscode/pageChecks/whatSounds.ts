@@ -1,4 +1,4 @@
-// Page checks of suite/plays.test.ts: the rendered code lens of a playing Pdef, clicked as a
+// Page checks of suite/whatSounds.test.ts: the rendered code lens of a playing Pdef, clicked as a
 // musician clicks it, and the Proxies view's rows.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
