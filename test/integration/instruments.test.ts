@@ -114,6 +114,34 @@ describe('Meters and recording against a real scsynth', function () {
     await loudAgain('after a reboot');
   });
 
+  it('meters a proxy\'s private bus as one of this client\'s kept synths: after the output meters, through Free All and Hush, gone when stopped', async () => {
+    const server = await bootServer();
+    await server.meters.start();
+    // A proxy's monitor plays on a private bus (16, 2 channels): a sine of 0.25 panned left there.
+    const sine = () => server.send(cmd.synthNew('sclive_sine', server.allocateNodeId(), cmd.AddAction.head, server.defaultGroup, { freq: 440, amp: 0.25, pan: -1, out: 16 }));
+    sine();
+    server.proxyLevels.follow([{ name: 'Ndef:localhost:drone', label: 'Ndef(\\drone)', bus: 16, channels: 2 }]);
+    const heard = (what: string) => waitFor(`drone's level ${what}`, () => (server.proxyLevels.levels.get('Ndef:localhost:drone')?.peak ?? 0) > 0.2, 5000);
+    await heard('at first');
+    const [meter] = server.proxyLevels.synthIds;
+    await waitFor('the proxy meter in the node model', () => server.nodeWatcher.has(meter), 2000);
+    assert.ok(server.ownSynthIds.includes(meter), 'the proxy meter is the client\'s own');
+    assert.deepEqual([server.keptSynths.treeRow(meter)?.label, server.keptSynths.treeRow(meter)?.description], ['proxy meter', 'Ndef(\\drone)']);
+    const order = (await server.queryAllNodes(false)).children.map((node) => node.nodeId);
+    assert.ok(order.indexOf(server.meters.synthIds[0]) < order.indexOf(meter), `after the output meters: ${order.join(' ')}`);
+    for (const step of ['Free All', 'Hush'] as const) {
+      if (step === 'Free All') await server.freeAll();
+      else server.hush();
+      await waitFor(`a proxy meter on the server after ${step}`, () => server.proxyLevels.synthIds.length === 1 && server.nodeWatcher.has(server.proxyLevels.synthIds[0]), 5000);
+      sine();
+      await heard(`after ${step}`);
+    }
+    const last = server.proxyLevels.synthIds[0];
+    server.proxyLevels.stop();
+    await waitFor('the proxy meter freed', () => !server.nodeWatcher.has(last), 2000);
+    assert.deepEqual(server.proxyLevels.synthIds, []);
+  });
+
   it('scopes 2 channels of 1,024 frames at 20 pictures a second or more: a 440 Hz wave, unbroken, its spectrum peaking at 440 Hz', async () => {
     const server = await bootServer();
     playSineOnOutput1(server);

@@ -24,7 +24,7 @@ describe('kept synths in the Node Tree', () => {
         labels.push(row.label);
       });
       assert.equal(new Set(labels).size, labels.length, `each keeper a label of its own: ${labels.join(', ')}`);
-      for (const label of ['volume', 'meter', 'scope', 'recording']) assert.ok(labels.includes(label), `${label} is among ${labels.join(', ')}`);
+      for (const label of ['volume', 'meter', 'proxy meter', 'scope', 'recording']) assert.ok(labels.includes(label), `${label} is among ${labels.join(', ')}`);
     } finally {
       server.dispose();
     }

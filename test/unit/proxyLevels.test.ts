@@ -50,11 +50,12 @@ describe('ProxyLevels (a level for each heard proxy)', () => {
     assert.deepEqual(l.synthIds, [3002]);
   });
 
-  it('makes a meter again once another client freed it (Free All), or when the server never started it', () => {
+  it('makes a meter again once another client freed it, or when the server never started it', () => {
     const { levels: l, sent, advance } = levels();
     l.follow([{ name: 'drone', bus: 16, channels: 2 }]);
     l.nodeStarted(3000);
-    l.nodeEnded(3000);
+    assert.equal(l.nodeEnded(2999), false, 'not one of its synths');
+    assert.equal(l.nodeEnded(3000), true);
     l.follow([{ name: 'drone', bus: 16, channels: 2 }]);
     assert.deepEqual(sent.map((m) => `${m.address} ${String(plain(m)[2] as number)}`), ['/s_new 3000', '/s_new 3001']);
     // 3001 never shows on the server (its def not there yet): asked for again after 2 s, not before.
@@ -75,5 +76,27 @@ describe('ProxyLevels (a level for each heard proxy)', () => {
     l.stop();
     assert.deepEqual(plain(sent[2]), ['/n_free', 3000, 3001]);
     assert.deepEqual(l.synthIds, []);
+  });
+
+  it('is a keeper of this client\'s synths: its rows name the proxy, Free All\'s bundle makes them again, the set puts them back in place', () => {
+    const { levels: l, sent } = levels();
+    l.place = () => ({ addAction: 2, target: 5000 });
+    l.follow([{ name: 'Ndef:localhost:drone', label: 'Ndef(\\drone)', bus: 16, channels: 2 }]);
+    assert.deepEqual(plain(sent[0]).slice(0, 5), ['/s_new', 'sclive_meter_2ch', 3000, 2, 5000], 'before the next keeper\'s synth');
+    assert.deepEqual(l.treeRow(3000), { label: 'proxy meter', description: 'Ndef(\\drone)', icon: 'pulse', tooltip: 'Measures a proxy\'s level for the Proxies view' });
+    assert.equal(l.reply.address, '/sclive/meter');
+    // Free All or Hush without a node model: freed with everything, made again in the same bundle at the root's tail.
+    assert.deepEqual(l.recreateMessages().map(plain), [['/s_new', 'sclive_meter_2ch', 3001, 1, 0, 'bus', 16, 'rate', PROXY_LEVEL_RATE, 'id', 100000]]);
+    assert.deepEqual(l.synthIds, [3001]);
+    // Freed by another client: KeptSynthSet calls apply() to put it back.
+    assert.equal(l.nodeEnded(3001), true);
+    l.apply();
+    assert.deepEqual(l.synthIds, [3002]);
+    // A new run: nothing of the old server is left, the proxies to meter stay until the next follow().
+    l.handleReply([3002, 100000, 0.5, 0.5]);
+    l.runEnded();
+    assert.deepEqual([l.synthIds, l.levels.size], [[], 0]);
+    l.stop();
+    assert.deepEqual(l.recreateMessages(), [], 'stopped: no proxy to meter');
   });
 });

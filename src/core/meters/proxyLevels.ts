@@ -1,15 +1,21 @@
 // The level of each monitored proxy (Ndef, ProxySpace proxy) for the Proxies view: one of the
-// shipped meter synths (sclive_meter_Nch, SendPeakRMS) per proxy, run by this client at the tail
-// of the root group, reading the proxy's own audio bus. Synths follow sclang's player state:
-// made for a proxy that starts to be heard, freed when it stops or its bus moves; one freed by
-// someone else (Free All, Hush, sclang's Cmd-.) is made again at the next state read.
+// shipped meter synths (sclive_meter_Nch, SendPeakRMS) per proxy, reading the proxy's own audio
+// bus. A keeper of this client's synths (keptSynths.ts), like the output meters: shown in the
+// Node Tree as the extension's own, left running by Free All and Hush, put back after another
+// client freed them. Which proxies follows sclang's player state: a meter made for a proxy that
+// starts to be heard, freed when it stops or its bus moves.
 import { Emitter, Event, Disposable } from '../events';
 import type { OscMessage } from '../osc/oscCodec';
-import { AddAction, nodeFree, synthNew } from '../scsynth/scsynthCommands';
+import { nodeFree, synthNew } from '../scsynth/scsynthCommands';
+import { TAIL_OF_ROOT } from '../server/keptSynths';
+import type { KeptSynthPlace, KeptSynthRow, KeptSynths } from '../server/keptSynths';
+import { METER_REPLY } from './levelMeters';
 
 /** A proxy to meter: `name` is its key in the levels (as the Proxies view names its rows). */
 export interface ProxyMeterTarget {
   name: string;
+  /** How the Node Tree names the proxy on its meter's row (`Ndef(\\drone)`); else `name`. */
+  label?: string;
   bus: number;
   channels: number;
 }
@@ -20,7 +26,7 @@ export interface ProxyLevel {
   rms: number;
 }
 
-/** What the levels need of the server: the meters' session, less its bus counts. */
+/** What the levels need of the server: the meters' access, less its bus counts. */
 export interface ProxyLevelSession {
   readonly canSend: boolean;
   allocateNodeId(): number;
@@ -45,7 +51,12 @@ export function proxyMeterChannels(channels: number): number {
   return channels >= 8 ? 8 : channels >= 4 ? 4 : channels >= 2 ? 2 : 1;
 }
 
-export class ProxyLevels implements Disposable {
+export class ProxyLevels implements KeptSynths, Disposable {
+  readonly what = 'the proxies\' levels';
+  /** Set by KeptSynthSet: after the output meters, before the scope's tap and the recorder. */
+  place: () => KeptSynthPlace = () => TAIL_OF_ROOT;
+  /** The proxies to meter, by name (the last follow()). */
+  private targets = new Map<string, ProxyMeterTarget>();
   private readonly synths = new Map<string, ProxyMeterSynth>();
   private readonly byNode = new Map<number, ProxyMeterSynth>();
   private readonly levelsValue = new Map<string, ProxyLevel>();
@@ -55,21 +66,28 @@ export class ProxyLevels implements Disposable {
 
   constructor(private readonly session: ProxyLevelSession, private readonly now: () => number = () => performance.now()) {}
 
+  readonly reply = { address: METER_REPLY, handle: (args: readonly unknown[]) => void this.handleReply(args) };
+
   get levels(): ReadonlyMap<string, ProxyLevel> {
     return this.levelsValue;
   }
 
-  /** The node ids of the meter synths (this client's): the sounding marks and tests look past them. */
+  /** The node ids of the meter synths (this client's). */
   get synthIds(): number[] {
     return [...this.byNode.keys()];
   }
 
+  treeRow(nodeId: number): KeptSynthRow {
+    const synth = this.byNode.get(nodeId);
+    return { label: 'proxy meter', description: synth?.label ?? synth?.name ?? '', icon: 'pulse', tooltip: 'Measures a proxy\'s level for the Proxies view' };
+  }
+
   /** Meters exactly these proxies: makes the missing synths, frees the others. */
   follow(targets: readonly ProxyMeterTarget[]): void {
-    const wanted = new Map(targets.filter((t) => t.channels > 0 && t.bus >= 0).map((t) => [t.name, t]));
+    this.targets = new Map(targets.filter((t) => t.channels > 0 && t.bus >= 0).map((t) => [t.name, t]));
     const free: number[] = [];
     for (const [name, synth] of this.synths) {
-      const target = wanted.get(name);
+      const target = this.targets.get(name);
       const lost = !synth.seen && this.now() - synth.sentAt > UNSEEN_MS;
       if (!target || target.bus !== synth.bus || proxyMeterChannels(target.channels) !== proxyMeterChannels(synth.channels) || lost) {
         if (!lost) free.push(synth.nodeId);
@@ -77,17 +95,21 @@ export class ProxyLevels implements Disposable {
         if (!target) this.levelsValue.delete(name);
       }
     }
+    for (const name of this.levelsValue.keys()) if (!this.targets.has(name)) this.levelsValue.delete(name);
     if (free.length && this.session.canSend) this.session.send(nodeFree(...free));
+    this.apply();
+  }
+
+  /** Puts on the server the meter of each proxy to meter that has none. */
+  apply(): void {
     if (!this.session.canSend) return;
-    for (const target of wanted.values()) {
-      if (this.synths.has(target.name)) continue;
-      const nodeId = this.session.allocateNodeId();
-      const synth: ProxyMeterSynth = { ...target, nodeId, sentAt: this.now(), seen: false };
-      this.synths.set(target.name, synth);
-      this.byNode.set(nodeId, synth);
-      const channels = proxyMeterChannels(target.channels);
-      this.session.send(synthNew(`sclive_meter_${channels}ch`, nodeId, AddAction.tail, 0, { bus: target.bus, rate: PROXY_LEVEL_RATE, id: REPLY_ID_BASE }));
-    }
+    for (const message of this.newSynths(this.place())) this.session.send(message);
+  }
+
+  /** After everything was freed in the same bundle: every meter made again at the root's tail. */
+  recreateMessages(): OscMessage[] {
+    this.forget();
+    return this.newSynths(TAIL_OF_ROOT);
   }
 
   /** A node started: one of ours is on the server. */
@@ -96,16 +118,22 @@ export class ProxyLevels implements Disposable {
     if (synth) synth.seen = true;
   }
 
-  /** A node ended: one of ours is made again at the next follow(). */
-  nodeEnded(nodeId: number): void {
+  /** A node ended: true if it was one of ours (put back by apply()). */
+  nodeEnded(nodeId: number): boolean {
     const synth = this.byNode.get(nodeId);
     if (synth) this.forgetSynth(synth);
+    return synth !== undefined;
   }
 
-  /** The server is gone (or a new run): no synth of ours is left. */
-  runEnded(): void {
+  /** Its synths are gone with everything else; the proxies to meter stay. */
+  forget(): void {
     this.synths.clear();
     this.byNode.clear();
+  }
+
+  /** The server is gone (or a new run): no synth of ours is left, and no level is known. */
+  runEnded(): void {
+    this.forget();
     this.levelsValue.clear();
   }
 
@@ -127,9 +155,10 @@ export class ProxyLevels implements Disposable {
     return true;
   }
 
-  /** Frees every synth of ours. */
+  /** Meters no proxy: frees every synth of ours. */
   stop(): void {
     const ids = this.synthIds;
+    this.targets.clear();
     this.runEnded();
     if (ids.length && this.session.canSend) this.session.send(nodeFree(...ids));
   }
@@ -137,6 +166,21 @@ export class ProxyLevels implements Disposable {
   dispose(): void {
     this.stop();
     this.onLevelsEmitter.dispose();
+  }
+
+  /** A synth for each proxy to meter that has none, added at `place`. */
+  private newSynths(place: KeptSynthPlace): OscMessage[] {
+    const messages: OscMessage[] = [];
+    for (const target of this.targets.values()) {
+      if (this.synths.has(target.name)) continue;
+      const nodeId = this.session.allocateNodeId();
+      const synth: ProxyMeterSynth = { ...target, nodeId, sentAt: this.now(), seen: false };
+      this.synths.set(target.name, synth);
+      this.byNode.set(nodeId, synth);
+      const channels = proxyMeterChannels(target.channels);
+      messages.push(synthNew(`sclive_meter_${channels}ch`, nodeId, place.addAction, place.target, { bus: target.bus, rate: PROXY_LEVEL_RATE, id: REPLY_ID_BASE }));
+    }
+    return messages;
   }
 
   private forgetSynth(synth: ProxyMeterSynth): void {

@@ -1,7 +1,8 @@
 import * as dgram from 'node:dgram';
 import { Disposable, Emitter, Event, Logger, silentLogger } from '../events';
 import { DropLog } from './dropLog';
-import { ConnectionClosedError, ReplyExpectation, ReplyRouter, ServerFailError } from './replyRouter';
+import { OscDispatch } from './oscDispatch';
+import { ConnectionClosedError, ReplyExpectation } from './replyRouter';
 
 export { ConnectionClosedError, OscTimeoutError, ServerFailError } from './replyRouter';
 export type { ReplyExpectation } from './replyRouter';
@@ -18,20 +19,15 @@ import {
   forEachMessage,
 } from './oscCodec';
 
-import type { OscProtocol, OscRequest, OscTransport } from './oscTransport';
+import type { OscEndpointOptions, OscProtocol, OscRequest, OscTransport } from './oscTransport';
 
 export type { OscRequest };
 
-export interface OscConnectionOptions {
-  host: string;
-  port: number;
+export interface OscConnectionOptions extends OscEndpointOptions {
   /** Local address to bind; loopback for a local server. */
   bindAddress?: string;
-  /** Default reply timeout in ms. */
-  timeoutMs?: number;
   /** Receive buffer to ask the kernel for, in bytes (capped by net.core.rmem_max). */
   receiveBufferBytes?: number;
-  logger?: Logger;
 }
 
 /**
@@ -44,20 +40,17 @@ export class OscConnection implements OscTransport {
   readonly host: string;
   readonly port: number;
   private socket: dgram.Socket | undefined;
-  private readonly replies: ReplyRouter;
-  private readonly listeners = new Map<string, Set<(message: DecodedMessage) => void>>();
+  private readonly dispatcher: OscDispatch;
   private readonly logger: Logger;
   private readonly timeoutMs: number;
   private readonly bindAddress: string;
   private readonly receiveBufferBytes: number;
   private closedReason: string | undefined;
 
-  private readonly onMessageEmitter = new Emitter<DecodedMessage>();
   /** Every message received (bundles flattened), after matched requests were resolved. */
-  readonly onAnyMessage: Event<DecodedMessage> = this.onMessageEmitter.event;
-  private readonly onFailEmitter = new Emitter<ServerFailError>();
+  readonly onAnyMessage: Event<DecodedMessage>;
   /** A `/fail` that no pending request was waiting for. */
-  readonly onUnmatchedFail: Event<ServerFailError> = this.onFailEmitter.event;
+  readonly onUnmatchedFail: OscDispatch['onUnmatchedFail'];
   private readonly onErrorEmitter = new Emitter<Error>();
   /** Socket errors, e.g. ICMP port unreachable when the server has gone away. */
   readonly onSocketError: Event<Error> = this.onErrorEmitter.event;
@@ -82,7 +75,9 @@ export class OscConnection implements OscTransport {
     this.receiveBufferBytes = options.receiveBufferBytes ?? 8 * 1024 * 1024;
     this.logger = options.logger ?? silentLogger;
     this.dropLog = new DropLog(this.logger);
-    this.replies = new ReplyRouter(this.target);
+    this.dispatcher = new OscDispatch(this.target, this.logger);
+    this.onAnyMessage = this.dispatcher.onAnyMessage;
+    this.onUnmatchedFail = this.dispatcher.onUnmatchedFail;
   }
 
   get target(): string {
@@ -142,7 +137,7 @@ export class OscConnection implements OscTransport {
     try {
       this.send(packet);
     } catch (error) {
-      this.replies.cancel(command, reply, error as Error);
+      this.dispatcher.replies.cancel(command, reply, error as Error);
     }
     return promise;
   }
@@ -152,28 +147,18 @@ export class OscConnection implements OscTransport {
     if (this.closedReason !== undefined || !this.socket) {
       return Promise.reject(new ConnectionClosedError(command, this.closedReason ?? 'the connection is not open'));
     }
-    return this.replies.expect(command, reply, timeoutMs);
+    return this.dispatcher.replies.expect(command, reply, timeoutMs);
   }
 
   /** Listens to every message with this address. */
   onMessage(address: string, listener: (message: DecodedMessage) => void): Disposable {
-    let set = this.listeners.get(address);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(address, set);
-    }
-    set.add(listener);
-    return {
-      dispose: () => {
-        set.delete(listener);
-      },
-    };
+    return this.dispatcher.onMessage(address, listener);
   }
 
   /** Closes the socket; every pending request is rejected with `reason`. */
   close(reason = 'the connection was closed'): void {
     this.closedReason = reason;
-    this.replies.rejectAll(reason);
+    this.dispatcher.replies.rejectAll(reason);
     const socket = this.socket;
     this.socket = undefined;
     this.dropLog.dispose();
@@ -182,10 +167,8 @@ export class OscConnection implements OscTransport {
 
   dispose(): void {
     this.close();
-    this.onMessageEmitter.dispose();
-    this.onFailEmitter.dispose();
+    this.dispatcher.dispose();
     this.onErrorEmitter.dispose();
-    this.listeners.clear();
   }
 
   /** Feeds one datagram through decoding and dispatch; only the server's are read. */
@@ -206,30 +189,7 @@ export class OscConnection implements OscTransport {
       this.dropLog.drop(`from ${this.target}: ${(error as Error).message}`);
       return;
     }
-    forEachMessage(packet, (message) => this.dispatch(message));
-  }
-
-  private dispatch(message: DecodedMessage): void {
-    if (message.address === '/fail') {
-      const { error, matched } = this.replies.fail(message);
-      if (!matched) {
-        this.logger.warn(error.message);
-        this.onFailEmitter.fire(error);
-      }
-    } else {
-      this.replies.reply(message);
-    }
-    const set = this.listeners.get(message.address);
-    if (set) {
-      for (const listener of set) {
-        try {
-          listener(message);
-        } catch (error) {
-          this.logger.error(`A handler of ${message.address} failed: ${(error as Error).stack ?? String(error)}`);
-        }
-      }
-    }
-    if (this.onMessageEmitter.hasListeners) this.onMessageEmitter.fire(message);
+    forEachMessage(packet, (message) => this.dispatcher.dispatch(message));
   }
 
   private requireSocket(what: string): dgram.Socket {

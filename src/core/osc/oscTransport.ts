@@ -43,13 +43,17 @@ export interface OscTransport extends Disposable {
   close(reason?: string): void;
 }
 
-export interface OscTransportOptions {
-  protocol?: OscProtocol;
+/** What every connection to a server is given, whichever the protocol. */
+export interface OscEndpointOptions {
   host: string;
   port: number;
   /** Default reply timeout in ms. */
   timeoutMs?: number;
   logger?: Logger;
+}
+
+export interface OscTransportOptions extends OscEndpointOptions {
+  protocol?: OscProtocol;
 }
 
 /** The connection a server entry asks for: UDP (the default) or TCP. */

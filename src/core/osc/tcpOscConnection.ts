@@ -8,7 +8,7 @@ import { resolveHost } from './hostAddress';
 import { DecodedMessage, DecodedPacket, OscBundle, OscMessage, decodePacket, encodePacket, forEachMessage } from './oscCodec';
 import { OscDispatch } from './oscDispatch';
 import { DEFAULT_MAX_FRAME_BYTES, OscFrameDecoder, OscFrameError, frameOscPacket } from './oscFrames';
-import { OscProtocol, OscRequest, OscTransport } from './oscTransport';
+import type { OscEndpointOptions, OscProtocol, OscRequest, OscTransport } from './oscTransport';
 import { DEFAULT_RECONNECT_POLICY, ReconnectPolicy, reconnectDelayMs } from './reconnectPolicy';
 import { ConnectionClosedError, ReplyExpectation } from './replyRouter';
 
@@ -36,11 +36,7 @@ export class TcpConnectError extends Error {
   }
 }
 
-export interface TcpOscConnectionOptions {
-  host: string;
-  port: number;
-  /** Default reply timeout in ms. */
-  timeoutMs?: number;
+export interface TcpOscConnectionOptions extends OscEndpointOptions {
   /** How long one connect may take before it counts as failed, in ms. */
   connectTimeoutMs?: number;
   reconnect?: Partial<ReconnectPolicy>;
@@ -48,7 +44,6 @@ export interface TcpOscConnectionOptions {
   maxFrameBytes?: number;
   /** Idle time before the system's TCP keep-alive probes start, in ms. */
   keepAliveMs?: number;
-  logger?: Logger;
 }
 
 export class TcpOscConnection implements OscTransport {

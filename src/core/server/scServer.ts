@@ -24,6 +24,7 @@ import { SCServerSettings, ServerWiring } from './serverWiring';
 import { freeAll, hush } from './freeAll';
 import type { LevelMeters } from '../meters/levelMeters';
 import type { Recorder } from '../recording/recorder';
+import type { ProxyLevels } from '../meters/proxyLevels';
 import type { ScopeTap } from '../meters/scopeTap';
 
 export type { BootOptions, RemoteOptions, SCServerSettings, ServerState, StateChange };
@@ -44,7 +45,9 @@ export class SCServer implements Disposable {
   readonly recorder: Recorder;
   /** The scope's signal, read over OSC while wanted. */
   readonly scope: ScopeTap;
-  /** The synths this client keeps on the server for itself (volume, meters, scope, recording). */
+  /** A level for each monitored proxy, for the Proxies view (the extension says which proxies). */
+  readonly proxyLevels: ProxyLevels;
+  /** The synths this client keeps on the server for itself (volume, meters, proxies' levels, scope, recording). */
   readonly keptSynths: KeptSynthSet;
 
   readonly onDidChangeState: Event<StateChange>;
@@ -59,7 +62,7 @@ export class SCServer implements Disposable {
     this.options = options instanceof ServerOptions ? options : new ServerOptions(options);
     this.logger = settings.logger ?? silentLogger;
     this.parts = new ServerWiring(this.options, settings, this.logger);
-    ({ nodeWatcher: this.nodeWatcher, meters: this.meters, recorder: this.recorder, scope: this.scope, kept: this.keptSynths } = this.parts);
+    ({ nodeWatcher: this.nodeWatcher, meters: this.meters, recorder: this.recorder, scope: this.scope, proxyLevels: this.proxyLevels, kept: this.keptSynths } = this.parts);
     this.onDidChangeState = this.parts.lifecycle.onDidChangeState;
     this.onDidChangeStatus = this.parts.onDidChangeStatusEmitter.event;
     this.onDidChangeResponsiveness = this.parts.onDidChangeResponsivenessEmitter.event;

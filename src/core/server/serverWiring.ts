@@ -25,6 +25,7 @@ import { DefaultGroupKeeper } from './defaultGroupKeeper';
 import { LifecycleHost, ServerLifecycle } from './serverLifecycle';
 import { LevelMeters } from '../meters/levelMeters';
 import { Recorder } from '../recording/recorder';
+import { ProxyLevels } from '../meters/proxyLevels';
 import { ScopeTap } from '../meters/scopeTap';
 
 export interface SCServerSettings {
@@ -63,6 +64,8 @@ export class ServerWiring {
   readonly meters: LevelMeters;
   /** The scope's signal, read over OSC while wanted. */
   readonly scope: ScopeTap;
+  /** A level for each monitored proxy of sclang's, for the Proxies view, while it shows. */
+  readonly proxyLevels: ProxyLevels;
   /** Recording the outputs to a sound file. */
   readonly recorder: Recorder;
   /** The synths this client keeps on the server for itself: every keeper, declared once. */
@@ -96,7 +99,8 @@ export class ServerWiring {
     this.scope = new ScopeTap(access, this.meters);
     this.recorder = new Recorder(access);
     // In this order at the tail of the root group: volume first, the others hear what it lets through.
-    this.kept = new KeptSynthSet([this.volumeControl, this.meters, this.scope, this.recorder], this.logger);
+    this.proxyLevels = new ProxyLevels(access);
+    this.kept = new KeptSynthSet([this.volumeControl, this.meters, this.proxyLevels, this.scope, this.recorder], this.logger);
     this.poller = new StatusPoller((timeoutMs) => this.status(timeoutMs), {
       intervalMs: this.settings.statusIntervalMs,
       unresponsiveAfterMs: this.settings.unresponsiveAfterMs,
@@ -122,6 +126,8 @@ export class ServerWiring {
       has: (nodeId) => this.nodeWatcher.has(nodeId),
     });
     this.nodeWatcher.onDidChange((change) => {
+      // A proxy's meter seen on the server is not asked for again.
+      if (change.kind === 'added') this.proxyLevels.nodeStarted(change.node.nodeId);
       if (change.kind !== 'removed' || this.lifecycle.state !== 'running') return;
       // This client's own synths and every client's default group, freed by someone else (sclang's Cmd-., another client): put back.
       this.kept.nodeEnded(change.node.nodeId);

@@ -36,6 +36,20 @@ function locatePrograms(): ProgramsFound {
   };
 }
 
+/**
+ * Where the demo opens: beside the walkthrough (or Welcome) page that asked for it, never in its
+ * place. The page's "to side" link makes a group beside itself, but a click in the page can make
+ * the page's own group active again before the command lands, and the demo then replaced the
+ * page (it was open as a preview). A page's tab has no input the API knows (a file's has).
+ */
+function besideThePage(): vscode.ViewColumn {
+  const groups = vscode.window.tabGroups;
+  const showsPage = (group: vscode.TabGroup) => group.activeTab !== undefined && group.activeTab.input === undefined;
+  if (!showsPage(groups.activeTabGroup)) return vscode.ViewColumn.Active;
+  const other = groups.all.find((group) => group !== groups.activeTabGroup && !showsPage(group));
+  return other?.viewColumn ?? vscode.ViewColumn.Beside;
+}
+
 export function registerGettingStarted(context: ScliveContext): void {
   const { extension, log, controller } = context;
   const setFound = (found: ProgramsFound) => Promise.all([
@@ -91,7 +105,7 @@ export function registerGettingStarted(context: ScliveContext): void {
   register('sclive.demo.open', async (): Promise<vscode.TextEditor> => {
     const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extension.extensionUri, 'media', 'walkthrough', 'demo.scd'));
     const document = await vscode.workspace.openTextDocument({ language: 'supercollider', content: new TextDecoder().decode(bytes) });
-    const editor = await vscode.window.showTextDocument(document);
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: besideThePage() });
     // The cursor in the first block, ready for Ctrl+Enter.
     const firstBlock = document.getText().indexOf('\n(\n');
     if (firstBlock >= 0) {

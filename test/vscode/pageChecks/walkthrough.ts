@@ -14,6 +14,8 @@ const stepRow = (page: Page, step: StepId) => page.locator(`button.getting-start
 /** Whether the step shows as done: its check mark is drawn ticked (VS Code sets aria-checked and "complete" together). */
 async function stepDone(page: Page, step: StepId): Promise<boolean> {
   const mark = page.locator(`[data-done-step-id$="sclive.gettingStarted#${step}"]`).first();
+  // Not drawn (the page hidden or gone): not done, and the caller's deadline says so with a screenshot.
+  if ((await mark.count()) === 0) return false;
   return (await mark.getAttribute('aria-checked')) === 'true' && (await mark.evaluate((element) => element.classList.contains('complete')));
 }
 
@@ -22,12 +24,18 @@ async function waitUntilDone(page: Page, step: StepId, timeoutMs = 20_000): Prom
   while (!(await stepDone(page, step))) {
     if (Date.now() > deadline) {
       await keepScreenshot(page, `vscode-walkthrough-${step}-not-done.png`);
-      throw new Error(`the walkthrough's step ${step} is not ticked within ${timeoutMs} ms`);
+      const drawn = (await page.locator(`[data-done-step-id$="sclive.gettingStarted#${step}"]`).count()) > 0;
+      const tabs = (await page.locator('.part.editor .tabs-container .tab').allInnerTexts()).map((label) => label.trim()).join(', ');
+      throw new Error(`the walkthrough's step ${step} is not ticked within ${timeoutMs} ms (${drawn ? 'its mark drawn unticked' : 'its mark not drawn'}; tabs: ${tabs}; focus: ${await focusedElement(page)})`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   log(`walkthrough: step ${step} ticked`);
 }
+
+/** What has the keyboard: tag and classes of the focused element, for a failure's message. */
+const focusedElement = (page: Page): Promise<string> =>
+  page.evaluate('(() => { const a = document.activeElement; return a ? a.tagName + "." + [...a.classList].join(".") : "nothing"; })()');
 
 /** The steps as drawn: titles in order, and which are ticked. */
 async function drawnSteps(page: Page): Promise<Array<{ title: string; done: boolean }>> {
@@ -71,9 +79,20 @@ async function openDemo(page: Page): Promise<void> {
 
 /** A key pressed in the demo's editor, at the start of the line matching `line` (a click there first, as a musician puts the cursor). */
 async function pressInDemo(page: Page, ready: { line: string; key: string; step: StepId }): Promise<void> {
-  const line = page.locator('.part.editor .monaco-editor .view-line', { hasText: new RegExp(ready.line) }).first();
+  const lineText = { hasText: new RegExp(ready.line) };
+  const line = page.locator('.part.editor .monaco-editor .view-line', lineText).first();
   await line.waitFor({ timeout: 10_000 });
   await line.click({ position: { x: 2, y: 5 } });
+  // The key binding holds only while the editor has text focus: press once the click has given it.
+  const editor = page.locator('.part.editor .monaco-editor', { has: page.locator('.view-line', lineText) }).first();
+  const focusDeadline = Date.now() + 10_000;
+  while (!(await editor.evaluate((element) => {
+    const focused = element.ownerDocument.activeElement;
+    return focused !== null && focused !== element && element.contains(focused);
+  }))) {
+    if (Date.now() > focusDeadline) throw new Error(`the demo's editor has no text focus after a click on "${ready.line}" (focus: ${await focusedElement(page)})`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   await page.keyboard.press(ready.key);
   log(`walkthrough: pressed ${ready.key} on "${ready.line}"`);
   await waitUntilDone(page, ready.step);

@@ -56,6 +56,10 @@ describe('Get Started walkthrough', function () {
       const editor = vscode.window.activeTextEditor;
       return editor && editor.document === demoDocument() && cursorInBlock(editor) && editor;
     });
+    // Beside the walkthrough, not in its place (the page's click could make its own group active again first).
+    const walkthroughTab = vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => /Walkthrough: SuperCollider Live/.test(tab.label));
+    assert.ok(walkthroughTab, `the walkthrough still open beside the demo (tabs: ${vscode.window.tabGroups.all.map((group) => group.tabs.map((tab) => tab.label).join(', ')).join(' | ')})`);
+    assert.notEqual(walkthroughTab.group.viewColumn, demo.viewColumn, 'the demo in a group of its own, beside the walkthrough');
     assert.equal(demo.document.languageId, 'supercollider');
     assert.ok(demo.document.isUntitled, 'the demo is a new file of the musician\'s, not the extension\'s copy');
 
