@@ -22,6 +22,7 @@ import { benchRecoverySection } from './recovery';
 import { benchCompletionInferenceSection } from './completionInference';
 import { benchSoundingMarksSection } from './soundingMarks';
 import { benchServerPolling } from './serverPolling';
+import { benchPatternsOnServers } from './patternsOnServers';
 
 async function main(): Promise<void> {
   const config = parseConfig(process.argv.slice(2));
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     if (config.sections.has(11)) await benchSoundingMarksSection();
     if (config.sections.has(12)) await benchCompletionInferenceSection();
     if (config.sections.has(13)) await benchServerPolling(config);
+    if (config.sections.has(14)) await benchPatternsOnServers(config);
   } finally {
     await cleanup();
   }

@@ -30,7 +30,7 @@ export interface Config {
 }
 
 const FLAGS: Record<string, [keyof Config, string]> = {
-  sections: ['sections', 'sections to run, e.g. 1,2,3,4,5,6,7,8,9,10,11,12,13'],
+  sections: ['sections', 'sections to run, e.g. 1,2,3,4,5,6,7,8,9,10,11,12,13,14'],
   'boot-runs': ['bootRuns', 'boots per side in section 1 (7)'],
   'boot-period': ['bootPeriod', 'JACK period in frames for section 1 (1024)'],
   'status-n': ['statusN', '/status round trips per side in section 2 (2000)'],
@@ -58,7 +58,7 @@ const FLAGS: Record<string, [keyof Config, string]> = {
 
 export function parseConfig(argv: string[]): Config {
   const config: Config = {
-    sections: new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]),
+    sections: new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]),
     takeRounds: 3,
     takeFrees: 10,
     instrumentRounds: 8,

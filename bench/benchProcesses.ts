@@ -4,6 +4,9 @@ import { ChildProcess, fork, spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { SCServer } from '../src/core/server/scServer';
+import { ServerOptions } from '../src/core/scsynth/serverOptions';
+import type { LocalServerEntry } from '../src/core/server/serverList';
+import { DeclaredServer, ServerSet } from '../src/core/server/serverSet';
 import { isUdpPortTaken } from '../src/core/scsynth/portProbe';
 import { OscTimeoutError } from '../src/core/osc/oscConnection';
 import { findScsynth } from '../src/core/scsynth/scsynthLocator';
@@ -57,6 +60,42 @@ export function stopChild(child: ChildProcess, graceMs = 3000): Promise<void> {
     });
     tryKill(pid, 'SIGTERM');
   });
+}
+
+/** A child process of a section's (a pattern player), stopped with the others at the end or on SIGINT. */
+export function trackChild(child: ChildProcess, what: string): ChildProcess {
+  rawChildren.add(child);
+  child.once('exit', () => rawChildren.delete(child));
+  if (child.pid) startedPids.set(child.pid, what);
+  return child;
+}
+
+/** This process's CPU (user + system) during `ms`, in percent of one core. */
+export async function cpuDuring(ms: number): Promise<number> {
+  const before = process.cpuUsage();
+  const started = performance.now();
+  await sleep(ms);
+  const used = process.cpuUsage(before);
+  return ((used.user + used.system) / 1000 / (performance.now() - started)) * 100;
+}
+
+/** `count` local scsynth on free ports, each an SCServer of one ServerSet (the first its default slot), all booted. */
+export async function bootServerSet(count: number, env: NodeJS.ProcessEnv, statusIntervalMs = 1000): Promise<{ set: ServerSet; servers: SCServer[] }> {
+  const entries: LocalServerEntry[] = [];
+  for (let i = 0; i < count; i++) entries.push({ kind: 'local', name: i === 0 ? 'default' : `s${i}`, program: 'scsynth', options: new ServerOptions({ udpPort: await freePort() }), env: {} });
+  const servers: SCServer[] = [];
+  const make = (entry: LocalServerEntry) => {
+    const server = track(new SCServer(entry.options, { statusIntervalMs }));
+    servers.push(server);
+    return server;
+  };
+  const bootOptions = () => ({ env, timeoutMs: 20_000 });
+  const set = new ServerSet({ defaultSlot: new DeclaredServer(entries[0], (entry) => make(entry as LocalServerEntry), bootOptions), makeServer: (entry) => make(entry as LocalServerEntry), bootOptions });
+  await set.apply(entries.slice(1));
+  const booted = await withTimeout(set.bootAll(), 120_000, 'boot all');
+  const failed = booted.filter((result) => result.error);
+  if (failed.length) throw new Error(`${failed.length} servers did not boot: ${failed[0].error?.message}`);
+  return { set, servers };
 }
 
 export function track(server: SCServer): SCServer {

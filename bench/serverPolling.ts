@@ -3,28 +3,17 @@
 // alternating windows: the servers' status polling on (ours, at the default 1 s interval and
 // at 250 ms), polling off (idle: the same servers and sockets, nothing sent), and a bare dgram
 // client asking each server for /status at the same interval (the baseline).
-import { SCServer } from '../src/core/server/scServer';
-import { ServerOptions } from '../src/core/scsynth/serverOptions';
-import { LocalServerEntry } from '../src/core/server/serverList';
-import { DeclaredServer, ServerSet } from '../src/core/server/serverSet';
+import type { SCServer } from '../src/core/server/scServer';
+import type { ServerSet } from '../src/core/server/serverSet';
 import type { Config } from './benchConfig';
 import { BareClient } from './bareClient';
-import { freePort, releaseServer, sleep, track, useJack, withTimeout } from './benchProcesses';
+import { bootServerSet, cpuDuring, releaseServer, sleep, useJack } from './benchProcesses';
 import { fmt, printTable, results } from './benchReport';
 import { median } from './stats';
 
 const SERVERS = 8;
 
 type Side = 'idle' | 'ours' | 'bare';
-
-/** This process's CPU during `ms`, in percent of one core. */
-async function cpuDuring(ms: number): Promise<number> {
-  const before = process.cpuUsage();
-  const started = performance.now();
-  await sleep(ms);
-  const used = process.cpuUsage(before);
-  return ((used.user + used.system) / 1000 / (performance.now() - started)) * 100;
-}
 
 export async function benchServerPolling(config: Config): Promise<void> {
   const quick = config.bootRuns < 7;
@@ -37,19 +26,9 @@ export async function benchServerPolling(config: Config): Promise<void> {
   const bare: BareClient[] = [];
   let set: ServerSet | undefined;
   try {
-    const entries: LocalServerEntry[] = [];
-    for (let i = 0; i < SERVERS; i++) entries.push({ kind: 'local', name: i === 0 ? 'default' : `s${i}`, program: 'scsynth', options: new ServerOptions({ udpPort: await freePort() }), env: {} });
-    const make = (entry: LocalServerEntry) => {
-      const server = track(new SCServer(entry.options, { statusIntervalMs: 0 }));
-      servers.push(server);
-      return server;
-    };
-    const bootOptions = () => ({ env: jack.env, timeoutMs: 20_000 });
-    set = new ServerSet({ defaultSlot: new DeclaredServer(entries[0], (entry) => make(entry as LocalServerEntry), bootOptions), makeServer: (entry) => make(entry as LocalServerEntry), bootOptions });
-    await set.apply(entries.slice(1));
-    const booted = await withTimeout(set.bootAll(), 120_000, 'boot all');
-    const failed = booted.filter((result) => result.error);
-    if (failed.length) throw new Error(`${failed.length} servers did not boot: ${failed[0].error?.message}`);
+    const booted = await bootServerSet(SERVERS, jack.env, 0);
+    set = booted.set;
+    servers.push(...booted.servers);
     for (const server of servers) bare.push(await BareClient.open('127.0.0.1', server.addr[1]));
     let bareTimer: NodeJS.Timeout | undefined;
     const setSide = (side: Side, intervalMs: number) => {

@@ -40,7 +40,7 @@ export { BootCancelledError, ClientIdError, PortInUseError, ServerNotRunningErro
 export { IDBlockAllocator, NodeIdAllocator, AllocationError, defaultGroupIdOf, clientIdOfNode, highestNodeIdsByClient } from './server/idAllocators';
 export { NodeWatcher } from './server/nodeWatcher';
 export type { LiveNode, NodeChange } from './server/nodeWatcher';
-export { NodeChangeBatcher } from './server/nodeChangeBatcher';
+export { NodeChangeBatcher, TreeChangeSpacer } from './server/nodeChangeBatcher';
 export type { NodeTreeUpdate } from './server/nodeChangeBatcher';
 export { formatTree, formatControlValue, parseQueryTreeReply } from './server/nodeTree';
 export type { ControlValue, GroupNode, TreeNode } from './server/nodeTree';

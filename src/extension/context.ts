@@ -18,6 +18,7 @@ import { SclangController } from './sclang/sclangController';
 import { SclangGui } from './sclang/sclangGui';
 import { ServerController } from './server/serverController';
 import { ServerSetController } from './server/serverSetController';
+import { ActiveServerRuns, EveryServerRuns } from './server/serverRuns';
 import { registerServerSetCommands } from './commands/serverSetCommands';
 import { REBOOT_SETTINGS, readLiveCodingSettings, readSettings } from './settings';
 import { NodeTreeElement, NodeTreeProvider } from './views/nodeTreeView';
@@ -36,6 +37,10 @@ export class ScliveContext {
   readonly controller: ServerController;
   /** The servers of `sclive.servers` beside the default one, and which one is active. */
   readonly servers: ServerSetController;
+  /** The active server as it changes: the Meters, the Scope and the recording commands act on it. */
+  readonly activeServer: ActiveServerRuns;
+  /** Every server of the window: a take that ends on any of them is told. */
+  readonly everyServer: EveryServerRuns;
   readonly post: PostWindow;
   readonly sclang: SclangController;
   readonly nodeTree: NodeTreeProvider;
@@ -58,14 +63,21 @@ export class ScliveContext {
     this.controller = new ServerController(this.log, this.serverOutput);
     this.servers = new ServerSetController(this.controller, this.log, this.serverOutput);
     this.controller.activeElsewhere = () => this.servers.activeDeclared;
+    this.activeServer = new ActiveServerRuns(this.controller, this.servers);
+    this.everyServer = new EveryServerRuns(this.controller, this.servers);
+    // Mute or Unmute in the menus says what the active server's volume is.
+    this.pushExtCleanup(this.activeServer, this.everyServer, this.activeServer.forEachServer((server, run) => {
+      void this.controller.updateContext();
+      run.add(server.onDidChangeVolume(() => void this.controller.updateContext()));
+    }));
     this.nodeTree = new NodeTreeProvider(this.controller);
     this.nodeTree.setServerSet(this.servers);
     this.nodeTreeView = vscode.window.createTreeView('sclive.nodeTree', { treeDataProvider: this.nodeTree, showCollapseAll: true });
-    this.statusBar = new ServerStatusBar(this.controller);
+    this.statusBar = new ServerStatusBar(this.controller, this.activeServer);
     this.statusBar.setServerSet(this.servers);
     this.post = new PostWindow(readLiveCodingSettings().postMaxLines);
-    this.meters = new MetersView(extension.extensionUri, this.controller);
-    this.scope = new ScopeView(extension.extensionUri, this.controller);
+    this.meters = new MetersView(extension.extensionUri, this.activeServer);
+    this.scope = new ScopeView(extension.extensionUri, this.activeServer);
     // sclang's s.scope, s.meter, s.plotTree and .plot open these views.
     this.plot = new PlotPanel(extension.extensionUri);
     this.sclangGui = new SclangGui(extension.extensionUri, extension.globalStorageUri.fsPath, { scope: this.scope, plot: this.plot }, this.post, this.log);

@@ -121,3 +121,67 @@ export class NodeChangeBatcher implements Disposable {
     if (!this.full) this.dirty.add(node);
   }
 }
+
+/**
+ * One tree view's change events, whichever server they come from, spaced past VS Code's
+ * debounce and merged (an element list, or everything). Each server's NodeChangeBatcher spaces
+ * its own updates, but with several servers playing their updates interleave: closer together
+ * than the debounce, they would postpone the view's refresh for as long as patterns play.
+ */
+export class TreeChangeSpacer<T> implements Disposable {
+  private pending: Set<T> | 'all' | undefined;
+  private since = 0;
+  private lastFire = -Infinity;
+  private timer: unknown;
+
+  /** `emit(elements, since)`: undefined elements is everything; `since` when the oldest change came. */
+  constructor(
+    private readonly emit: (elements: T[] | undefined, since: number) => void,
+    private readonly intervalMs = UPDATE_INTERVAL_MS,
+    private readonly now: () => number = () => performance.now(),
+    private readonly timers: SpacerTimers = nodeTimers,
+  ) {}
+
+  /** These elements changed (undefined: everything), since `since` (now when not told). */
+  fire(elements?: readonly T[], since = this.now()): void {
+    if (this.pending === undefined) this.since = since;
+    else this.since = Math.min(this.since, since);
+    if (elements === undefined) this.pending = 'all';
+    else if (this.pending !== 'all') {
+      this.pending ??= new Set();
+      for (const element of elements) this.pending.add(element);
+    }
+    if (this.timer !== undefined) return;
+    const wait = this.lastFire + this.intervalMs - this.now();
+    if (wait <= 0) this.flush();
+    else this.timer = this.timers.setTimeout(() => this.flush(), wait);
+  }
+
+  /** Sends what has gathered now. */
+  flush(): void {
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending === undefined) return;
+    this.lastFire = this.now();
+    this.emit(pending === 'all' ? undefined : [...pending], this.since);
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = undefined;
+  }
+}
+
+/** The spacer's clock (a test's own, to step time by hand). */
+export interface SpacerTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const nodeTimers: SpacerTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};

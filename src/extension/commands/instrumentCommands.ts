@@ -12,7 +12,7 @@ import { formatDuration } from '../views/statusBar';
 import { CommandHandler, registerCommand } from './userErrors';
 
 export function registerInstrumentCommands(context: ScliveContext): void {
-  const { controller, log } = context;
+  const { controller, log, activeServer, everyServer } = context;
   const register = (id: string, handler: CommandHandler) => registerCommand(context.extension, log, id, handler);
 
   register('sclive.recording.start', async () => {
@@ -29,19 +29,24 @@ export function registerInstrumentCommands(context: ScliveContext): void {
   // Each view's own focus command opens the SuperCollider container with that view shown.
   register('sclive.meters.show', () => vscode.commands.executeCommand('sclive.meters.focus'));
   register('sclive.scope.show', () => vscode.commands.executeCommand('sclive.scope.focus'));
-  register('sclive.recording.pause', () => controller.server?.recorder.pause());
-  register('sclive.recording.resume', () => controller.server?.recorder.resume());
+  // A take per server: these act on the active server's (another server's take goes on).
+  register('sclive.recording.pause', () => activeServer.server?.recorder.pause());
+  register('sclive.recording.resume', () => activeServer.server?.recorder.resume());
   register('sclive.recording.stop', async () => {
-    const file = await controller.server?.recorder.stop();
-    if (!file) void vscode.window.showInformationMessage('Nothing is being recorded.');
+    const file = await activeServer.server?.recorder.stop();
+    if (!file) void vscode.window.showInformationMessage(`Nothing is being recorded${context.servers.severalServers ? ` on the active server (${context.servers.set.active.name})` : ''}.`);
     return file;
   });
 
-  context.pushExtCleanup(controller.forEachServer((server, run) => {
+  // The Record/Pause/Stop buttons show the active server's take.
+  context.pushExtCleanup(activeServer.forEachServer((server, run) => {
     const setContext = () => void vscode.commands.executeCommand('setContext', 'sclive.recordingState', server.recorder.state);
     setContext();
+    run.add(server.recorder.onDidChange(setContext));
+  }));
+  // A take that ends on any server is told, with what it saved.
+  context.pushExtCleanup(everyServer.forEachServer((server, run) => {
     run.add(server.recorder.onDidChange((change) => {
-      setContext();
       if (change.ended && change.path) void announceEnded(change);
     }));
     run.add(server.recorder.onLowSpace((warning) => {

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorTextOf, formatTakeTime, listTimelines, parseTimelineJson, timelineScore, TimelineWriter } from '../../core';
-import type { EvaluationResult, Timeline } from '../../core';
+import type { EvaluationResult, SCServer, Timeline } from '../../core';
 import type { ScliveContext } from '../context';
 import { registerCommand } from '../commands/userErrors';
 import { readRecordingSettings } from '../settings';
@@ -24,7 +24,12 @@ export interface CodeEvaluation {
 export const TIMELINE_SCHEME = 'sclive-timeline';
 
 export class TakeTimeline implements vscode.Disposable {
-  private writer: TimelineWriter | undefined;
+  /**
+   * Each server's take now and the server recording it (a take per server: each keeps the code
+   * played during it). The default server's take goes on across a reboot, in the next run's
+   * server: it is kept under 'default', not under the run that started it.
+   */
+  private readonly takes = new Map<SCServer | 'default', { server: SCServer; writer: TimelineWriter }>();
   /** The timeline of the take recorded last (also after it ended), for Open Timeline. */
   lastTimeline: string | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -33,42 +38,49 @@ export class TakeTimeline implements vscode.Disposable {
   readonly onDidWrite = this.onDidWriteEmitter.event;
 
   constructor(private readonly context: ScliveContext) {
-    this.subscriptions.push(context.controller.forEachServer((server, run) => {
+    this.subscriptions.push(context.everyServer.forEachServer((server, run) => {
+      const key = server === context.controller.server ? 'default' : server;
+      const carried = this.takes.get(key);
+      if (carried) carried.server = server;
       run.add(server.recorder.onDidChange((change) => {
         // A take across a reboot goes on in _part2...: the same timeline goes on with it.
-        if (change.state !== 'idle' && change.path && !this.writer) this.startTake(change.path);
-        if (change.ended) this.writer = undefined;
+        if (change.state !== 'idle' && change.path && !this.takes.has(key)) this.startTake(key, server, change.path);
+        if (change.ended) this.takes.delete(key);
       }));
+      if (key !== 'default') run.add({ dispose: () => void this.takes.delete(key) });
       // A server that comes while a take runs (attach to a running recorder).
-      if (server.recorder.state !== 'idle' && server.recorder.path && !this.writer) this.startTake(server.recorder.path);
+      if (server.recorder.state !== 'idle' && server.recorder.path && !this.takes.has(key)) this.startTake(key, server, server.recorder.path);
     }));
   }
 
-  /** An evaluation from the editor: its moment is taken now, its outcome written when it comes. */
+  /** An evaluation from the editor: its moment in each take now is taken now, its outcome written when it comes. */
   evaluating(evaluation: CodeEvaluation): void {
-    const writer = this.writer;
-    if (!writer) return;
-    const recorder = this.context.controller.server?.recorder;
-    // Between the parts of a take (a reboot), the clock stands where the last moment was.
-    const seconds = recorder && recorder.state !== 'idle' ? recorder.elapsedMs / 1000 : writer.timeline.entries.at(-1)?.seconds ?? 0;
+    if (!this.takes.size) return;
     const at = new Date().toISOString();
     const file = evaluation.document.scheme === 'file' ? evaluation.document.fsPath : evaluation.document.toString();
-    const base = { seconds, file, line: evaluation.line + 1, code: evaluation.code, at };
-    void evaluation.result.then(
-      (result) => ({ ...base, status: result.status, text: result.status === 'ok' ? result.result ?? '' : errorTextOf(result.output) }),
-      (error: Error) => ({ ...base, status: 'error' as const, text: error.message }),
-    ).then((entry) => {
-      writer.add(entry);
-      this.onDidWriteEmitter.fire(writer.paths.json);
-    });
+    const outcome = evaluation.result.then(
+      (result) => ({ status: result.status, text: result.status === 'ok' ? result.result ?? '' : errorTextOf(result.output) }),
+      (error: Error) => ({ status: 'error' as const, text: error.message }),
+    );
+    for (const { server, writer } of this.takes.values()) {
+      const recorder = server.recorder;
+      // Between the parts of a take (a reboot), the clock stands where the last moment was.
+      const seconds = recorder.state !== 'idle' ? recorder.elapsedMs / 1000 : writer.timeline.entries.at(-1)?.seconds ?? 0;
+      const base = { seconds, file, line: evaluation.line + 1, code: evaluation.code, at };
+      void outcome.then((result) => {
+        writer.add({ ...base, ...result });
+        this.onDidWriteEmitter.fire(writer.paths.json);
+      });
+    }
   }
 
-  private startTake(soundFile: string): void {
-    this.writer = new TimelineWriter(soundFile, (message) => {
+  private startTake(key: SCServer | 'default', server: SCServer, soundFile: string): void {
+    const writer = new TimelineWriter(soundFile, (message) => {
       this.context.log.warn(message);
       void vscode.window.showWarningMessage(message);
     });
-    this.lastTimeline = this.writer.paths.json;
+    this.takes.set(key, { server, writer });
+    this.lastTimeline = writer.paths.json;
   }
 
   dispose(): void {

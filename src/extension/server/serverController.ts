@@ -74,12 +74,15 @@ export class ServerController implements vscode.Disposable {
     return this.current?.state ?? 'stopped';
   }
 
+  /** The active server's volume (this controller's server's, or the declared one's when that is active). */
   get volume(): number {
-    return this.current?.volume ?? this.volumeDb;
+    const elsewhere = this.activeElsewhere?.();
+    return elsewhere ? elsewhere.volume : this.current?.volume ?? this.volumeDb;
   }
 
   get muted(): boolean {
-    return this.current?.muted ?? this.mutedValue;
+    const elsewhere = this.activeElsewhere?.();
+    return elsewhere ? elsewhere.muted : this.current?.muted ?? this.mutedValue;
   }
 
   /** Boots a local scsynth with the current settings. Errors are shown to the user. */
@@ -303,7 +306,14 @@ export class ServerController implements vscode.Disposable {
     return undefined;
   }
 
+  /** Sets the active server's volume (each server has its own). */
   async setVolume(dB: number): Promise<void> {
+    const elsewhere = this.activeElsewhere?.();
+    if (elsewhere) {
+      await elsewhere.setVolume(dB);
+      void this.updateContext();
+      return;
+    }
     this.volumeDb = dB;
     if (this.current) await this.current.setVolume(dB);
     this.volumeDb = this.volume;
@@ -311,6 +321,12 @@ export class ServerController implements vscode.Disposable {
   }
 
   async setMuted(muted: boolean): Promise<void> {
+    const elsewhere = this.activeElsewhere?.();
+    if (elsewhere) {
+      await (muted ? elsewhere.mute() : elsewhere.unmute());
+      void this.updateContext();
+      return;
+    }
     this.mutedValue = muted;
     if (this.current) await (muted ? this.current.mute() : this.current.unmute());
     void this.updateContext();
@@ -422,7 +438,8 @@ export class ServerController implements vscode.Disposable {
     }
   }
 
-  private async updateContext(): Promise<void> {
+  /** The context keys the menus read (state, muted...), also after another server became active. */
+  async updateContext(): Promise<void> {
     const server = this.current;
     await Promise.all([
       vscode.commands.executeCommand('setContext', 'sclive.serverState', this.state),

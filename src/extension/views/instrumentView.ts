@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core';
 import type { SCServer } from '../../core';
-import type { ServerController } from '../server/serverController';
+import type { ServerRuns } from '../server/serverRuns';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export abstract class InstrumentView implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -14,12 +14,20 @@ export abstract class InstrumentView implements vscode.WebviewViewProvider, vsco
   /** `page`: the media/ files (`<name>.js`, `<name>.css`), the title and the body of the view's page. */
   constructor(private readonly extensionUri: vscode.Uri, private readonly page: { name: string; title: string; body: string }) {}
 
-  /** Called last by the subclass's constructor (its fields are set by then): attach to every server run. */
-  protected follow(controller: ServerController): void {
-    this.subscriptions.add(controller.forEachServer((server, run) => {
+  /**
+   * Called last by the subclass's constructor (its fields are set by then): attach to each server
+   * `servers` brings (the active one); one left behind (another made active) stops its instrument.
+   */
+  protected follow(servers: ServerRuns): void {
+    this.subscriptions.add(servers.forEachServer((server, run) => {
       this.server = server;
       this.attach(server, run);
-      run.add({ dispose: () => (this.server = undefined) });
+      run.add({
+        dispose: () => {
+          this.setRunning(server, false);
+          if (this.server === server) this.server = undefined;
+        },
+      });
       this.updateRunning();
     }));
   }

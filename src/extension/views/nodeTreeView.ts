@@ -1,10 +1,16 @@
 // The Node Tree view: the server's groups and synths, kept live from node notifications.
 import * as vscode from 'vscode';
-import { clientIdOfNode, DEF_NAME_HOLD_MS, defaultGroupIdOf, DisposableStore, Emitter, formatControlValue, isRowHeld, isTemporaryDefName, KEPT_SYNTH_TREE_CONTEXT, NodeChangeBatcher, nodeLabel, parseNodePlayer, parseProxyGroups } from '../../core';
+import { clientIdOfNode, DEF_NAME_HOLD_MS, defaultGroupIdOf, DisposableStore, Emitter, formatControlValue, isRowHeld, isTemporaryDefName, KEPT_SYNTH_TREE_CONTEXT, NodeChangeBatcher, nodeLabel, TreeChangeSpacer, parseNodePlayer, parseProxyGroups } from '../../core';
 import type { ControlValue, LiveNode, NodeChange, NodeTreeUpdate, SCServer } from '../../core';
 import type { ServerController } from '../server/serverController';
 import type { ServerSetController } from '../server/serverSetController';
 import { ServerRootElement, declaredNodeItem, isServerRoot, serverRootItem } from './serverRoots';
+
+/**
+ * Each server's batcher gathers a bundle's notifications and a burst's; the spacing past VS
+ * Code's debounce is the view's (TreeChangeSpacer), once for every server.
+ */
+const SERVER_BATCH_MS = 20;
 
 export interface ControlElement {
   kind: 'control';
@@ -48,6 +54,8 @@ const MAX_SYNTHS_READ = 20;
 export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<NodeTreeElement | NodeTreeElement[] | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
+  /** Every change event of the view goes through here: spaced past VS Code's debounce, whichever server it comes from. */
+  private readonly viewChanges = new TreeChangeSpacer<NodeTreeElement>((elements) => this.changeEmitter.fire(elements));
   private readonly subscriptions: vscode.Disposable[] = [];
   private server: SCServer | undefined;
   private readonly controls = new Map<number, ControlElement[]>();
@@ -127,7 +135,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       shown.fire(change);
     }));
     run.add({ dispose: () => this.stopHoldTimer() });
-    this.batcher = run.add(new NodeChangeBatcher({ onDidChange: shown.event, get: (nodeId) => server.nodeWatcher.get(nodeId) }, (update) => this.applyUpdate(update)));
+    this.batcher = run.add(new NodeChangeBatcher({ onDidChange: shown.event, get: (nodeId) => server.nodeWatcher.get(nodeId) }, (update) => this.applyUpdate(update), SERVER_BATCH_MS));
     run.add({ dispose: () => (this.batcher = undefined) });
     this.refresh();
   }
@@ -140,7 +148,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   }
 
   refresh(): void {
-    this.changeEmitter.fire(undefined);
+    this.viewChanges.fire(undefined);
   }
 
   getTreeItem(element: NodeTreeElement): vscode.TreeItem {
@@ -364,12 +372,12 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       if (this.declaredWatchers.has(entry.server)) continue;
       const server = entry.server;
       const root = this.rootOf(entry.name);
-      const batcher = new NodeChangeBatcher({ onDidChange: server.nodeWatcher.onDidChange, get: (nodeId) => server.nodeWatcher.get(nodeId) }, () => this.changeEmitter.fire(root));
+      const batcher = new NodeChangeBatcher({ onDidChange: server.nodeWatcher.onDidChange, get: (nodeId) => server.nodeWatcher.get(nodeId) }, (update) => this.viewChanges.fire([root], update.since), SERVER_BATCH_MS);
       this.declaredWatchers.set(server, batcher);
     }
     this.rootsTimer ??= setTimeout(() => {
       this.rootsTimer = undefined;
-      this.changeEmitter.fire(undefined);
+      this.viewChanges.fire(undefined);
     }, 250);
   }
 
@@ -569,19 +577,20 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   private applyUpdate(update: NodeTreeUpdate): void {
     if (update.full) {
       this.controls.clear();
-      this.changeEmitter.fire(undefined);
+      this.viewChanges.fire(undefined, update.since);
     } else {
       // Controls are kept only for synths still on the server (only those shown were read).
       const watcher = this.server?.nodeWatcher;
       for (const [nodeId, controls] of this.controls) if (watcher?.get(nodeId) !== controls[0]?.synth) this.controls.delete(nodeId);
       // A top-level group's row may move in or out of the "empty groups" summary.
-      this.changeEmitter.fire(update.elements.some((node) => node.parentId === 0) ? undefined : update.elements);
+      this.viewChanges.fire(update.elements.some((node) => node.parentId === 0) ? undefined : update.elements, update.since);
     }
   }
 
   dispose(): void {
     this.stopReadingControls();
     for (const subscription of this.subscriptions) subscription.dispose();
+    this.viewChanges.dispose();
     this.changeEmitter.dispose();
   }
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { ampToDb, DisposableStore, METER_FLOOR_DB } from '../../core';
 import type { SCServer } from '../../core';
 import type { ServerController } from '../server/serverController';
+import type { ServerRuns } from '../server/serverRuns';
 import type { ServerSetController } from '../server/serverSetController';
 import { serverRootDescription } from './serverRoots';
 import { readShowLevelInStatusBar } from '../settings';
@@ -18,11 +19,12 @@ export class ServerStatusBar implements vscode.Disposable {
   /** Several servers: the item names the active one and counts the others running. */
   private servers: ServerSetController | undefined;
 
-  constructor(private readonly controller: ServerController) {
+  /** `activeServer`: the server whose figures, take and level the item shows, as it changes. */
+  constructor(private readonly controller: ServerController, activeServer: ServerRuns) {
     this.item = vscode.window.createStatusBarItem('sclive.status', vscode.StatusBarAlignment.Left, 10);
     this.item.name = 'SuperCollider Server';
     this.item.command = 'sclive.server.showActions';
-    this.subscriptions.add(controller.forEachServer((server, run) => this.attach(server, run)));
+    this.subscriptions.add(activeServer.forEachServer((server, run) => this.attach(server, run)));
     this.subscriptions.add(controller.onDidChangeState(() => this.update()));
     this.update();
     this.item.show();

@@ -1,10 +1,13 @@
 // Issue 18, several servers in one view: sclive.servers set to a second scsynth, a supernova and
 // a "remote" scsynth this file starts with -t (reached over TCP); Boot All Servers; one Node Tree
 // root per server (checked in the rendered page too); a synth made by raw OSC on one port under
-// that root alone; Select Active Server and Ctrl+. on the active one only; Hush All Servers; a
-// SIGKILLed server marks only its root. The setting removed at the end quits what was started
+// that root alone; Select Active Server and Ctrl+. on the active one only; Hush All Servers; the
+// Meters, volume and Record on the active server, a take per server; a SIGKILLed server marks
+// only its root. The setting removed at the end quits what was started
 // here, and this file stops its TCP server by pid. Named to sort after walkthrough.test.ts.
 import { strict as assert } from 'node:assert';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SuperColliderLiveApi } from '../../../src/extension/extension';
 import type { NodeTreeElement } from '../../../src/extension/views/nodeTreeView';
@@ -13,6 +16,8 @@ import type { LiveNode } from '../../../src/core/server/nodeWatcher';
 import type { SCServer } from '../../../src/core/server/scServer';
 import { OscConnection } from '../../../src/core/osc/oscConnection';
 import * as cmd from '../../../src/core/scsynth/scsynthCommands';
+import { parseTimelineJson } from '../../../src/core/recording/timeline';
+import { readSoundFileInfo } from '../../../src/core/recording/soundFileHeader';
 import { findScsynth } from '../../../src/core/scsynth/scsynthLocator';
 import { ScsynthProcess, startScsynth } from '../../../src/core/scsynth/scsynthProcess';
 import { activateExtension, pageCheckedByRunner, spyOnMessages, waitFor } from './runnerHandshake';
@@ -164,6 +169,60 @@ describe('Several servers in one view (sclive.servers)', function () {
     const hushed = await vscode.commands.executeCommand<string[]>('sclive.server.hushAll');
     assert.deepEqual(hushed, ['default', 'drums', 'pads', 'pi']);
     for (const name of ['default', 'pads', 'pi']) await waitFor(`${name} silent after Hush All`, () => musicianSynths(serverOf(name)).length === 0);
+  });
+
+  it('the Meters, the volume and Record act on the active server; a take per server, each timeline keeping the code played during it', async function () {
+    this.timeout(120_000);
+    const drums = serverOf('drums');
+    const main = api.controller.server!;
+    const folder = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'recordings');
+    const code = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'servers.scd');
+    writeFileSync(code, '1 + 1\n2 + 2\n');
+    const evaluateLine = async (line: number) => {
+      const editor = await vscode.window.showTextDocument(vscode.Uri.file(code), { preview: false });
+      editor.selection = new vscode.Selection(line, 0, line, 0);
+      return vscode.commands.executeCommand<{ status: string; result?: string }>('sclive.eval.line');
+    };
+    const mainVolume = main.volume;
+    try {
+      assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'drums'), 'drums');
+      await vscode.commands.executeCommand('sclive.meters.show');
+      // A sine of 0.25 on drums' output 1 (nothing on the default server's): what the Meters view reads.
+      drums.send(cmd.synthNew('sclive_sine', drums.allocateNodeId(), cmd.AddAction.head, drums.defaultGroup, { amp: 0.25, pan: -1 }));
+      await waitFor('drums\' sine in the Meters view', () => api.meters.visible && /^out 1: -1[12]\.\d dB peak/.test(api.meters.text[0] ?? ''), 10_000);
+      assert.ok(drums.meters.synthIds.length > 0, 'the meter synths run on drums');
+      await waitFor('no meter synths on the default server', () => !main.meters.running && main.meters.synthIds.length === 0);
+      await vscode.commands.executeCommand('sclive.volume.set', -6);
+      assert.deepEqual([drums.volume, main.volume], [-6, mainVolume], 'drums\' volume set, the default server\'s kept');
+      await waitFor('the status bar showing drums\' volume', () => / · -6(\.0)? dB/.test(api.statusBar.item.text) && api.statusBar.item.text);
+
+      const drumsTake = await vscode.commands.executeCommand<string>('sclive.recording.start');
+      assert.ok(drumsTake?.startsWith(folder), `drums' take: ${drumsTake}`);
+      assert.deepEqual([drums.recorder.state, main.recorder.state], ['recording', 'idle']);
+      assert.equal((await evaluateLine(0))?.result, '2');
+      // The default server made active: its own take beside drums', which goes on.
+      assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'default'), 'default');
+      await waitFor('the meters moved to the default server', () => main.meters.running && !drums.meters.running && drums.meters.synthIds.length === 0);
+      const mainTake = await vscode.commands.executeCommand<string>('sclive.recording.start');
+      assert.ok(mainTake && mainTake !== drumsTake, `the default server's take: ${mainTake}`);
+      assert.deepEqual([drums.recorder.state, main.recorder.state], ['recording', 'recording']);
+      assert.equal((await evaluateLine(1))?.result, '4');
+      assert.equal(await vscode.commands.executeCommand<string>('sclive.recording.stop'), mainTake, 'Stop Recording stops the active server\'s take');
+      assert.equal(drums.recorder.state, 'recording', 'drums\' take goes on');
+      assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'drums'), 'drums');
+      assert.equal(await vscode.commands.executeCommand<string>('sclive.recording.stop'), drumsTake);
+      const lines = (take: string) => parseTimelineJson(readFileSync(take.replace(/\.wav$/, '.timeline.json'), 'utf8')).entries.map((entry) => `${path.basename(entry.file)}:${entry.line} ${entry.code} -> ${entry.text}`);
+      assert.deepEqual(lines(drumsTake), ['servers.scd:1 1 + 1 -> 2', 'servers.scd:2 2 + 2 -> 4']);
+      assert.deepEqual(lines(mainTake), ['servers.scd:2 2 + 2 -> 4']);
+      for (const take of [drumsTake, mainTake]) assert.ok(readSoundFileInfo(take).frames > 0, `${take} holds sound`);
+    } finally {
+      await vscode.commands.executeCommand('sclive.volume.set', 0);
+      await vscode.commands.executeCommand('sclive.server.selectActive', 'drums');
+      await vscode.commands.executeCommand('sclive.server.hush');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      rmSync(folder, { recursive: true, force: true });
+      rmSync(code, { force: true });
+    }
   });
 
   it('a SIGKILLed server marks only its own root crashed, in the page too; the others keep answering', async () => {
