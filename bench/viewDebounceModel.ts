@@ -3,9 +3,9 @@
 // event after a quiet spell is rendered at once; later ones only once 200 ms pass with no
 // event at all. Used by the unit tests and the benchmark to see what a musician would see.
 
-import type { SpacerTimers } from '../src/core/server/nodeChangeBatcher';
+import type { ViewTimers } from '../src/core/server/nodeChangeBatcher';
 
-const nodeTimers: SpacerTimers = {
+const nodeTimers: ViewTimers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
@@ -21,7 +21,7 @@ export class ViewDebounceModel {
   constructor(
     private readonly delayMs = 200,
     private readonly now: () => number = () => performance.now(),
-    private readonly timers: SpacerTimers = nodeTimers,
+    private readonly timers: ViewTimers = nodeTimers,
     /** Told of each render, when it happens. */
     private readonly onRender?: (at: number) => void,
   ) {}

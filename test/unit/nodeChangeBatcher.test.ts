@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { NodeChangeBatcher, NodeTreeUpdate, UPDATE_INTERVAL_MS, VIEW_DEBOUNCE_MS } from '../../src/core/server/nodeChangeBatcher';
 import { NodeWatcher } from '../../src/core/server/nodeWatcher';
 import { ViewDebounceModel } from '../../bench/viewDebounceModel';
+import { HandClock } from './handClock';
 
 // The tree view's side of the live loop: node notifications become view updates that VS Code
 // renders at once. VS Code's tree debounces onDidChangeTreeData (200 ms, leading edge); the
@@ -37,24 +38,24 @@ describe('NodeChangeBatcher', () => {
     }
   });
 
-  it('keeps updates at least an interval apart and sends the last change within one interval', async () => {
+  it('keeps updates at least an interval apart and sends the last change within one interval', () => {
     const watcher = watcherWithGroup();
+    const clock = new HandClock();
     const times: number[] = [];
     const interval = 60;
-    const batcher = new NodeChangeBatcher(watcher, () => times.push(performance.now()), interval);
+    const batcher = new NodeChangeBatcher(watcher, () => times.push(clock.now()), interval, clock.now, clock.timersApi);
     try {
-      const start = performance.now();
       let id = 3000;
-      while (performance.now() - start < 400) {
+      while (clock.now() < 400) {
         watcher.handleNotification('/n_go', [id++, GROUP, NONE, NONE, 0]);
-        await sleep(5);
+        clock.advance(5);
       }
-      const lastChange = performance.now();
-      await sleep(interval * 2);
-      assert.ok(times.length >= 5, `updates kept coming while changes did (${times.length})`);
-      for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= interval - 2, `updates ${i - 1} and ${i} are ${(times[i] - times[i - 1]).toFixed(1)} ms apart`);
-      assert.ok(times[times.length - 1] >= lastChange - 1, 'the last change was sent');
-      assert.ok(times[times.length - 1] - lastChange <= interval + 15, 'within one interval of the last change');
+      const lastChange = clock.now() - 5;
+      clock.advance(interval * 2);
+      assert.ok(times.length >= 6, `updates kept coming while changes did (${times.length})`);
+      for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= interval, `updates ${i - 1} and ${i} are ${times[i] - times[i - 1]} ms apart`);
+      assert.ok(times[times.length - 1] >= lastChange, 'the last change was sent');
+      assert.ok(times[times.length - 1] - lastChange <= interval, 'within one interval of the last change');
     } finally {
       batcher.dispose();
     }
@@ -120,11 +121,11 @@ describe('NodeChangeBatcher', () => {
     }
   });
 
-  it('gets every update through the view\'s 200 ms debounce while a pattern plays (5 synths a second)', async function () {
-    this.timeout(10_000);
+  it('gets every update through the view\'s 200 ms debounce while a pattern plays (5 synths a second)', () => {
     const watcher = watcherWithGroup();
-    const view = new ViewDebounceModel(VIEW_DEBOUNCE_MS);
-    const batcher = new NodeChangeBatcher(watcher, (update) => view.fire(update.since));
+    const clock = new HandClock();
+    const view = new ViewDebounceModel(VIEW_DEBOUNCE_MS, clock.now, clock.timersApi);
+    const batcher = new NodeChangeBatcher(watcher, (update) => view.fire(update.since), UPDATE_INTERVAL_MS, clock.now, clock.timersApi);
     try {
       // A pattern at \dur 0.2 (each synth lives 0.5 s) with a chord of 3 notes: 15 notifications a second.
       let id = 20_000;
@@ -135,9 +136,9 @@ describe('NodeChangeBatcher', () => {
           live.push(id++);
         }
         if (live.length > 6) for (const ended of live.splice(0, 3)) watcher.handleNotification('/n_end', [ended, GROUP, NONE, NONE, 0]);
-        await sleep(200);
+        clock.advance(200);
       }
-      await sleep(UPDATE_INTERVAL_MS + 50);
+      clock.advance(UPDATE_INTERVAL_MS + 50);
       assert.ok(view.delays.length >= 10, `the view rendered ${view.delays.length} times in 2.4 s`);
       const worst = Math.max(...view.delays);
       assert.ok(worst <= 250, `each change was on screen within 250 ms (worst ${worst.toFixed(0)} ms)`);
@@ -147,17 +148,16 @@ describe('NodeChangeBatcher', () => {
     }
   });
 
-  it('the old batching (an update every 40 ms) starves the view\'s debounce: the reason for the interval', async function () {
-    this.timeout(10_000);
+  it('the old batching (an update every 40 ms) starves the view\'s debounce: the reason for the interval', () => {
     const watcher = watcherWithGroup();
-    const view = new ViewDebounceModel(VIEW_DEBOUNCE_MS);
-    const batcher = new NodeChangeBatcher(watcher, (update) => view.fire(update.since), 40);
+    const clock = new HandClock();
+    const view = new ViewDebounceModel(VIEW_DEBOUNCE_MS, clock.now, clock.timersApi);
+    const batcher = new NodeChangeBatcher(watcher, (update) => view.fire(update.since), 40, clock.now, clock.timersApi);
     try {
       let id = 30_000;
-      const start = performance.now();
-      while (performance.now() - start < 1500) {
+      while (clock.now() < 1500) {
         watcher.handleNotification('/n_go', [id++, GROUP, NONE, NONE, 0]);
-        await sleep(30);
+        clock.advance(30);
       }
       assert.equal(view.delays.length, 1, 'only the first change was rendered while changes kept coming');
     } finally {

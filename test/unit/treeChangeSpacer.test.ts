@@ -1,34 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { TreeChangeSpacer, UPDATE_INTERVAL_MS, VIEW_DEBOUNCE_MS } from '../../src/core/server/nodeChangeBatcher';
 import { ViewDebounceModel } from '../../bench/viewDebounceModel';
-
-/** A clock stepped by hand: timers run when time passes them, in order. */
-class HandClock {
-  time = 0;
-  private timers: Array<{ at: number; callback: () => void; id: number }> = [];
-  private nextId = 1;
-  readonly now = () => this.time;
-  readonly timersApi = {
-    setTimeout: (callback: () => void, ms: number) => {
-      const id = this.nextId++;
-      this.timers.push({ at: this.time + ms, callback, id });
-      return id;
-    },
-    clearTimeout: (handle: unknown) => void (this.timers = this.timers.filter((timer) => timer.id !== handle)),
-  };
-
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (;;) {
-      const due = this.timers.filter((timer) => timer.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((timer) => timer !== due);
-      this.time = due.at;
-      due.callback();
-    }
-    this.time = end;
-  }
-}
+import { HandClock } from './handClock';
 
 describe('TreeChangeSpacer (one view\'s change events, whichever server they come from)', () => {
   it('sends the first change at once, merges the changes of an interval into one event, everything winning over elements', () => {

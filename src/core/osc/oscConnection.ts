@@ -133,21 +133,18 @@ export class OscConnection implements OscTransport {
 
   /** Registers a wait for `reply`, then sends `packet` (which may be a bundle). */
   sendAndExpect(packet: OscMessage | OscBundle | Uint8Array, command: string, reply: ReplyExpectation, timeoutMs = this.timeoutMs): Promise<DecodedMessage> {
-    const promise = this.expect(command, reply, timeoutMs);
-    try {
-      this.send(packet);
-    } catch (error) {
-      this.dispatcher.replies.cancel(command, reply, error as Error);
-    }
-    return promise;
+    return this.dispatcher.sendAndExpect(() => this.send(packet), command, reply, timeoutMs, this.notOpenReason());
   }
 
   /** Waits for a reply without sending anything (for replies triggered otherwise). */
   expect(command: string, reply: ReplyExpectation, timeoutMs = this.timeoutMs): Promise<DecodedMessage> {
-    if (this.closedReason !== undefined || !this.socket) {
-      return Promise.reject(new ConnectionClosedError(command, this.closedReason ?? 'the connection is not open'));
-    }
-    return this.dispatcher.replies.expect(command, reply, timeoutMs);
+    return this.dispatcher.expect(command, reply, timeoutMs, this.notOpenReason());
+  }
+
+  /** Why nothing can be sent now, or undefined when the socket is open. */
+  private notOpenReason(): string | undefined {
+    if (this.closedReason !== undefined || !this.socket) return this.closedReason ?? 'the connection is not open';
+    return undefined;
   }
 
   /** Listens to every message with this address. */

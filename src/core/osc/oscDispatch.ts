@@ -2,7 +2,7 @@
 // it (ReplyRouter), the listeners of its address, then the listeners of every message.
 import { Disposable, Emitter, Event, Logger } from '../events';
 import type { DecodedMessage } from './oscCodec';
-import { ReplyRouter, ServerFailError } from './replyRouter';
+import { ConnectionClosedError, ReplyExpectation, ReplyRouter, ServerFailError } from './replyRouter';
 
 export class OscDispatch implements Disposable {
   readonly replies: ReplyRouter;
@@ -24,6 +24,23 @@ export class OscDispatch implements Disposable {
     }
     set.add(listener);
     return { dispose: () => void set.delete(listener) };
+  }
+
+  /** Waits for `reply`; rejected at once with `notOpen`, the reason, when the connection cannot carry it. */
+  expect(command: string, reply: ReplyExpectation, timeoutMs: number, notOpen: string | undefined): Promise<DecodedMessage> {
+    if (notOpen !== undefined) return Promise.reject(new ConnectionClosedError(command, notOpen));
+    return this.replies.expect(command, reply, timeoutMs);
+  }
+
+  /** Registers the wait for `reply`, then sends (`send`): a send that throws ends the wait with its error. */
+  sendAndExpect(send: () => void, command: string, reply: ReplyExpectation, timeoutMs: number, notOpen: string | undefined): Promise<DecodedMessage> {
+    const promise = this.expect(command, reply, timeoutMs, notOpen);
+    try {
+      send();
+    } catch (error) {
+      this.replies.cancel(command, reply, error as Error);
+    }
+    return promise;
   }
 
   dispatch(message: DecodedMessage): void {

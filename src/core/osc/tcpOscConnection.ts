@@ -153,20 +153,11 @@ export class TcpOscConnection implements OscTransport {
   }
 
   sendAndExpect(packet: OscMessage | OscBundle | Uint8Array, command: string, reply: ReplyExpectation, timeoutMs = this.timeoutMs): Promise<DecodedMessage> {
-    const promise = this.expect(command, reply, timeoutMs);
-    try {
-      this.send(packet);
-    } catch (error) {
-      this.dispatcher.replies.cancel(command, reply, error as Error);
-    }
-    return promise;
+    return this.dispatcher.sendAndExpect(() => this.send(packet), command, reply, timeoutMs, this.stateValue === 'connected' ? undefined : this.notOpenReason());
   }
 
   expect(command: string, reply: ReplyExpectation, timeoutMs = this.timeoutMs): Promise<DecodedMessage> {
-    if (this.stateValue !== 'connected') {
-      return Promise.reject(new ConnectionClosedError(command, this.notOpenReason()));
-    }
-    return this.dispatcher.replies.expect(command, reply, timeoutMs);
+    return this.dispatcher.expect(command, reply, timeoutMs, this.stateValue === 'connected' ? undefined : this.notOpenReason());
   }
 
   onMessage(address: string, listener: (message: DecodedMessage) => void) {

@@ -33,7 +33,7 @@ export class NodeChangeBatcher implements Disposable {
   private full = false;
   private since = 0;
   private lastUpdate = -Infinity;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
   private readonly subscription: Disposable;
 
   constructor(
@@ -41,6 +41,7 @@ export class NodeChangeBatcher implements Disposable {
     private readonly onUpdate: (update: NodeTreeUpdate) => void,
     private readonly intervalMs = UPDATE_INTERVAL_MS,
     private readonly now: () => number = () => performance.now(),
+    private readonly timers: ViewTimers = nodeTimers,
   ) {
     this.subscription = watcher.onDidChange((change) => this.add(change));
   }
@@ -78,17 +79,17 @@ export class NodeChangeBatcher implements Disposable {
 
   /** The first change since the last update starts the clock of this one. */
   private begin(): void {
-    if (!this.timer) this.since = this.now();
+    if (this.timer === undefined) this.since = this.now();
   }
 
   /** At once after a quiet interval, else when the interval since the last update has passed. */
   private schedule(): void {
-    this.timer ??= setTimeout(() => this.flush(), Math.max(0, this.lastUpdate + this.intervalMs - this.now()));
+    this.timer ??= this.timers.setTimeout(() => this.flush(), Math.max(0, this.lastUpdate + this.intervalMs - this.now()));
   }
 
   /** Sends what has gathered now (also used when the view must show it at once). */
   flush(): void {
-    clearTimeout(this.timer);
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.full && this.dirty.size === 0) return;
     // Elements that left the model went with their parent, which is refreshed too.
@@ -101,7 +102,7 @@ export class NodeChangeBatcher implements Disposable {
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     this.subscription.dispose();
   }
@@ -139,7 +140,7 @@ export class TreeChangeSpacer<T> implements Disposable {
     private readonly emit: (elements: T[] | undefined, since: number) => void,
     private readonly intervalMs = UPDATE_INTERVAL_MS,
     private readonly now: () => number = () => performance.now(),
-    private readonly timers: SpacerTimers = nodeTimers,
+    private readonly timers: ViewTimers = nodeTimers,
   ) {}
 
   /** These elements changed (undefined: everything), since `since` (now when not told). */
@@ -175,13 +176,13 @@ export class TreeChangeSpacer<T> implements Disposable {
   }
 }
 
-/** The spacer's clock (a test's own, to step time by hand). */
-export interface SpacerTimers {
+/** The batcher's and the spacer's timers (a test's own, to step time by hand). */
+export interface ViewTimers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
 
-const nodeTimers: SpacerTimers = {
+const nodeTimers: ViewTimers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };

@@ -222,7 +222,8 @@ describe('SuperCollider Live in VS Code', function () {
     const nodeId = Number(/: (\d+)\)$/.exec(played.result ?? '')?.[1]);
     const synth = await waitFor('sclang\'s synth in the tree', async () => (await allTreeNodes(api)).find((n) => n.nodeId === nodeId));
     await vscode.commands.executeCommand('workbench.view.extension.sclive');
-    await api.nodeTreeView.reveal(synth, { expand: true, select: false, focus: false });
+    // The view hears of the synth within one spacing of its events (about 220 ms): until then VS Code cannot place its row.
+    await waitFor('the synth\'s row in the view', async () => (await api.nodeTreeView.reveal(synth, { expand: true, select: false, focus: false }), true), 3000);
     const freqOf = async () => ((await api.nodeTree.getChildren(synth)) as Array<{ kind?: string; name?: string; value?: unknown }>).find((c) => c.kind === 'control' && c.name === 'freq')?.value;
     await waitFor('freq 220', async () => (await freqOf()) === 220, 5000);
     await api.sclang.evaluate('~withControls.set(\\freq, 330)');
