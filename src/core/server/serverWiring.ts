@@ -128,7 +128,13 @@ export class ServerWiring {
     this.nodeWatcher.onDidChange((change) => {
       // A proxy's meter seen on the server is not asked for again.
       if (change.kind === 'added') this.proxyLevels.nodeStarted(change.node.nodeId);
-      if (change.kind !== 'removed' || this.lifecycle.state !== 'running') return;
+      if (this.lifecycle.state !== 'running') return;
+      // A resync of the model: a kept synth missing from it was freed unseen (its /n_end lost); put back.
+      if (change.kind === 'reset') {
+        for (const nodeId of this.kept.synthIds) if (!this.nodeWatcher.has(nodeId)) this.kept.nodeEnded(nodeId);
+        return;
+      }
+      if (change.kind !== 'removed') return;
       // This client's own synths and every client's default group, freed by someone else (sclang's Cmd-., another client): put back.
       this.kept.nodeEnded(change.node.nodeId);
       this.defaultGroups.nodeEnded(change.node.nodeId);
