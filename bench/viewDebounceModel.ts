@@ -3,12 +3,7 @@
 // event after a quiet spell is rendered at once; later ones only once 200 ms pass with no
 // event at all. Used by the unit tests and the benchmark to see what a musician would see.
 
-import type { ViewTimers } from '../src/core/server/nodeChangeBatcher';
-
-const nodeTimers: ViewTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+import { nodeTimeouts, Timeouts } from '../src/core/events';
 
 export class ViewDebounceModel {
   /** For each render: how long the oldest change it shows had waited, in ms. */
@@ -21,7 +16,7 @@ export class ViewDebounceModel {
   constructor(
     private readonly delayMs = 200,
     private readonly now: () => number = () => performance.now(),
-    private readonly timers: ViewTimers = nodeTimers,
+    private readonly timers: Timeouts = nodeTimeouts,
     /** Told of each render, when it happens. */
     private readonly onRender?: (at: number) => void,
   ) {}

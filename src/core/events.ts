@@ -35,6 +35,18 @@ export class Emitter<T> implements Disposable {
   }
 }
 
+/** Timeouts a test can replace with a hand-stepped clock. */
+export interface Timeouts {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Node's timeouts, unref'd: a pending one never keeps a process alive on its own. */
+export const nodeTimeouts: Timeouts = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
 /** Collects disposables and disposes them together, newest first. */
 export class DisposableStore implements Disposable {
   private items: Disposable[] = [];

@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { silentLogger } from '../../src/core/events';
 import type { OscMessage } from '../../src/core/osc/oscCodec';
-import { DefaultGroupKeeper, KeeperTimers } from '../../src/core/server/defaultGroupKeeper';
+import { DefaultGroupKeeper } from '../../src/core/server/defaultGroupKeeper';
+import type { Timeouts } from '../../src/core/events';
 
-class FakeTimers implements KeeperTimers {
+class FakeTimers implements Timeouts {
   pending: Array<() => void> = [];
   setTimeout(callback: () => void): unknown {
     this.pending.push(callback);

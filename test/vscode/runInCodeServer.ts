@@ -10,7 +10,7 @@ import { chromium, Frame, Locator, Page } from 'playwright-core';
 import { startDummyJack } from '../../tools/dummyJack';
 import { CodeServer, ROOT, startCodeServer } from '../../tools/codeServer';
 import { isAlive } from '../../tools/processAlive';
-import { log, nodeTreePane, RESULTS, type PageCheck, type PageCheckList } from './pageChecks/workbenchPage';
+import { firstMetersRow, keepScreenshot, log, nodeTreePane, RESULTS, type PageCheck, type PageCheckList } from './pageChecks/workbenchPage';
 import { mainSuiteFiles } from './suite/suiteFiles';
 
 const SUITE = path.join(ROOT, 'out/test/vscode/suite/index.js');
@@ -171,18 +171,12 @@ async function checkMeters(page: Page, ready: { row: RegExp | string }): Promise
   const deadline = Date.now() + 20_000;
   let seen = 'no Meters view';
   while (Date.now() < deadline) {
-    // Webviews are nested iframes: look in every frame for the meters page.
-    for (const frame of page.frames()) {
-      const row = frame.locator('#meters .row').first();
-      if (!(await row.count().catch(() => 0))) continue;
-      const label = (await row.getAttribute('aria-label').catch(() => null)) ?? '';
-      const width = await row.locator('.rms').evaluate((el) => el.getBoundingClientRect().width).catch(() => 0);
-      const shown = (await row.innerText().catch(() => '')).replace(/\s+/g, ' ');
-      seen = `row "${shown}", label "${label}", RMS bar ${width.toFixed(0)} px`;
-      if (pattern.test(label) && width > 10) {
+    const row = await firstMetersRow(page);
+    if (row) {
+      seen = `row "${row.text}", label "${row.label}", RMS bar ${row.rmsWidth.toFixed(0)} px`;
+      if (pattern.test(row.label) && row.rmsWidth > 10) {
         log(`meters: ${seen}`);
-        await page.screenshot({ path: path.join(RESULTS, 'vscode-meters.png') });
-        log(`screenshot: ${path.relative(ROOT, path.join(RESULTS, 'vscode-meters.png'))}`);
+        await keepScreenshot(page, 'vscode-meters.png');
         return;
       }
     }

@@ -92,9 +92,9 @@ export class ProxyLevels implements KeptSynths, Disposable {
       if (!target || target.bus !== synth.bus || proxyMeterChannels(target.channels) !== proxyMeterChannels(synth.channels) || lost) {
         if (!lost) free.push(synth.nodeId);
         this.forgetSynth(synth);
-        if (!target) this.levelsValue.delete(name);
       }
     }
+    // A proxy no longer metered loses its level (one kept for a re-made meter stays until its next reply).
     for (const name of this.levelsValue.keys()) if (!this.targets.has(name)) this.levelsValue.delete(name);
     if (free.length && this.session.canSend) this.session.send(nodeFree(...free));
     this.apply();

@@ -3,7 +3,7 @@
 // knows fewer clients than the server. When one ends it is put back at the head of the root
 // group, unless it came back meanwhile: the pause lets a re-creation sent in the same bundle
 // (sclang's freeAll, our Hush) arrive first, since a second /g_new of a live id fails loudly.
-import type { Disposable, Logger } from '../events';
+import { Disposable, Logger, nodeTimeouts, Timeouts } from '../events';
 import type { OscMessage } from '../osc/oscCodec';
 import { AddAction, groupNew } from '../scsynth/scsynthCommands';
 import { MAX_CLIENTS, clientIdOfNode, defaultGroupIdOf } from './idAllocators';
@@ -19,21 +19,11 @@ export interface DefaultGroupServerAccess {
   readonly logger: Logger;
 }
 
-export interface KeeperTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const nodeTimers: KeeperTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
-
 export class DefaultGroupKeeper implements Disposable {
   private readonly missing = new Set<number>();
   private timer: unknown;
 
-  constructor(private readonly server: DefaultGroupServerAccess, private readonly delayMs = 150, private readonly timers: KeeperTimers = nodeTimers) {}
+  constructor(private readonly server: DefaultGroupServerAccess, private readonly delayMs = 150, private readonly timers: Timeouts = nodeTimeouts) {}
 
   /** Whether `nodeId` is a client's default group on this server. */
   isDefaultGroup(nodeId: number): boolean {

@@ -3,7 +3,7 @@
 // on a new run, and when another client frees one (sclang's Cmd-.), each is put back. Each
 // keeper declares itself once (KeptSynths: its reply address, its Node Tree row, how it goes
 // back); KeptSynthSet is the one registry that routes replies, puts back, shows and disposes.
-import type { Disposable, Logger } from '../events';
+import { Disposable, Logger, nodeTimeouts, Timeouts } from '../events';
 import type { DecodedMessage, OscMessage } from '../osc/oscCodec';
 import { AddAction } from '../scsynth/scsynthCommands';
 
@@ -70,7 +70,7 @@ export class KeptSynthSet implements Disposable {
   private putBackTimer: unknown;
 
   /** `keepers` in the order their synths run: the volume first, the others hear what it lets through. */
-  constructor(readonly keepers: readonly KeptSynths[], private readonly logger: Logger, private readonly timers: KeptSynthTimers = nodeTimers) {
+  constructor(readonly keepers: readonly KeptSynths[], private readonly logger: Logger, private readonly timers: Timeouts = nodeTimeouts) {
     keepers.forEach((keeper, index) => (keeper.place = () => this.placeBefore(index + 1)));
   }
 
@@ -183,12 +183,3 @@ export class KeptSynthSet implements Disposable {
 /** How long the keepers before the last wait for the rest of another client's free. */
 const PUT_BACK_DELAY_MS = 10;
 
-export interface KeptSynthTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const nodeTimers: KeptSynthTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};

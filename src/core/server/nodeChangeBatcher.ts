@@ -1,6 +1,6 @@
 // Turns the node model's changes into view updates a tree view can keep up with: the groups
 // whose children changed and the nodes whose own row changed, at most once per interval.
-import type { Disposable } from '../events';
+import { Disposable, nodeTimeouts, Timeouts } from '../events';
 import type { LiveNode, NodeChange, NodeWatcher } from './nodeWatcher';
 
 export interface NodeTreeUpdate {
@@ -41,7 +41,7 @@ export class NodeChangeBatcher implements Disposable {
     private readonly onUpdate: (update: NodeTreeUpdate) => void,
     private readonly intervalMs = UPDATE_INTERVAL_MS,
     private readonly now: () => number = () => performance.now(),
-    private readonly timers: ViewTimers = nodeTimers,
+    private readonly timers: Timeouts = nodeTimeouts,
   ) {
     this.subscription = watcher.onDidChange((change) => this.add(change));
   }
@@ -140,7 +140,7 @@ export class TreeChangeSpacer<T> implements Disposable {
     private readonly emit: (elements: T[] | undefined, since: number) => void,
     private readonly intervalMs = UPDATE_INTERVAL_MS,
     private readonly now: () => number = () => performance.now(),
-    private readonly timers: ViewTimers = nodeTimers,
+    private readonly timers: Timeouts = nodeTimeouts,
   ) {}
 
   /** These elements changed (undefined: everything), since `since` (now when not told). */
@@ -175,14 +175,3 @@ export class TreeChangeSpacer<T> implements Disposable {
     this.pending = undefined;
   }
 }
-
-/** The batcher's and the spacer's timers (a test's own, to step time by hand). */
-export interface ViewTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const nodeTimers: ViewTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};

@@ -47,7 +47,7 @@ export function registerInstrumentCommands(context: ScliveContext): void {
   // A take that ends on any server is told, with what it saved.
   context.pushExtCleanup(everyServer.forEachServer((server, run) => {
     run.add(server.recorder.onDidChange((change) => {
-      if (change.ended && change.path) void announceEnded(change);
+      if (change.ended && change.path) void announceEnded(change, context.servers.nameOf(server));
     }));
     run.add(server.recorder.onLowSpace((warning) => {
       const left = warning.minutesLeft < 1 ? 'Less than a minute' : `Only about ${warning.minutesLeft} min`;
@@ -56,16 +56,16 @@ export function registerInstrumentCommands(context: ScliveContext): void {
   }));
 }
 
-/** What a take saved, with a link to its file, when it ends. */
-async function announceEnded(change: RecorderChange): Promise<void> {
+/** What a take saved, with a link to its file, when it ends; `serverName` with several servers (whose take it was). */
+async function announceEnded(change: RecorderChange, serverName: string | undefined): Promise<void> {
   const paths = change.paths?.length ? change.paths : [change.path!];
   const file = paths[paths.length - 1];
   const length = formatDuration((change.savedSeconds ?? 0) * 1000);
   const where = paths.length === 1 ? paths[0] : `${paths.length} files (one per server run): ${paths.join(', ')}`;
   const message =
-    change.ended === 'diskFull' ? `The disk is full: the recording was stopped. ${length} were saved in ${where}. Free some space or choose another folder (sclive.recording.folder).`
-    : change.ended === 'serverEnded' ? `The server stopped during the recording; ${length} were saved in ${where}.`
-    : `Recording saved (${length}): ${where}`;
+    change.ended === 'diskFull' ? `The disk is full: the recording${serverName ? ` on ${serverName}` : ''} was stopped. ${length} were saved in ${where}. Free some space or choose another folder (sclive.recording.folder).`
+    : change.ended === 'serverEnded' ? `The server${serverName ? ` ${serverName}` : ''} stopped during the recording; ${length} were saved in ${where}.`
+    : `Recording${serverName ? ` on ${serverName}` : ''} saved (${length}): ${where}`;
   const show = change.ended === 'stopped' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
   const choice = await show(message, 'Open', 'Reveal in File Explorer');
   if (choice === 'Open') await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));

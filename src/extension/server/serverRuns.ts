@@ -24,6 +24,10 @@ export class ActiveServerRuns implements ServerRuns, vscode.Disposable {
   private run = new DisposableStore();
   private readonly attachers = new Set<AttachServer>();
   private readonly subscriptions: vscode.Disposable[];
+  private nameValue: string | undefined;
+  private readonly onDidChangeNameEmitter = new vscode.EventEmitter<string | undefined>();
+  /** The active server's name changed (another made active, or servers declared or dropped). */
+  readonly onDidChangeName = this.onDidChangeNameEmitter.event;
 
   constructor(private readonly controller: ServerController, private readonly servers: ServerSetController) {
     this.subscriptions = [
@@ -31,8 +35,14 @@ export class ActiveServerRuns implements ServerRuns, vscode.Disposable {
       servers.set.onDidChangeActive(() => this.update()),
       // A declared server made (or dropped) by a change of sclive.servers.
       servers.set.onDidChangeServers(() => this.update()),
+      this.onDidChangeNameEmitter,
     ];
     this.update();
+  }
+
+  /** The active server's name while several servers are declared (with one, nothing needs naming). */
+  get name(): string | undefined {
+    return this.nameValue;
   }
 
   /** The active server's SCServer, if it has one yet. */
@@ -48,6 +58,11 @@ export class ActiveServerRuns implements ServerRuns, vscode.Disposable {
   }
 
   private update(): void {
+    const name = this.servers.severalServers ? this.servers.set.active.name : undefined;
+    if (name !== this.nameValue) {
+      this.nameValue = name;
+      this.onDidChangeNameEmitter.fire(name);
+    }
     const next = this.server;
     if (next === this.current) return;
     this.run.dispose();

@@ -67,6 +67,12 @@ export class ServerSetController implements vscode.Disposable {
     return this.set.declared.length > 0;
   }
 
+  /** The name of the set's server `server` is, while several servers are declared (with one, nothing needs naming). */
+  nameOf(server: SCServer): string | undefined {
+    if (!this.severalServers) return undefined;
+    return this.set.declared.find((slot) => slot.server === server)?.name ?? DEFAULT_SERVER_NAME;
+  }
+
   /** The active server's SCServer when it is a declared one (the default one is the ServerController's). */
   get activeDeclared(): SCServer | undefined {
     const active = this.set.active;

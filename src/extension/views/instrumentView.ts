@@ -3,22 +3,28 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core';
 import type { SCServer } from '../../core';
-import type { ServerRuns } from '../server/serverRuns';
+import type { ActiveServerRuns } from '../server/serverRuns';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export abstract class InstrumentView implements vscode.WebviewViewProvider, vscode.Disposable {
   protected view: vscode.WebviewView | undefined;
   protected server: SCServer | undefined;
+  private activeServer: ActiveServerRuns | undefined;
   private readonly subscriptions = new DisposableStore();
 
   /** `page`: the media/ files (`<name>.js`, `<name>.css`), the title and the body of the view's page. */
   constructor(private readonly extensionUri: vscode.Uri, private readonly page: { name: string; title: string; body: string }) {}
 
   /**
-   * Called last by the subclass's constructor (its fields are set by then): attach to each server
-   * `servers` brings (the active one); one left behind (another made active) stops its instrument.
+   * Called last by the subclass's constructor (its fields are set by then): attach to the active
+   * server; one left behind (another made active) stops its instrument. With several servers the
+   * view's header names the one it shows.
    */
-  protected follow(servers: ServerRuns): void {
+  protected follow(servers: ActiveServerRuns): void {
+    this.activeServer = servers;
+    this.subscriptions.add(servers.onDidChangeName((name) => {
+      if (this.view) this.view.description = name;
+    }));
     this.subscriptions.add(servers.forEachServer((server, run) => {
       this.server = server;
       this.attach(server, run);
@@ -38,6 +44,7 @@ export abstract class InstrumentView implements vscode.WebviewViewProvider, vsco
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
+    view.description = this.activeServer?.name;
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = webviewHtml(view.webview, this.extensionUri, this.page.name, this.page.title, this.page.body);
     view.webview.onDidReceiveMessage((message: unknown) => (isHushRequest(message) ? void vscode.commands.executeCommand('sclive.server.hush') : this.received(message)));

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { describeLevel } from '../../core';
 import type { ChannelLevel, DisposableStore, SCServer } from '../../core';
-import type { ServerRuns } from '../server/serverRuns';
+import type { ActiveServerRuns } from '../server/serverRuns';
 import { readShowLevelInStatusBar } from '../settings';
 import { InstrumentView } from './instrumentView';
 
@@ -14,7 +14,7 @@ export class MetersView extends InstrumentView {
   /** The last levels (shown or not), and whether a server was running then. */
   private last: { levels: readonly ChannelLevel[]; running: boolean } = { levels: [], running: false };
 
-  constructor(extensionUri: vscode.Uri, servers: ServerRuns) {
+  constructor(extensionUri: vscode.Uri, servers: ActiveServerRuns) {
     super(extensionUri, { name: 'meters', title: 'Meters', body: '<div id="meters" role="list" aria-label="Server levels"></div><p id="empty">No server is running.</p>' });
     this.follow(servers);
   }

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { peakFrequency, spectrum } from '../../core';
 import type { DisposableStore, ScopeRead, ScopeSettings, SCServer } from '../../core';
-import type { ServerRuns } from '../server/serverRuns';
+import type { ActiveServerRuns } from '../server/serverRuns';
 import { InstrumentView } from './instrumentView';
 
 export const SCOPE_VIEW_ID = 'sclive.scope';
@@ -19,7 +19,7 @@ export class ScopeView extends InstrumentView {
   /** What the last picture showed, in words (for screen readers and tests). */
   private lastSummary = '';
 
-  constructor(extensionUri: vscode.Uri, servers: ServerRuns) {
+  constructor(extensionUri: vscode.Uri, servers: ActiveServerRuns) {
     super(extensionUri, { name: 'scope', title: 'Scope', body: SCOPE_BODY });
     this.follow(servers);
   }

@@ -74,8 +74,8 @@ export class ServerStatusBar implements vscode.Disposable {
     const declared = this.servers?.activeDeclared;
     const server = declared ?? this.controller.server;
     const state = declared?.state ?? this.controller.state;
-    const muted = declared ? declared.muted : this.controller.muted;
-    const volume = muted ? 'muted' : `${formatDb(declared ? declared.volume : this.controller.volume)} dB`;
+    // The controller's volume and mute are the active server's already.
+    const volume = this.controller.muted ? 'muted' : `${formatDb(this.controller.volume)} dB`;
     this.item.backgroundColor = undefined;
     if (state === 'running' && server) {
       const status = server.lastStatus;

@@ -2,7 +2,7 @@
 // (name, address, program, state), the raw-OSC synth under its own server's root only, a
 // crashed server's root, and the status bar naming the active server.
 import type { Page } from 'playwright-core';
-import { keepScreenshot, log, nodeTreePane, type PageCheckList } from './workbenchPage';
+import { firstMetersRow, keepScreenshot, log, nodeTreePane, viewPane, type PageCheckList } from './workbenchPage';
 
 type RootReady = { name: string; active: boolean; has: string[] };
 
@@ -64,7 +64,28 @@ async function checkCrashed(page: Page, ready: { crashed: string; running: strin
   await keepScreenshot(page, 'vscode-servers-crashed.png');
 }
 
+/** The Meters view's header names the active server and its first row reads that server's sound. */
+async function checkMetersOn(page: Page, ready: { server: string; row: string }): Promise<void> {
+  const pattern = new RegExp(ready.row);
+  const header = viewPane(page, /^\s*meters/i).locator('.pane-header');
+  const deadline = Date.now() + 20_000;
+  let seen = 'no Meters view';
+  while (Date.now() < deadline) {
+    const description = ((await header.locator('.description').first().innerText().catch(() => '')) || '').trim();
+    const row = await firstMetersRow(page);
+    seen = `header "${description}", ${row ? `row "${row.text}", label "${row.label}", RMS bar ${row.rmsWidth.toFixed(0)} px` : 'no row'}`;
+    if (description === ready.server && row && pattern.test(row.label) && row.rmsWidth > 10) {
+      log(`meters on ${ready.server}: ${seen}`);
+      await keepScreenshot(page, 'vscode-servers-meters.png');
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the Meters view did not show ${ready.server}'s level ${pattern}: ${seen}`);
+}
+
 export const PAGE_CHECKS: PageCheckList = [
   ['servers-roots', checkRoots],
+  ['servers-meters', checkMetersOn],
   ['servers-crashed', checkCrashed],
 ];

@@ -28,3 +28,22 @@ export async function keepScreenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(RESULTS, name) });
   log(`screenshot: ${path.relative(ROOT, path.join(RESULTS, name))}`);
 }
+
+/** The Meters view's first row as drawn, if the view's page is there (webviews are nested iframes: every frame is looked in). */
+export async function firstMetersRow(page: Page): Promise<{ label: string; text: string; rmsWidth: number } | undefined> {
+  for (const frame of page.frames()) {
+    const row = frame.locator('#meters .row').first();
+    if (!(await row.count().catch(() => 0))) continue;
+    return {
+      label: (await row.getAttribute('aria-label').catch(() => null)) ?? '',
+      text: (await row.innerText().catch(() => '')).replace(/\s+/g, ' '),
+      rmsWidth: await row.locator('.rms').evaluate((el) => el.getBoundingClientRect().width).catch(() => 0),
+    };
+  }
+  return undefined;
+}
+
+/** A view's pane in the SuperCollider container, by its title. */
+export function viewPane(page: Page, title: RegExp) {
+  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) }).first();
+}

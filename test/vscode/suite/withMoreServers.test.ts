@@ -6,7 +6,9 @@
 // only its root. The setting removed at the end quits what was started
 // here, and this file stops its TCP server by pid. Named to sort after walkthrough.test.ts.
 import { strict as assert } from 'node:assert';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SuperColliderLiveApi } from '../../../src/extension/extension';
@@ -193,6 +195,7 @@ describe('Several servers in one view (sclive.servers)', function () {
       await waitFor('drums\' sine in the Meters view', () => api.meters.visible && /^out 1: -1[12]\.\d dB peak/.test(api.meters.text[0] ?? ''), 10_000);
       assert.ok(drums.meters.synthIds.length > 0, 'the meter synths run on drums');
       await waitFor('no meter synths on the default server', () => !main.meters.running && main.meters.synthIds.length === 0);
+      await pageCheckedByRunner('servers-meters', { server: 'drums', row: '^out 1: -1[12]\\.\\d dB peak' });
       await vscode.commands.executeCommand('sclive.volume.set', -6);
       assert.deepEqual([drums.volume, main.volume], [-6, mainVolume], 'drums\' volume set, the default server\'s kept');
       await waitFor('the status bar showing drums\' volume', () => / · -6(\.0)? dB/.test(api.statusBar.item.text) && api.statusBar.item.text);
@@ -223,6 +226,63 @@ describe('Several servers in one view (sclive.servers)', function () {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       rmSync(folder, { recursive: true, force: true });
       rmSync(code, { force: true });
+    }
+  });
+
+  it('two takes: Stop pressed twice at once stops the active server\'s only; a full disk cuts the other server\'s take, told by its name', async function () {
+    this.timeout(60_000);
+    const mountPoint = mkdtempSync(path.join(os.tmpdir(), 'sclive-small-disk-'));
+    // A 1 MB disk the test can fill (needs root, as CI has).
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint]).status !== 0) {
+      rmSync(mountPoint, { recursive: true, force: true });
+      this.skip();
+    }
+    const drums = serverOf('drums');
+    const main = api.controller.server!;
+    const folder = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'recordings');
+    const config = () => vscode.workspace.getConfiguration('sclive');
+    const infos = spyOnMessages('showInformationMessage');
+    const warnings = spyOnMessages('showWarningMessage');
+    try {
+      assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'drums'), 'drums');
+      const drumsTake = await vscode.commands.executeCommand<string>('sclive.recording.start');
+      assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'default'), 'default');
+      const mainTake = await vscode.commands.executeCommand<string>('sclive.recording.start');
+      assert.deepEqual([drums.recorder.state, main.recorder.state], ['recording', 'recording']);
+      // Two clicks on Stop in one go: the first stops the default server's take, the second finds none there.
+      const stops = await Promise.all([vscode.commands.executeCommand<string>('sclive.recording.stop'), vscode.commands.executeCommand<string>('sclive.recording.stop')]);
+      assert.deepEqual(stops, [mainTake, undefined]);
+      assert.equal(drums.recorder.state, 'recording', 'drums\' take goes on');
+      await waitFor('the default server\'s take told saved, by name', () => infos.shown.find((message) => message.startsWith(`Recording on default saved (`) && message.includes(mainTake)));
+      assert.ok(infos.shown.includes('Nothing is being recorded on the active server (default). []'), infos.shown.join('\n'));
+      assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'drums'), 'drums');
+      assert.equal(await vscode.commands.executeCommand<string>('sclive.recording.stop'), drumsTake);
+      await waitFor('drums\' take told saved, by name', () => infos.shown.find((message) => message.startsWith(`Recording on drums saved (`) && message.includes(drumsTake)));
+
+      // A take on drums to the small disk; the default server made active while the disk fills.
+      await config().update('recording.folder', mountPoint, vscode.ConfigurationTarget.Global);
+      const cutTake = await vscode.commands.executeCommand<string>('sclive.recording.start');
+      assert.ok(cutTake?.startsWith(mountPoint), cutTake);
+      await config().update('recording.folder', undefined, vscode.ConfigurationTarget.Global);
+      assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'default'), 'default');
+      const told = await waitFor('drums\' take cut by the full disk, told by name', () => warnings.shown.find((message) => message.startsWith('The disk is full: the recording on drums was stopped.')), 15_000);
+      assert.ok(told.includes(cutTake), told);
+      assert.equal(drums.recorder.state, 'idle');
+      const saved = readSoundFileInfo(cutTake).durationSeconds;
+      assert.ok(saved > 1, `${saved.toFixed(2)} s saved on the full disk`);
+      // The default server records on, to the usual folder.
+      const next = await vscode.commands.executeCommand<string>('sclive.recording.start');
+      assert.ok(next?.startsWith(folder), next);
+      assert.equal(await vscode.commands.executeCommand<string>('sclive.recording.stop'), next);
+    } finally {
+      infos.restore();
+      warnings.restore();
+      await config().update('recording.folder', undefined, vscode.ConfigurationTarget.Global);
+      for (const server of [drums, main]) await server.recorder.stop();
+      await vscode.commands.executeCommand('sclive.server.selectActive', 'drums');
+      spawnSync('umount', ['-l', mountPoint]);
+      rmSync(mountPoint, { recursive: true, force: true });
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 
