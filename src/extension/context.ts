@@ -70,7 +70,7 @@ export class ScliveContext {
       void this.controller.updateContext();
       run.add(server.onDidChangeVolume(() => void this.controller.updateContext()));
     }));
-    this.nodeTree = new NodeTreeProvider(this.controller);
+    this.nodeTree = new NodeTreeProvider(this.controller, this.activeServer);
     this.nodeTree.setServerSet(this.servers);
     this.nodeTreeView = vscode.window.createTreeView('sclive.nodeTree', { treeDataProvider: this.nodeTree, showCollapseAll: true });
     this.statusBar = new ServerStatusBar(this.controller, this.activeServer);

@@ -136,10 +136,10 @@ export function registerServerCommands(context: ScliveContext): void {
   });
 
   const nodeOf = (element: NodeTreeElement | undefined): LiveNode | undefined => (!element || isSummary(element) || isServerRoot(element) ? undefined : isControl(element) ? element.synth : element);
-  // A row's command acts on that row's server (a declared server's row, with several servers), else on the active one.
+  // A row's command acts on that row's server (with several servers, whichever is active), else on the active one.
   const serverFor = (element: NodeTreeElement | undefined, action: string) => {
     const own = tree.serverOf(element);
-    if (!own || own === controller.server) return controller.requireRunning(action);
+    if (!own) return controller.requireRunning(action);
     if (own.state === 'running') return own;
     void vscode.window.showWarningMessage(`Cannot ${action}: that server is ${own.state}.`);
     return undefined;

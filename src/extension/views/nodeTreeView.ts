@@ -1,10 +1,14 @@
-// The Node Tree view: the server's groups and synths, kept live from node notifications.
+// The Node Tree view: the server's groups and synths, kept live from node notifications. With
+// several servers, one root each; the active server's rows (sclang's `s`) are named as sclang
+// tells, held until named, and their expanded controls read again; another server's rows come
+// from its own model, with the names sclang told while it was the active one.
 import * as vscode from 'vscode';
 import { clientIdOfNode, DEF_NAME_HOLD_MS, defaultGroupIdOf, DisposableStore, Emitter, formatControlValue, isRowHeld, isTemporaryDefName, KEPT_SYNTH_TREE_CONTEXT, NodeChangeBatcher, nodeLabel, TreeChangeSpacer, parseNodePlayer, parseProxyGroups } from '../../core';
 import type { ControlValue, LiveNode, NodeChange, NodeTreeUpdate, SCServer } from '../../core';
 import type { ServerController } from '../server/serverController';
+import type { ServerRuns } from '../server/serverRuns';
 import type { ServerSetController } from '../server/serverSetController';
-import { ServerRootElement, declaredNodeItem, isServerRoot, serverRootItem } from './serverRoots';
+import { ServerRootElement, isServerRoot, otherServerNodeItem, serverRootItem } from './serverRoots';
 
 /**
  * Each server's batcher gathers a bundle's notifications and a burst's; the spacing past VS
@@ -44,6 +48,22 @@ export interface NodeOrigin {
   line: number;
 }
 
+/** What sclang told of one server's nodes while that server was its `s`. */
+interface SclangNodeNames {
+  /** Group node id → `Ndef(\\drone)` or `~a`. */
+  proxyNames: Map<number, string>;
+  /** Node id → the Pdef whose player made it (`Pdef \\mel`), told by sclang before the node starts. */
+  playerNames: Map<number, string>;
+  /** Where the code that made a node was evaluated (from the result sclang printed). */
+  origins: Map<number, NodeOrigin>;
+}
+
+/** The server a node shown belongs to, and that server's name. */
+interface NodeOwner {
+  server: SCServer;
+  name: string;
+}
+
 /** A group with more children shows its newest this many, and a count of the rest. */
 export const MAX_CHILDREN_SHOWN = 200;
 
@@ -61,20 +81,17 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   private readonly controls = new Map<number, ControlElement[]>();
   private readonly summaries = new Map<string, SummaryElement>();
   private batcher: NodeChangeBatcher | undefined;
-  /** Where the code that made a node was evaluated (from the result sclang printed). */
-  private readonly origins = new Map<number, NodeOrigin>();
+  /** The active server's names from sclang; each server's are kept (a WeakMap: a new run of a server starts afresh). */
+  private names: SclangNodeNames = { proxyNames: new Map(), playerNames: new Map(), origins: new Map() };
+  private readonly namesByServer = new WeakMap<SCServer, SclangNodeNames>();
   /** Synths whose controls are on screen: their values are read again while they are. */
   private readonly expandedSynths = new Set<LiveNode>();
   private controlsTimer: NodeJS.Timeout | undefined;
   private readingControls = false;
   /** Asks sclang for its proxies' groups (the PRELUDE's proxyGroups); set once sclang exists. */
   proxyGroupsQuery: (() => Promise<string | undefined>) | undefined;
-  /** Group node id → `Ndef(\\drone)` or `~a`, from sclang. */
-  private proxyNames = new Map<number, string>();
   private proxyQuery: Promise<void> | undefined;
   private proxyQueryAgain = false;
-  /** Node id → the Pdef whose player made it (`Pdef \\mel`), told by sclang before the node starts. */
-  private readonly playerNames = new Map<number, string>();
   /** Synths without a def name yet, with when they appeared (performance.now()). */
   private readonly unnamedSince = new Map<number, number>();
   private holdTimer: NodeJS.Timeout | undefined;
@@ -83,15 +100,17 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   /** Groups the proxy map was asked about (not asked again while they live). */
   private readonly groupsAsked = new Set<number>();
   private readonly groupsToAsk = new Set<number>();
-  /** Several servers: one root each (serverRoots.ts); the nodes of declared servers, with whose they are. */
+  /** Several servers: one root each (serverRoots.ts); the rows of servers other than the active one, with whose they are. */
   private servers: ServerSetController | undefined;
   private readonly roots = new Map<string, ServerRootElement>();
-  private readonly declaredNodes = new WeakMap<LiveNode, { server: SCServer; name: string }>();
-  private readonly declaredWatchers = new Map<SCServer, vscode.Disposable>();
+  private readonly otherServerNodes = new WeakMap<LiveNode, NodeOwner>();
+  /** Each server's model changes redraw its root while it is not the active one. */
+  private readonly otherWatchers = new Map<SCServer, vscode.Disposable>();
   private rootsTimer: NodeJS.Timeout | undefined;
 
-  constructor(controller: ServerController) {
-    this.subscriptions.push(controller.forEachServer((server, run) => this.attach(server, run)));
+  /** `active`: the server whose rows sclang names (the default one's runs, or the server made active). */
+  constructor(controller: ServerController, active: ServerRuns) {
+    this.subscriptions.push(active.forEachServer((server, run) => this.attach(server, run)));
     this.subscriptions.push(controller.onDidChangeState(() => this.refresh()));
   }
 
@@ -100,9 +119,9 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     this.server = server;
     this.expandedSynths.clear();
     this.unnamedSince.clear();
-    this.playerNames.clear();
-    this.proxyNames = new Map();
+    this.names = this.namesOf(server);
     this.groupsAsked.clear();
+    this.groupsToAsk.clear();
     // The view hears of a synth once its name is known (or its hold is over): the batcher is
     // given the model's changes with a held synth's 'added' kept back until then, so the first
     // update that draws it names it, and no extra redraw follows.
@@ -124,9 +143,9 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
         return;
       } else if (change.kind === 'removed') {
         this.unnamedSince.delete(change.node.nodeId);
-        this.playerNames.delete(change.node.nodeId);
+        this.names.playerNames.delete(change.node.nodeId);
         if (change.node.isGroup) {
-          this.proxyNames.delete(change.node.nodeId);
+          this.names.proxyNames.delete(change.node.nodeId);
           this.groupsAsked.delete(change.node.nodeId);
         }
       } else if (change.kind === 'reset') {
@@ -137,7 +156,18 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     run.add({ dispose: () => this.stopHoldTimer() });
     this.batcher = run.add(new NodeChangeBatcher({ onDidChange: shown.event, get: (nodeId) => server.nodeWatcher.get(nodeId) }, (update) => this.applyUpdate(update), SERVER_BATCH_MS));
     run.add({ dispose: () => (this.batcher = undefined) });
+    // A server made active while playing: sclang is asked which of its groups are proxies'.
+    for (const nodeId of server.nodeWatcher.nodeIds()) {
+      const node = server.nodeWatcher.get(nodeId);
+      if (node?.isGroup) this.askProxyNamesFor(node);
+    }
     this.refresh();
+  }
+
+  private namesOf(server: SCServer): SclangNodeNames {
+    let names = this.namesByServer.get(server);
+    if (!names) this.namesByServer.set(server, (names = { proxyNames: new Map(), playerNames: new Map(), origins: new Map() }));
+    return names;
   }
 
   /** Re-reads everything (the refresh action; a full re-query of the server). */
@@ -156,8 +186,16 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       const slot = this.servers?.set.get(element.name);
       return slot ? serverRootItem(slot, this.servers?.set.active === slot) : new vscode.TreeItem(element.name);
     }
-    const declared = !isSummary(element) && !isControl(element) ? this.declaredNodes.get(element) : undefined;
-    if (declared) return declaredNodeItem(element as LiveNode, declared.server, declared.name);
+    const other = this.otherServerOf(element);
+    if (other && !isControl(element)) {
+      const node = element as LiveNode;
+      const names = this.namesByServer.get(other.server);
+      return otherServerNodeItem(node, other.server, other.name, {
+        proxyName: names?.proxyNames.get(node.isGroup ? node.nodeId : node.parentId),
+        playerName: names?.playerNames.get(node.nodeId),
+        madeHere: names?.origins.has(node.nodeId) ?? false,
+      });
+    }
     if (isSummary(element)) {
       const item = new vscode.TreeItem(element.label, element.nodes.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
       item.id = element.id;
@@ -167,7 +205,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     }
     if (isControl(element)) {
       const item = new vscode.TreeItem(element.name, vscode.TreeItemCollapsibleState.None);
-      item.id = `${element.synth.nodeId}/${element.name}`;
+      item.id = `${other ? `${other.name}/` : ''}${element.synth.nodeId}/${element.name}`;
       item.description = formatControlValue(element.value);
       item.contextValue = 'control';
       item.iconPath = new vscode.ThemeIcon('symbol-variable');
@@ -180,7 +218,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       const owner = clientIdOfNode(node.nodeId);
       const isDefault = node.nodeId === defaultGroupIdOf(owner);
       const ours = owner === this.server?.clientId;
-      const proxyName = this.proxyNames.get(node.nodeId);
+      const proxyName = this.names.proxyNames.get(node.nodeId);
       // Always expandable: an item first shown without children stays collapsed once it has some.
       const item = new vscode.TreeItem(isDefault ? (ours ? 'default group (this editor)' : `default group (client ${owner})`) : nodeLabel({ isGroup: true, proxyName })!.label, vscode.TreeItemCollapsibleState.Expanded);
       item.id = String(node.nodeId);
@@ -204,14 +242,14 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       item.tooltip = `${kept.tooltip}.  \n${node.defName ?? 'synth'} ${node.nodeId}, kept at the end of the root group by SuperCollider Live.`;
       return item;
     }
-    const proxyName = this.proxyNames.get(node.parentId);
-    const named = nodeLabel({ isGroup: false, defName: node.defName, proxyName, playerName: this.playerNames.get(node.nodeId) });
+    const proxyName = this.names.proxyNames.get(node.parentId);
+    const named = nodeLabel({ isGroup: false, defName: node.defName, proxyName, playerName: this.names.playerNames.get(node.nodeId) });
     const isFunction = !proxyName && isTemporaryDefName(node.defName);
     const label = named?.label ?? 'synth';
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = String(node.nodeId);
     item.description = `${named?.detail ? `${named.detail} · ` : ''}${node.nodeId}${node.runStateKnown === false ? ' · running or paused?' : node.running ? '' : ' · paused'}`;
-    const origin = this.origins.get(node.nodeId);
+    const origin = this.names.origins.get(node.nodeId);
     item.contextValue = `synth.${state}${origin ? '.origin' : ''}`;
     item.iconPath = new vscode.ThemeIcon(node.running ? 'pulse' : 'debug-pause');
     const where = origin ? `  \nmade by ${vscode.workspace.asRelativePath(origin.uri)}, line ${origin.line + 1}` : '';
@@ -227,12 +265,17 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       if (!element) return this.servers.set.slots.map((slot) => this.rootOf(slot.name));
       if (isServerRoot(element)) {
         const slot = this.servers.set.get(element.name);
-        if (slot && !slot.entry) return this.server?.state === 'running' ? this.topLevel(this.server) : [];
-        return slot?.server?.state === 'running' ? this.declaredTopLevel(slot.server, slot.name) : [];
+        const server = slot?.server;
+        if (!slot || !server || server.state !== 'running') return [];
+        return server === this.server ? this.topLevel(server) : this.otherTopLevel(server, slot.name);
       }
       if (isSummary(element) && element.id.includes('/')) return element.nodes;
-      const declared = !isSummary(element) && !isControl(element) ? this.declaredNodes.get(element) : undefined;
-      if (declared) return (element as LiveNode).isGroup ? this.declaredChildren(declared.server, declared.name, (element as LiveNode).nodeId) : [];
+      const other = this.otherServerOf(element);
+      if (other) {
+        if (isControl(element) || isSummary(element) || isServerRoot(element)) return [];
+        if (element.isGroup) return this.otherChildren(other.server, other.name, element.nodeId);
+        return other.server.keptSynths.treeRow(element.nodeId) ? [] : this.controlsOf(element);
+      }
     } else if (element && isServerRoot(element)) {
       return [];
     }
@@ -289,23 +332,23 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
 
   getParent(element: NodeTreeElement): NodeTreeElement | undefined {
     if (isServerRoot(element)) return undefined;
-    // With several servers, the default server's top-level rows stand under its root.
-    const defaultRoot = this.servers?.severalServers ? this.rootOf('default') : undefined;
+    // With several servers, the active server's top-level rows stand under its root.
+    const activeRoot = this.servers?.severalServers ? this.rootOf(this.servers.set.active.name) : undefined;
     if (isSummary(element) && element.id.includes('/')) return this.rootOf(element.id.slice(0, element.id.lastIndexOf('/')));
-    if (isSummary(element)) return element.id.startsWith('more-') ? this.server?.nodeWatcher.get(Number(element.id.slice(5))) : defaultRoot;
+    if (isSummary(element)) return element.id.startsWith('more-') ? this.server?.nodeWatcher.get(Number(element.id.slice(5))) : activeRoot;
     if (isControl(element)) return element.synth;
-    const declared = this.declaredNodes.get(element);
-    if (declared) return element.parentId > 0 ? this.tagged(declared.server, declared.name, declared.server.nodeWatcher.get(element.parentId)) : this.rootOf(declared.name);
+    const other = this.otherServerOf(element);
+    if (other) return element.parentId > 0 ? this.tagged(other, other.server.nodeWatcher.get(element.parentId)) : this.rootOf(other.name);
     const idle = this.summaries.get('idle-clients');
     if (idle?.nodes.includes(element)) return idle;
-    return element.parentId > 0 ? this.server?.nodeWatcher.get(element.parentId) : defaultRoot;
+    return element.parentId > 0 ? this.server?.nodeWatcher.get(element.parentId) : activeRoot;
   }
 
-  /** A declared server's root group, the empty default groups of other clients in one row (as the default server's). */
-  private declaredTopLevel(server: SCServer, name: string): NodeTreeElement[] {
+  /** Another server's root group, the empty default groups of other clients in one row (as the active server's). */
+  private otherTopLevel(server: SCServer, name: string): NodeTreeElement[] {
     const shown: NodeTreeElement[] = [];
     const idle: LiveNode[] = [];
-    for (const node of this.declaredChildren(server, name, 0)) {
+    for (const node of this.otherChildren(server, name, 0)) {
       const owner = clientIdOfNode(node.nodeId);
       if (node.isGroup && node.headId === -1 && owner !== server.clientId && node.nodeId === defaultGroupIdOf(owner)) {
         if (!idle.length) shown.push(this.summary(`${name}/idle-clients`, '', idle));
@@ -320,19 +363,36 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
 
   /**
    * Several servers (`sclive.servers`): the tree shows one root per server once more than the
-   * default one is declared, and follows each declared server's node model.
+   * default one is declared, and follows each server's node model.
    */
   setServerSet(servers: ServerSetController): void {
     this.servers = servers;
-    this.subscriptions.push(servers.onDidChange(() => this.serversChanged()), { dispose: () => this.unwatchDeclared() }, { dispose: () => clearTimeout(this.rootsTimer) });
+    this.subscriptions.push(servers.onDidChange(() => this.serversChanged()), { dispose: () => this.unwatchOthers() }, { dispose: () => clearTimeout(this.rootsTimer) });
   }
 
-  /** The server a row belongs to: a declared server's, else the default one (commands from a row act on it). */
+  /** The server a row belongs to (commands from a row act on it); the active one for a row of no server's. */
   serverOf(element: NodeTreeElement | undefined): SCServer | undefined {
     if (!element) return undefined;
     if (isServerRoot(element)) return this.servers?.set.get(element.name)?.server;
-    const node = isControl(element) ? element.synth : isSummary(element) ? undefined : element;
-    return (node && this.declaredNodes.get(node)?.server) ?? this.server;
+    return this.otherServerOf(element)?.server ?? this.server;
+  }
+
+  /**
+   * The server of a node or control row when it is not the active one: known from where its row
+   * was listed, else found by the model that holds that very node (a row handed to a command by
+   * an API caller may never have been listed).
+   */
+  private otherServerOf(element: NodeTreeElement): NodeOwner | undefined {
+    const node = isControl(element) ? element.synth : isSummary(element) || isServerRoot(element) ? undefined : element;
+    if (!node || !this.servers?.severalServers) return undefined;
+    const known = this.otherServerNodes.get(node);
+    if (known) return known.server === this.server ? undefined : known;
+    if (this.server?.nodeWatcher.get(node.nodeId) === node) return undefined;
+    const slot = this.servers.set.slots.find((candidate) => candidate.server !== this.server && candidate.server?.nodeWatcher.get(node.nodeId) === node);
+    if (!slot?.server) return undefined;
+    const owner = { server: slot.server, name: slot.name };
+    this.otherServerNodes.set(node, owner);
+    return owner;
   }
 
   private rootOf(name: string): ServerRootElement {
@@ -341,39 +401,43 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     return root;
   }
 
-  private tagged(server: SCServer, name: string, node: LiveNode | undefined): LiveNode | undefined {
-    if (node) this.declaredNodes.set(node, { server, name });
+  private tagged(owner: NodeOwner, node: LiveNode | undefined): LiveNode | undefined {
+    if (node) this.otherServerNodes.set(node, owner);
     return node;
   }
 
-  private declaredChildren(server: SCServer, name: string, groupId: number): LiveNode[] {
-    // A large group shows its newest nodes (as the default server's rows do, without the count row).
+  private otherChildren(server: SCServer, name: string, groupId: number): LiveNode[] {
+    // A large group shows its newest nodes (as the active server's rows do, without the count row).
     const children = server.nodeWatcher.children(groupId);
     const shown = children.length <= MAX_CHILDREN_SHOWN ? children : [...children].sort((a, b) => b.order - a.order).slice(0, MAX_CHILDREN_SHOWN).sort((a, b) => a.order - b.order);
-    for (const node of shown) this.tagged(server, name, node);
+    const owner = { server, name };
+    for (const node of shown) this.tagged(owner, node);
     return shown;
   }
 
   /**
    * Servers added or removed, a state or a status changed: the roots are redrawn (at most every
-   * 250 ms: status polls of many servers must not redraw the tree many times a second), and each
-   * declared server's node changes redraw its own root, batched as the default server's are.
+   * 250 ms: status polls of many servers must not redraw the tree many times a second), and the
+   * node changes of each server but the active one redraw its own root, batched as the active
+   * server's are (whose rows the view's own batcher follows).
    */
   private serversChanged(): void {
     const servers = this.servers;
     if (!servers) return;
-    const declared = new Set(servers.set.declared.map((entry) => entry.server));
-    for (const [server, watching] of this.declaredWatchers) {
-      if (declared.has(server)) continue;
+    // The default server's slot gets a new SCServer per run: the servers are read again each time.
+    const watched = new Map(servers.severalServers ? servers.set.slots.flatMap((slot) => (slot.server ? [[slot.server, slot.name] as const] : [])) : []);
+    for (const [server, watching] of this.otherWatchers) {
+      if (watched.has(server)) continue;
       watching.dispose();
-      this.declaredWatchers.delete(server);
+      this.otherWatchers.delete(server);
     }
-    for (const entry of servers.set.declared) {
-      if (this.declaredWatchers.has(entry.server)) continue;
-      const server = entry.server;
-      const root = this.rootOf(entry.name);
-      const batcher = new NodeChangeBatcher({ onDidChange: server.nodeWatcher.onDidChange, get: (nodeId) => server.nodeWatcher.get(nodeId) }, (update) => this.viewChanges.fire([root], update.since), SERVER_BATCH_MS);
-      this.declaredWatchers.set(server, batcher);
+    for (const [server, name] of watched) {
+      if (this.otherWatchers.has(server)) continue;
+      const root = this.rootOf(name);
+      const batcher = new NodeChangeBatcher({ onDidChange: server.nodeWatcher.onDidChange, get: (nodeId) => server.nodeWatcher.get(nodeId) }, (update) => {
+        if (server !== this.server) this.viewChanges.fire([root], update.since);
+      }, SERVER_BATCH_MS);
+      this.otherWatchers.set(server, batcher);
     }
     this.rootsTimer ??= setTimeout(() => {
       this.rootsTimer = undefined;
@@ -381,9 +445,9 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     }, 250);
   }
 
-  private unwatchDeclared(): void {
-    for (const watching of this.declaredWatchers.values()) watching.dispose();
-    this.declaredWatchers.clear();
+  private unwatchOthers(): void {
+    for (const watching of this.otherWatchers.values()) watching.dispose();
+    this.otherWatchers.clear();
   }
 
   /**
@@ -391,7 +455,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
    * for at most DEF_NAME_HOLD_MS.
    */
   private isHeld(node: LiveNode): boolean {
-    const proxyNameAsked = this.proxyQuery !== undefined && !this.proxyNames.has(node.parentId);
+    const proxyNameAsked = this.proxyQuery !== undefined && !this.names.proxyNames.has(node.parentId);
     return isRowHeld({ defName: node.defName, heldSinceMs: this.unnamedSince.get(node.nodeId), proxyNameAsked }, performance.now());
   }
 
@@ -436,7 +500,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
    */
   private askProxyNamesFor(node: LiveNode): void {
     const groupId = node.isGroup ? node.nodeId : node.parentId;
-    if (!this.proxyGroupsQuery || groupId <= 0 || this.proxyNames.has(groupId) || this.groupsAsked.has(groupId)) return;
+    if (!this.proxyGroupsQuery || groupId <= 0 || this.names.proxyNames.has(groupId) || this.groupsAsked.has(groupId)) return;
     if (!node.isGroup && node.defName !== undefined && !isTemporaryDefName(node.defName)) return;
     if (groupId === defaultGroupIdOf(clientIdOfNode(groupId))) return; // {}.play and patterns play there
     this.groupsToAsk.add(groupId);
@@ -450,10 +514,12 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
           this.proxyQueryAgain = false;
           const asking = [...this.groupsToAsk];
           this.groupsToAsk.clear();
+          const names = this.names;
           const reply = await this.proxyGroupsQuery!().catch(() => undefined);
-          if (reply === undefined) return;
+          // Another server made active meanwhile: its own query follows.
+          if (reply === undefined || names !== this.names) return;
           for (const groupId of asking) this.groupsAsked.add(groupId);
-          this.proxyNames = parseProxyGroups(reply);
+          names.proxyNames = parseProxyGroups(reply);
           this.batcher?.add({ kind: 'reset' });
         } while (this.proxyQueryAgain);
       } finally {
@@ -476,46 +542,56 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     const told = parseNodePlayer(detail);
     if (!told) return;
     for (const nodeId of told.nodeIds) {
-      this.playerNames.set(nodeId, told.player);
+      this.names.playerNames.set(nodeId, told.player);
       const node = this.server?.nodeWatcher.get(nodeId);
       if (node) this.batcher?.touch(node);
     }
     // Nodes that never came (another server, a failed /s_new) are not kept for ever.
-    while (this.playerNames.size > 10_000) this.playerNames.delete(this.playerNames.keys().next().value as number);
+    const players = this.names.playerNames;
+    while (players.size > 10_000) players.delete(players.keys().next().value as number);
   }
 
   /** Nodes named in an evaluation's result (`Synth('x' : 1001)`, `Group(1002)`) came from that code. */
   evaluated(result: string, origin: NodeOrigin): void {
     for (const match of result.matchAll(/\bSynth\('[^']*' : (\d+)\)|\bGroup\((\d+)\)/g)) {
       const nodeId = Number(match[1] ?? match[2]);
-      this.origins.set(nodeId, origin);
+      this.names.origins.set(nodeId, origin);
       const node = this.server?.nodeWatcher.get(nodeId);
       if (node) this.batcher?.touch(node);
     }
-    if (this.origins.size > 10_000) this.origins.delete(this.origins.keys().next().value as number);
+    const origins = this.names.origins;
+    if (origins.size > 10_000) origins.delete(origins.keys().next().value as number);
   }
 
+  /** Where the code that made a node was evaluated, on whichever server it plays (told while that server was active). */
   originOf(element: NodeTreeElement): NodeOrigin | undefined {
-    return isControl(element) || isSummary(element) || isServerRoot(element) || this.declaredNodes.has(element) ? undefined : this.origins.get(element.nodeId);
+    if (isControl(element) || isSummary(element) || isServerRoot(element)) return undefined;
+    const other = this.otherServerOf(element);
+    return (other ? this.namesByServer.get(other.server) : this.names)?.origins.get(element.nodeId);
   }
 
   /** A synth's controls, read from scsynth when first shown. */
   async controlsOf(synth: LiveNode): Promise<ControlElement[]> {
-    // A declared server's synth (several servers) is read from its own server, never cached by an id another server may use too.
-    const declared = this.declaredNodes.get(synth)?.server;
-    const cached = declared ? undefined : this.controls.get(synth.nodeId);
+    // Another server's synth (several servers) is read from its own server, never cached by an id the active server may use too.
+    const other = this.otherServerOf(synth)?.server;
+    const cached = other ? undefined : this.controls.get(synth.nodeId);
     if (cached) return cached;
-    const server = declared ?? this.server;
+    const server = other ?? this.server;
     if (!server) return [];
     const read = await server.synthControls(synth.nodeId, synth.parentId).catch(() => undefined);
     if (!read) return []; // too many nodes in its group for one reply, or it ended meanwhile
     const controls = read.map(([name, value]) => ({ kind: 'control' as const, synth, name, value }));
-    if (!declared) this.controls.set(synth.nodeId, controls);
+    if (!other) this.controls.set(synth.nodeId, controls);
     return controls;
   }
 
   /** After Set Control: the new value, shown without re-querying. */
   controlChanged(synth: LiveNode, name: string, value: ControlValue): void {
+    if (this.otherServerOf(synth)) {
+      // Not cached: its rows are read again from its own server.
+      this.viewChanges.fire([synth]);
+      return;
+    }
     const control = this.controls.get(synth.nodeId)?.find((c) => c.name === name);
     if (control) control.value = value;
     this.batcher?.touch(synth);
@@ -523,7 +599,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
 
   /** The view shows this element's children now (from TreeView.onDidExpandElement). */
   expanded(element: NodeTreeElement): void {
-    if (isControl(element) || isSummary(element) || isServerRoot(element) || element.isGroup || this.declaredNodes.has(element)) return;
+    if (isControl(element) || isSummary(element) || isServerRoot(element) || element.isGroup || this.otherServerOf(element)) return;
     this.expandedSynths.add(element);
     this.controlsTimer ??= setInterval(() => void this.readExpandedControls(), CONTROLS_REFRESH_MS);
   }

@@ -1,6 +1,6 @@
 // The Node Tree with several servers: one root per server (its name, address, program, state,
-// CPU and synth count), and the rows of a declared server's nodes. The default server's rows
-// under its root are the Node Tree's own (nodeTreeView.ts), with everything they know from sclang.
+// CPU and synth count), and the rows of the nodes of every server but the active one. The active
+// server's rows are the Node Tree's own (nodeTreeView.ts), followed as sclang's `s`.
 import * as vscode from 'vscode';
 import { clientIdOfNode, defaultGroupIdOf, KEPT_SYNTH_TREE_CONTEXT, nodeLabel } from '../../core';
 import type { LiveNode, SCServer, ServerSlot } from '../../core';
@@ -53,14 +53,23 @@ export function serverRootItem(slot: ServerSlot, active: boolean): vscode.TreeIt
   return item;
 }
 
-/** A node of a declared server: labelled from its own server's model (sclang knows only the default server's). */
-export function declaredNodeItem(node: LiveNode, server: SCServer, serverName: string): vscode.TreeItem {
+/** What sclang told of a node while its server was the active one. */
+export interface ToldNames {
+  /** Its proxy's name (a group's own, a synth's group's). */
+  proxyName?: string;
+  playerName?: string;
+  /** Made by code evaluated in an editor (Go to Source offered). */
+  madeHere: boolean;
+}
+
+/** A node of a server that is not the active one: from its own server's model, with the names sclang told while it was active. */
+export function otherServerNodeItem(node: LiveNode, server: SCServer, serverName: string, told: ToldNames): vscode.TreeItem {
   const id = `${serverName}/${node.nodeId}`;
   const state = node.running ? 'running' : 'paused';
   if (node.isGroup) {
     const owner = clientIdOfNode(node.nodeId);
     const isDefault = node.nodeId === defaultGroupIdOf(owner);
-    const label = isDefault ? (owner === server.clientId ? 'default group (this editor)' : `default group (client ${owner})`) : node.parallel ? 'parallel group' : nodeLabel({ isGroup: true })!.label;
+    const label = isDefault ? (owner === server.clientId ? 'default group (this editor)' : `default group (client ${owner})`) : node.parallel && !told.proxyName ? 'parallel group' : nodeLabel({ isGroup: true, proxyName: told.proxyName })!.label;
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
     item.id = id;
     item.description = `${isDefault ? '' : node.nodeId}${node.running ? '' : ' paused'}`.trim();
@@ -79,11 +88,12 @@ export function declaredNodeItem(node: LiveNode, server: SCServer, serverName: s
     item.tooltip = kept.tooltip;
     return item;
   }
-  const named = nodeLabel({ isGroup: false, defName: node.defName });
-  const item = new vscode.TreeItem(named?.label ?? 'synth', vscode.TreeItemCollapsibleState.None);
+  const named = nodeLabel({ isGroup: false, defName: node.defName, proxyName: told.proxyName, playerName: told.playerName });
+  // Expandable: its controls are read from its own server.
+  const item = new vscode.TreeItem(named?.label ?? 'synth', vscode.TreeItemCollapsibleState.Collapsed);
   item.id = id;
   item.description = `${named?.detail ? `${named.detail} · ` : ''}${node.nodeId}${node.running ? '' : ' · paused'}`;
-  item.contextValue = `synth.${state}`;
+  item.contextValue = `synth.${state}${told.madeHere ? '.origin' : ''}`;
   item.iconPath = new vscode.ThemeIcon(node.running ? 'pulse' : 'debug-pause');
   item.tooltip = `${named?.label ?? 'synth'} ${node.nodeId} on ${serverName}, in group ${node.parentId}`;
   return item;

@@ -6,13 +6,13 @@
 // only its root. The setting removed at the end quits what was started
 // here, and this file stops its TCP server by pid. Named to sort after walkthrough.test.ts.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SuperColliderLiveApi } from '../../../src/extension/extension';
-import type { NodeTreeElement } from '../../../src/extension/views/nodeTreeView';
+import type { ControlElement, NodeTreeElement } from '../../../src/extension/views/nodeTreeView';
 import { isServerRoot, serverRootDescription } from '../../../src/extension/views/serverRoots';
 import type { LiveNode } from '../../../src/core/server/nodeWatcher';
 import type { SCServer } from '../../../src/core/server/scServer';
@@ -146,6 +146,52 @@ describe('Several servers in one view (sclive.servers)', function () {
     assert.equal(serverOf('drums').nodeWatcher.has(onDefault) && onDefault !== onDrums, false, 'not on drums');
     await api.sclang.evaluate(`s.sendMsg('/n_free', ${onDefault})`);
     serverOf('drums').send(cmd.nodeFree(onDrums));
+  });
+
+  it('the active server\'s rows are named as sclang tells (an Ndef on drums), and keep their names and controls once another is active; a row\'s command acts on its own server', async () => {
+    const drums = serverOf('drums');
+    const main = api.controller.server!;
+    const label = (node: LiveNode) => {
+      const item = api.nodeTree.getTreeItem(node);
+      return String(typeof item.label === 'object' ? item.label.label : item.label);
+    };
+    const controlsShown = async (synth: LiveNode) => Object.fromEntries((await api.nodeTree.getChildren(synth)).filter((child): child is ControlElement => 'kind' in child && child.kind === 'control').map((control) => [control.name, control.value]));
+    let mainSynth = 0;
+    try {
+      assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'drums'), 'drums');
+      assert.equal((await api.sclang.evaluate('Ndef(\\drumsTone, { |freq = 330| SinOsc.ar(freq, 0, 0.001) }).play; "playing"')).result, 'playing');
+      const tone = await waitFor('the Ndef\'s synth on drums, named by its proxy', () => [...drums.nodeWatcher.nodeIds()].map((id) => drums.nodeWatcher.get(id)!).find((node) => !node.isGroup && label(node) === 'Ndef(\\drumsTone)'), 10_000);
+      // Its controls, read from drums: the function's and the NodeProxy's own (out, gate, fadeTime).
+      assert.deepEqual(Object.keys(await controlsShown(tone)).sort(), ['fadeTime', 'freq', 'gate', 'out']);
+      assert.equal((await controlsShown(tone)).freq, 330);
+      const drumsRoot = (await rootsShown()).find((root) => root.name === 'drums')!;
+      // Drawn once named (a proxy's source is held up to 250 ms for its name).
+      await waitFor('its row under drums\' root', async () => (await idsUnder(drumsRoot)).includes(tone.nodeId) || undefined, 3000);
+
+      // The default server made active: drums' rows come from its own model, with the names sclang told.
+      assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'default'), 'default');
+      assert.ok((await idsUnder(drumsRoot)).includes(tone.nodeId), 'still under drums\' root');
+      const item = api.nodeTree.getTreeItem(tone);
+      assert.deepEqual([label(tone), item.id, item.collapsibleState], ['Ndef(\\drumsTone)', `drums/${tone.nodeId}`, vscode.TreeItemCollapsibleState.Collapsed]);
+      assert.equal((await controlsShown(tone)).freq, 330);
+      // Set Control from drums' row sets it on drums (the active server is the default one).
+      await vscode.commands.executeCommand('sclive.node.setControl', tone, 'freq', 220);
+      await waitFor('freq 220 read back from drums', async () => (await controlsShown(tone)).freq === 220 || undefined);
+
+      // drums active again: Free from a row of the default server frees it there, not on drums.
+      assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'drums'), 'drums');
+      mainSynth = main.allocateNodeId();
+      main.send(cmd.synthNew('sclive_sine', mainSynth, cmd.AddAction.head, main.defaultGroup, { amp: 0.001 }));
+      const onMain = await waitFor('a synth on the default server', () => main.nodeWatcher.get(mainSynth));
+      assert.equal(api.nodeTree.serverOf(onMain), main, 'its row\'s server');
+      await vscode.commands.executeCommand('sclive.node.free', onMain);
+      await waitFor('the synth freed on the default server', () => !main.nodeWatcher.has(mainSynth));
+      assert.ok(drums.nodeWatcher.has(tone.nodeId), 'drums\' Ndef plays on');
+    } finally {
+      await vscode.commands.executeCommand('sclive.server.selectActive', 'drums');
+      await api.sclang.evaluate('Ndef(\\drumsTone).clear; nil').catch(() => undefined);
+      if (mainSynth && main.nodeWatcher.has(mainSynth)) main.send(cmd.nodeFree(mainSynth));
+    }
   });
 
   it('Select Active Server: Ctrl+. hushes the active one only, the status bar names it; Hush All Servers the rest', async () => {
@@ -284,6 +330,50 @@ describe('Several servers in one view (sclive.servers)', function () {
       rmSync(mountPoint, { recursive: true, force: true });
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+
+  it('four servers each playing 25 events a second: each root\'s rows follow its own server in the page (a synth shown and gone under its root)', async function () {
+    this.timeout(120_000);
+    const names = ['default', 'drums', 'pads', 'pi'];
+    const servers = names.map(serverOf);
+    // The patterns: a blip every 40 ms into each server's default group (sclive_blip ends by itself), at its
+    // tail: the marked synth at its head keeps its place in the pane's few rows.
+    const patterns = setInterval(() => {
+      for (const server of servers) if (server.state === 'running') server.send(cmd.synthNew('sclive_blip', server.allocateNodeId(), cmd.AddAction.tail, server.defaultGroup, { amp: 0 }));
+    }, 40);
+    const markers = servers.map((server, i) => ({ name: names[i], id: server.allocateNodeId(), go: 0, end: 0 }));
+    // When each server's model had the marked synth start and end (the page's times are measured from these).
+    const watching = servers.map((server, i) => server.nodeWatcher.onDidChange((change) => {
+      if (change.kind === 'added' && change.node.nodeId === markers[i].id) markers[i].go = Date.now();
+      if (change.kind === 'removed' && change.node.nodeId === markers[i].id) markers[i].end = Date.now();
+    }));
+    try {
+      await pageCheckedByRunner('servers-playing', { markers: markers.map(({ name, id }) => ({ name, id })) }, async (dir) => {
+        await waitFor('the page to record the tree', () => existsSync(path.join(dir, 'servers-playing.recording.json')), 40_000);
+        for (const [i, marker] of markers.entries()) {
+          // One root open at a time: the list draws only the rows in its pane.
+          await vscode.commands.executeCommand('workbench.actions.treeView.sclive.nodeTree.collapseAll');
+          const root = (await rootsShown()).find((entry) => entry.name === marker.name)!;
+          await api.nodeTreeView.reveal(root, { expand: true, select: false, focus: false });
+          // Its default group open (not the row of other clients' empty groups): the patterns' synths and the marked one in view.
+          const group = (await api.nodeTree.getChildren(root)).find((child): child is LiveNode => !('kind' in child) && child.nodeId === servers[i].defaultGroup)!;
+          await api.nodeTreeView.reveal(group, { expand: true, select: false, focus: false });
+          await new Promise((resolve) => setTimeout(resolve, 800));
+          servers[i].send(cmd.synthNew('sclive_sine', marker.id, cmd.AddAction.head, servers[i].defaultGroup, { amp: 0 }));
+          await waitFor(`the marked synth on ${marker.name}`, () => marker.go || undefined, 5000);
+          await new Promise((resolve) => setTimeout(resolve, 1200));
+          servers[i].send(cmd.nodeFree(marker.id));
+          await waitFor(`the marked synth gone from ${marker.name}`, () => marker.end || undefined, 5000);
+          await new Promise((resolve) => setTimeout(resolve, 1200));
+        }
+        writeFileSync(path.join(dir, 'servers-playing.data.json'), JSON.stringify(markers));
+      });
+    } finally {
+      clearInterval(patterns);
+      for (const watcher of watching) watcher.dispose();
+      await vscode.commands.executeCommand('workbench.actions.treeView.sclive.nodeTree.collapseAll');
+    }
+    for (const marker of markers) assert.ok(marker.go && marker.end, `${marker.name}'s marked synth came and went`);
   });
 
   it('a SIGKILLed server marks only its own root crashed, in the page too; the others keep answering', async () => {
