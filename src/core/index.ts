@@ -47,10 +47,10 @@ export type { ControlValue, GroupNode, TreeNode } from './server/nodeTree';
 export { DEF_NAME_HOLD_MS, PROXY_GROUPS_QUERY, isRowHeld, isTemporaryDefName, nodeLabel, parseNodePlayer, parseProxyGroups } from './server/nodeLabels';
 export { MAX_VOLUME_DB, MIN_VOLUME_DB } from './server/volume';
 export { parseHostPort, validateHostPort } from './server/hostPort';
-export { DEFAULT_SERVER_NAME, SERVER_LIST_NAME, ServerListError, parseServerList } from './server/serverList';
+export { DEFAULT_SERVER_NAME, INHERITED_FIELDS, SERVER_LIST_NAME, ServerListError, parseServerList } from './server/serverList';
 export type { LocalServerEntry, RemoteServerEntry, ServerEntry } from './server/serverList';
 export { DeclaredServer, ServerSet, isUp } from './server/serverSet';
-export type { ServerSlot, SlotResult } from './server/serverSet';
+export type { ServerSetChange, ServerSlot, SlotResult } from './server/serverSet';
 
 // sclang
 export { SCLang, SclangError } from './sclang/sclang';

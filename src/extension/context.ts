@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { registerInstrumentCommands } from './commands/instrumentCommands';
 import { registerServerCommands } from './commands/serverCommands';
 import { registerHelpCommands } from './commands/helpCommands';
-import { HelpRenderer, PROXY_GROUPS_QUERY } from '../core';
+import { HelpRenderer, INHERITED_FIELDS, PROXY_GROUPS_QUERY } from '../core';
 import { ClassIndexService } from './language/classIndexService';
 import { registerLanguageProviders } from './language/languageProviders';
 import { registerEditingProviders } from './language/editingProviders';
@@ -169,7 +169,8 @@ export class ScliveContext {
       this.statusBar.showLevelChanged();
     }
     this.controller.applyLiveSettings();
-    if (event.affectsConfiguration('sclive.servers')) void this.servers.reload();
+    // Declared servers take the default server's options they do not set: a change reaches them (a running one at its next boot).
+    if (event.affectsConfiguration('sclive.servers') || INHERITED_FIELDS.some((field) => event.affectsConfiguration(`sclive.server.${field}`))) void this.servers.reload();
     const server = this.controller.server;
     if (!server || server.state !== 'running' || !server.ownsProcess) return;
     if (REBOOT_SETTINGS.some((section) => event.affectsConfiguration(section))) {

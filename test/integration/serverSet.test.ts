@@ -2,8 +2,10 @@
 // loopback ports chosen from the pid, and a "remote" scsynth this test starts with -t, reached
 // over TCP. Each answers; a synth made by raw OSC on one port lands in that server's model only;
 // Hush All clears all; a SIGKILLed one is marked crashed alone; a TCP server killed and started
-// again shows reconnecting/unreachable, then runs again. Everything started is stopped by pid.
+// again shows reconnecting/unreachable, then runs again. A declared scsynth whose inherited
+// option changed runs on (same pid) and, rebooted, runs with it. Everything started is stopped by pid.
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { OscConnection } from '../../src/core/osc/oscConnection';
 import * as cmd from '../../src/core/scsynth/scsynthCommands';
 import { findScsynth } from '../../src/core/scsynth/scsynthLocator';
@@ -12,7 +14,7 @@ import { ServerOptions } from '../../src/core/scsynth/serverOptions';
 import { SCServer } from '../../src/core/server/scServer';
 import type { ServerState } from '../../src/core/server/serverLifecycle';
 import { LocalServerEntry, ServerEntry, parseServerList } from '../../src/core/server/serverList';
-import { DeclaredServer, ServerSet } from '../../src/core/server/serverSet';
+import { DeclaredServer, ServerSet, ServerSlot } from '../../src/core/server/serverSet';
 import { jackEnv } from './jackHooks';
 import { MemoryLogger, freshPort, isAlive, waitFor } from './serverHarness';
 
@@ -201,11 +203,91 @@ describe('Several servers in one set (real scsynth, supernova, scsynth -t over T
     set!.setActive('drums');
     const kept = set!.declared.filter((declared) => declared.name !== 'drums' && declared.name !== 'pi').map((declared) => declared.entry);
     const result = await set!.apply(kept);
-    assert.deepEqual(result, { added: [], removed: ['drums', 'pi'] });
+    assert.deepEqual(result, { added: [], removed: ['drums', 'pi'], nextBoot: [], updated: [] });
     assert.equal(set!.active.name, 'default', 'the active server left the list: the default one is active');
     await waitFor('drums\' scsynth gone', () => !isAlive(drumsPid), 5000);
     assert.equal(pi.state, 'stopped', 'the remote one let go of');
     assert.equal(remoteProcess!.hasExited, false, 'the remote scsynth, not started by the set, still runs');
     assert.deepEqual(set!.slots.map((slot) => [slot.name, slot.server?.state]), [['default', 'running'], ['pads', 'running']]);
+  });
+});
+
+describe('A declared scsynth and an option it inherits from the default server (real scsynth)', function () {
+  this.timeout(60_000);
+  const logger = new MemoryLogger();
+  let set: ServerSet | undefined;
+  /** pids of every scsynth this test started, checked gone at the end. */
+  const pids = new Set<number>();
+  const defaultSlot: ServerSlot = {
+    name: 'default',
+    entry: undefined,
+    server: undefined,
+    start: () => Promise.reject(new Error('the default server is not part of this test')),
+    stop: () => Promise.resolve(),
+  };
+
+  /** scsynth's command line as the kernel has it. */
+  function commandLineOf(pid: number): string[] {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  }
+
+  function outputsFlag(args: string[]): string | undefined {
+    return args[args.indexOf('-o') + 1];
+  }
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(logger.lines.slice(-80).join('\n'));
+  });
+
+  after(async () => {
+    await set?.close();
+    set?.dispose();
+    for (const pid of pids) await waitFor(`pid ${pid} gone`, () => !isAlive(pid), 5000);
+  });
+
+  it('runs on (same pid) when sclive.server.numOutputBuses changes, and rebooted runs with the new option', async () => {
+    const defaultPort = freshPort();
+    const list = [{ name: 'drums', program: 'scsynth', udpPort: freshPort() }];
+    const parse = (numOutputBuses: number) => {
+      const parsed = parseServerList(list, { options: new ServerOptions({ udpPort: defaultPort, numOutputBuses }), env: {} });
+      assert.deepEqual(parsed.errors.map((error) => error.message), []);
+      return parsed.servers;
+    };
+    set = new ServerSet({
+      defaultSlot,
+      makeServer: (entry) => new SCServer(entry.kind === 'local' ? entry.options : {}, { statusIntervalMs: 200, replyTimeoutMs: 4000, logger }),
+      bootOptions: () => ({ env: jackEnv(), timeoutMs: 15_000 }),
+    });
+    await set.apply(parse(2));
+    const drums = set.get('drums') as DeclaredServer;
+    await drums.start();
+    const server = drums.server;
+    const firstPid = server.pid!;
+    pids.add(firstPid);
+    assert.equal(outputsFlag(commandLineOf(firstPid)), '2');
+
+    const change = await set.apply(parse(4));
+    assert.deepEqual(change, { added: [], removed: [], nextBoot: ['drums'], updated: [] });
+    assert.equal(set.get('drums'), drums, 'the same declared server');
+    assert.equal(drums.server, server, 'the same SCServer (the Node Tree and the runs hold on to it)');
+    assert.equal(server.state, 'running');
+    assert.equal(server.pid, firstPid, 'the same scsynth process');
+    assert.ok(isAlive(firstPid));
+    assert.ok((await server.status()).nominalSr > 0, 'it still answers');
+    assert.equal(outputsFlag(commandLineOf(firstPid)), '2', 'the run in progress keeps its options');
+    assert.equal(set.hasOptionsWaiting('drums'), true);
+
+    await drums.reboot();
+    // Read through drums: `server.pid` is narrowed to the first pid by the assertion above.
+    const secondPid = drums.server.pid;
+    assert.ok(secondPid, 'the rebooted scsynth has a pid');
+    pids.add(secondPid);
+    assert.notEqual(secondPid, firstPid);
+    await waitFor('the first scsynth gone', () => !isAlive(firstPid), 5000);
+    assert.equal(server.state, 'running');
+    assert.equal(outputsFlag(commandLineOf(secondPid)), '4', 'booted with the new option');
+    assert.equal(server.options.numOutputBuses, 4);
+    assert.ok((await server.status()).nominalSr > 0, 'the new run answers');
+    assert.equal(set.hasOptionsWaiting('drums'), false);
   });
 });

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ServerOptions } from '../../src/core/scsynth/serverOptions';
-import { parseServerList } from '../../src/core/server/serverList';
+import { INHERITED_FIELDS, parseServerList } from '../../src/core/server/serverList';
 
 const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
 interface ServersItems {
@@ -61,5 +61,11 @@ describe('package.json: sclive.servers', () => {
     const { servers, errors } = parseServerList(filled, { options: new ServerOptions(), env: {} });
     assert.deepEqual(errors, []);
     assert.deepEqual(servers.map((server) => server.kind), ['local', 'remote']);
+  });
+
+  it('every option a declared server inherits is a sclive.server.* setting (a change of it reloads the list), its port, program and threads not among them', () => {
+    for (const field of INHERITED_FIELDS) assert.ok(properties[`sclive.server.${field}`], `sclive.server.${field} is declared`);
+    for (const own of ['udpPort', 'program', 'threads']) assert.ok(!(INHERITED_FIELDS as readonly string[]).includes(own), `${own} is the entry's own`);
+    assert.match(setting.markdownDescription ?? '', /keeps running and takes them at its next boot \(\*\*Reboot This Server\*\*/);
   });
 });

@@ -34,7 +34,6 @@ export type { BootOptions, RemoteOptions, SCServerSettings, ServerState, StateCh
  * the client session (id, default groups, allocators, node model, status, volume).
  */
 export class SCServer implements Disposable {
-  readonly options: ServerOptions;
   private readonly logger: Logger;
   private readonly parts: ServerWiring;
   /** sc3nb's NodeWatcher: the live node model. */
@@ -59,9 +58,8 @@ export class SCServer implements Disposable {
   readonly onDidChangeVolume: Event<{ volume: number; muted: boolean }>;
 
   constructor(options: ServerOptions | ServerOptionsInit = {}, settings: SCServerSettings = {}) {
-    this.options = options instanceof ServerOptions ? options : new ServerOptions(options);
     this.logger = settings.logger ?? silentLogger;
-    this.parts = new ServerWiring(this.options, settings, this.logger);
+    this.parts = new ServerWiring(options instanceof ServerOptions ? options : new ServerOptions(options), settings, this.logger);
     ({ nodeWatcher: this.nodeWatcher, meters: this.meters, recorder: this.recorder, scope: this.scope, proxyLevels: this.proxyLevels, kept: this.keptSynths } = this.parts);
     this.onDidChangeState = this.parts.lifecycle.onDidChangeState;
     this.onDidChangeStatus = this.parts.onDidChangeStatusEmitter.event;
@@ -72,6 +70,24 @@ export class SCServer implements Disposable {
 
   private get session() {
     return this.parts.session;
+  }
+
+  /** The options it boots with (those of the run in progress, if one is). */
+  get options(): ServerOptions {
+    return this.parts.options;
+  }
+
+  /**
+   * New options for its next boot, taken at once: only while it is stopped or crashed (throws
+   * otherwise), so the same object, and everyone holding on to it, boots with them.
+   */
+  useOptions(options: ServerOptions): void {
+    this.parts.useOptions(options);
+  }
+
+  /** Whether useOptions may be called now: stopped or crashed, and no boot or connection in flight. */
+  get canTakeOptions(): boolean {
+    return this.parts.canTakeOptions;
   }
 
   private get run(): ServerRun | undefined {

@@ -100,6 +100,11 @@ export class ServerLifecycle {
     return this.bootTimingsValue;
   }
 
+  /** A boot or connection is in flight (the state may still read "stopped" while the port is checked). */
+  get isStarting(): boolean {
+    return this.starting !== undefined;
+  }
+
   /** Starts a local scsynth and initialises the session. `quit()` meanwhile cancels it. */
   boot(options: BootOptions = {}): Promise<void> {
     if (this.stateValue === 'running' || this.stateValue === 'booting' || this.stateValue === 'quitting') {

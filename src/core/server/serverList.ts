@@ -59,6 +59,16 @@ const LOCAL_OPTION_FIELDS: ReadonlyArray<keyof ServerOptionsInit> = [
   'hardwareBufferSize', 'hardwareSampleRate', 'hardwareInputDevice', 'hardwareOutputDevice', 'publishRendezvous', 'otherOptions',
 ];
 const LOCAL_FIELDS = new Set<string>(['name', 'env', ...LOCAL_OPTION_FIELDS]);
+
+/**
+ * What a local entry takes from the default server's settings when it does not set it: every
+ * option but its port (its own, required), its program (scsynth unless it says) and its thread
+ * count (the default server's is supernova's), and the environment (merged under its own).
+ */
+export const INHERITED_FIELDS: ReadonlyArray<keyof ServerOptionsInit | 'env'> = [
+  ...LOCAL_OPTION_FIELDS.filter((field) => field !== 'udpPort' && field !== 'program' && field !== 'threads'),
+  'env',
+];
 const REMOTE_FIELDS = new Set<string>(['name', 'host', 'udpPort', 'protocol']);
 const ALL_FIELDS = [...new Set([...LOCAL_FIELDS, ...REMOTE_FIELDS])];
 

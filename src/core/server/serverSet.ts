@@ -6,7 +6,7 @@
 import { Disposable, Emitter, Event } from '../events';
 import type { BootOptions } from './serverLifecycle';
 import type { SCServer } from './scServer';
-import { DEFAULT_SERVER_NAME, ServerEntry } from './serverList';
+import { DEFAULT_SERVER_NAME, ParsedServerList, ServerEntry } from './serverList';
 
 /** One server of the set, whoever makes its SCServer (the default one may get a new SCServer per run). */
 export interface ServerSlot {
@@ -29,26 +29,70 @@ export function isUp(server: SCServer | undefined): boolean {
   return state === 'running' || state === 'booting' || state === 'reconnecting' || state === 'unreachable';
 }
 
-/** A declared server: one SCServer for the entry's life, booted or connected as its entry says. */
+/** A declared server: one SCServer for its identity's life, booted or connected as its entry says. */
 export class DeclaredServer implements ServerSlot {
   readonly server: SCServer;
+  private entryValue: ServerEntry;
+  /** An entry with other options, waiting for the next boot of the server that runs now. */
+  private waiting: ServerEntry | undefined;
 
-  constructor(readonly entry: ServerEntry, makeServer: (entry: ServerEntry) => SCServer, private readonly bootOptions: () => BootOptions) {
+  constructor(entry: ServerEntry, makeServer: (entry: ServerEntry) => SCServer, private readonly bootOptions: () => BootOptions) {
+    this.entryValue = entry;
     this.server = makeServer(entry);
   }
 
   get name(): string {
-    return this.entry.name;
+    return this.entryValue.name;
   }
 
-  /** Whether a changed entry is this one unchanged (then the running server stays). */
+  /** The entry the server runs with now (or boots with, when stopped). */
+  get entry(): ServerEntry {
+    return this.entryValue;
+  }
+
+  /** Whether new options wait for the next boot (the server kept running when they came). */
+  get hasOptionsWaiting(): boolean {
+    return this.waiting !== undefined;
+  }
+
+  /** Whether `entry` is this server, its options aside (then this object, and its running server, stay). */
+  sameServerAs(entry: ServerEntry): boolean {
+    return identityKey(entry) === identityKey(this.entryValue);
+  }
+
+  /** Whether `entry` is what this server runs with, or will at its next boot. */
   sameAs(entry: ServerEntry): boolean {
-    return entryKey(entry) === entryKey(this.entry);
+    return entryKey(entry) === entryKey(this.wantedEntry);
+  }
+
+  /** The entry it boots with next: the one waiting, else the one it runs with. */
+  get wantedEntry(): ServerEntry {
+    return this.waiting ?? this.entryValue;
+  }
+
+  /**
+   * Takes an entry of the same server with other options: at once when it is stopped or crashed,
+   * else at its next boot, so a running server is never stopped by a change of its options.
+   * 'nextBoot' when they wait; 'now' when taken; 'unchanged' when the entry is back to what it
+   * runs with (nothing waits any more).
+   */
+  takeOptions(entry: ServerEntry): 'now' | 'nextBoot' | 'unchanged' {
+    if (!this.sameServerAs(entry)) throw new Error(`"${entry.name}" is another server now (its program, port or host changed): make a new one.`);
+    if (entryKey(entry) === entryKey(this.entryValue)) {
+      this.waiting = undefined;
+      return 'unchanged';
+    }
+    this.waiting = entry;
+    if (!this.server.canTakeOptions) return 'nextBoot';
+    this.takeWaiting();
+    return 'now';
   }
 
   async start(): Promise<void> {
     if (isUp(this.server)) return;
-    const entry = this.entry;
+    // A stopped or crashed server boots with the options that waited for it.
+    if (this.server.canTakeOptions) this.takeWaiting();
+    const entry = this.entryValue;
     if (entry.kind === 'remote') {
       await this.server.remote(entry.host, entry.port, { protocol: entry.protocol, withBlip: false });
       return;
@@ -62,6 +106,40 @@ export class DeclaredServer implements ServerSlot {
     if (this.server.state === 'stopped' || this.server.state === 'crashed') return;
     await this.server.quit();
   }
+
+  /**
+   * Quits the server this program started and boots it again, with the options waiting if any;
+   * a take being recorded goes on in a next file. One it did not start is not touched.
+   */
+  async reboot(): Promise<void> {
+    if (!this.server.ownsProcess) {
+      const where = this.entryValue.kind === 'remote' ? `it runs on ${this.entryValue.host}` : `it was already running on port ${this.entryValue.options.udpPort}`;
+      throw new Error(`"${this.name}" was not started here (${where}), so it cannot be rebooted from here: restart it where it runs.`);
+    }
+    await this.server.keptSynths.acrossReboot(async () => {
+      await this.server.quit();
+      await this.start();
+    });
+  }
+
+  private takeWaiting(): void {
+    const entry = this.waiting;
+    if (!entry) return;
+    if (entry.kind === 'local') this.server.useOptions(entry.options);
+    this.entryValue = entry;
+    this.waiting = undefined;
+  }
+}
+
+/** What a changed list did to the set, by server name. */
+export interface ServerSetChange {
+  added: string[];
+  /** Stopped (quit if started here, else let go of) and gone. */
+  removed: string[];
+  /** Up, kept running: new options wait for the next boot. */
+  nextBoot: string[];
+  /** Stopped or crashed: took the new options at once. */
+  updated: string[];
 }
 
 /** What one server did of a Boot All or Quit All. */
@@ -122,16 +200,26 @@ export class ServerSet implements Disposable {
   }
 
   /**
-   * Makes the set follow the list: new entries are added (not started), entries gone or changed
-   * are stopped (a process this program started is quit, any other only let go of) and removed;
-   * unchanged ones keep running. The active server, if removed, becomes the default one.
+   * Makes the set follow the list: new entries are added (not started); entries gone, or now
+   * another server (see identityKey), are stopped (a process this program started is quit, any
+   * other only let go of) and removed; an entry whose options alone changed keeps its server:
+   * a stopped or crashed one takes them at once (`updated`), an up one at its next boot
+   * (`nextBoot`), never stopped for them. The active server, if removed, becomes the default one.
    */
-  async apply(entries: readonly ServerEntry[]): Promise<{ added: string[]; removed: string[] }> {
+  async apply(entries: readonly ServerEntry[]): Promise<ServerSetChange> {
     const wanted = new Map(entries.map((entry) => [entry.name, entry]));
     const removed: DeclaredServer[] = [];
+    const nextBoot: string[] = [];
+    const updated: string[] = [];
     for (const [name, declared] of this.declaredValue) {
       const entry = wanted.get(name);
       if (entry && declared.sameAs(entry)) continue;
+      if (entry && declared.sameServerAs(entry)) {
+        const taken = declared.takeOptions(entry);
+        if (taken === 'nextBoot') nextBoot.push(name);
+        if (taken === 'now') updated.push(name);
+        continue;
+      }
       this.declaredValue.delete(name);
       removed.push(declared);
     }
@@ -156,7 +244,33 @@ export class ServerSet implements Disposable {
       await declared.stop().catch(() => undefined);
       declared.server.dispose();
     }));
-    return { added, removed: removed.map((declared) => declared.name) };
+    return { added, removed: removed.map((declared) => declared.name), nextBoot, updated };
+  }
+
+  /**
+   * The entries to apply for a list read with errors: an entry refused (bad, or made bad by a
+   * change of the default server's settings it inherits) whose server is up keeps that server as
+   * it is, so an edit of the settings never quits a running server; others refused are left out.
+   * In the list's order; `kept` names those kept as they were.
+   */
+  keepingRefusedRunning(raw: unknown, parsed: ParsedServerList): { entries: ServerEntry[]; kept: string[] } {
+    const rawNames = Array.isArray(raw) ? raw.map((entry) => (isRecord(entry) && typeof entry.name === 'string' ? entry.name.trim() : undefined)) : [];
+    const entries = [...parsed.servers];
+    const kept: string[] = [];
+    for (const error of parsed.errors) {
+      const name = error.index === undefined ? undefined : rawNames[error.index];
+      const declared = name === undefined ? undefined : this.declaredValue.get(name);
+      if (!declared || !isUp(declared.server) || entries.some((entry) => entry.name === declared.name)) continue;
+      entries.push(declared.wantedEntry);
+      kept.push(declared.name);
+    }
+    const place = (entry: ServerEntry) => rawNames.indexOf(entry.name);
+    return { entries: entries.sort((a, b) => place(a) - place(b)), kept };
+  }
+
+  /** Whether the declared server `name` has new options waiting for its next boot. */
+  hasOptionsWaiting(name: string): boolean {
+    return this.declaredValue.get(name)?.hasOptionsWaiting ?? false;
   }
 
   /** Starts every server that is not up, all at once; each result says how it went. */
@@ -217,8 +331,27 @@ export class ServerSet implements Disposable {
   }
 }
 
-/** Everything that makes an entry start a different server. */
-function entryKey(entry: ServerEntry): string {
+/**
+ * What makes an entry another server, for which a new SCServer is made (and the old one quit if
+ * started here, let go of if not). Local: the port, since the list's checks hold each port as
+ * where its server listens now (a waiting port would let another entry take the one still held)
+ * and the Node Tree and sclang reach the server there; and the program, since scsynth and
+ * supernova are different servers (parallel groups, threads) and an entry sets it itself (it is
+ * never inherited), so a change there asks for another server. Remote: where it is and how it
+ * is reached, all it has. Everything else (buses, memory, devices, env...) is an option the same
+ * server takes at its next boot.
+ */
+function identityKey(entry: ServerEntry): string {
   if (entry.kind === 'remote') return JSON.stringify(['remote', entry.host, entry.port, entry.protocol]);
+  return JSON.stringify(['local', entry.program, entry.options.udpPort]);
+}
+
+/** Everything an entry starts its server with. */
+function entryKey(entry: ServerEntry): string {
+  if (entry.kind === 'remote') return identityKey(entry);
   return JSON.stringify(['local', entry.program, entry.options.toArgs(), entry.env]);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -80,8 +80,10 @@ export class ServerWiring {
   readonly onOutputEmitter = new Emitter<ProcessLine>();
 
   readonly settings: ServerSettings;
+  private optionsValue: ServerOptions;
 
-  constructor(readonly options: ServerOptions, settings: SCServerSettings, readonly logger: Logger) {
+  constructor(options: ServerOptions, settings: SCServerSettings, readonly logger: Logger) {
+    this.optionsValue = options;
     this.settings = {
       clientId: settings.clientId ?? 1,
       latencyMs: settings.latencyMs ?? 200,
@@ -145,6 +147,28 @@ export class ServerWiring {
     return this.lifecycle.run;
   }
 
+  /** The options of the run in progress, or of the next one. */
+  get options(): ServerOptions {
+    return this.optionsValue;
+  }
+
+  /**
+   * Options for the next run. Only between runs: a run's process, session and kept synths were
+   * made from the options it started with, and one run never sees two sets of them.
+   */
+  useOptions(options: ServerOptions): void {
+    if (!this.canTakeOptions) {
+      throw new Error(`Cannot change the options of a server that is ${this.lifecycle.isStarting ? 'starting' : this.lifecycle.state}: they apply between runs; quit it first.`);
+    }
+    this.optionsValue = options;
+  }
+
+  /** Between runs: stopped or crashed, and no boot or connection in flight. */
+  get canTakeOptions(): boolean {
+    const state = this.lifecycle.state;
+    return (state === 'stopped' || state === 'crashed') && !this.lifecycle.isStarting;
+  }
+
   /** Whether this program started the scsynth process (and so may stop it). */
   get ownsProcess(): boolean {
     return !!this.run?.process && !this.run.process.hasExited;
@@ -181,8 +205,13 @@ export class ServerWiring {
     const wiring = this;
     return {
       logger: this.logger,
-      numOutputBuses: this.options.numOutputBuses,
-      numInputBuses: this.options.numInputBuses,
+      // Read at each use: the options may change between runs (useOptions).
+      get numOutputBuses() {
+        return wiring.options.numOutputBuses;
+      },
+      get numInputBuses() {
+        return wiring.options.numInputBuses;
+      },
       /** Whether messages can reach a running server now. */
       get canSend() {
         return wiring.canSend;
@@ -232,7 +261,9 @@ export class ServerWiring {
   private lifecycleHost(): LifecycleHost {
     const wiring = this;
     return {
-      options: this.options,
+      get options() {
+        return wiring.options;
+      },
       logger: this.logger,
       replyTimeoutMs: this.settings.replyTimeoutMs,
       get sessionOpen() {

@@ -1,5 +1,6 @@
 // The commands of several servers: Select Active Server (also a Node Tree root's inline action),
-// Boot All, Quit All, Hush All (its own key), and a root's Boot or Reconnect This Server.
+// Boot All, Quit All, Hush All (its own key), and a root's Boot or Reconnect This Server and
+// Reboot This Server.
 import * as vscode from 'vscode';
 import type { ScliveContext } from '../context';
 import { isServerRoot, serverRootDescription } from '../views/serverRoots';
@@ -65,5 +66,10 @@ export function registerServerSetCommands(context: ScliveContext): void {
   register('sclive.server.startOne', (target?: ServerRootElement | string) => {
     const name = isServerRoot(target) ? target.name : typeof target === 'string' ? target : servers.set.active.name;
     return servers.startOne(name);
+  });
+  /** A running root's context menu: a declared server takes the options that wait for its next boot. */
+  register('sclive.server.rebootOne', (target?: ServerRootElement | string) => {
+    const name = isServerRoot(target) ? target.name : typeof target === 'string' ? target : servers.set.active.name;
+    return servers.rebootOne(name);
   });
 }

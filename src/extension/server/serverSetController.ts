@@ -3,7 +3,7 @@
 // ServerController's), the active server, Boot All / Quit All / Hush All, and each declared
 // server's notifications (a crash marks only its own server).
 import * as vscode from 'vscode';
-import { DEFAULT_SERVER_NAME, SCServer, ServerSet, parseServerList } from '../../core';
+import { DEFAULT_SERVER_NAME, DeclaredServer, SCServer, ServerSet, parseServerList } from '../../core';
 import type { Logger, ServerEntry, ServerSlot, SlotResult } from '../../core';
 import type { ExtensionLog } from '../log/extensionLog';
 import type { ServerOutput } from '../log/serverOutput';
@@ -26,7 +26,7 @@ export class ServerSetController implements vscode.Disposable {
   private lastErrors = '';
   private applying: Promise<void> = Promise.resolve();
 
-  constructor(controller: ServerController, private readonly log: ExtensionLog, private readonly serverOutput: ServerOutput) {
+  constructor(private readonly controller: ServerController, private readonly log: ExtensionLog, private readonly serverOutput: ServerOutput) {
     const defaultSlot: ServerSlot = {
       name: DEFAULT_SERVER_NAME,
       entry: undefined,
@@ -91,15 +91,16 @@ export class ServerSetController implements vscode.Disposable {
       const settings = readSettings();
       const raw = vscode.workspace.getConfiguration('sclive').get<unknown>('servers');
       const parsed = parseServerList(raw, { options: settings.options, env: settings.env });
-      entries = parsed.servers;
-      this.showErrors(parsed.errors.map((error) => `sclive.${error.message}`));
+      const { entries: applied, kept } = this.set.keepingRefusedRunning(raw, parsed);
+      entries = applied;
+      this.showErrors(parsed.errors.map((error) => `sclive.${error.message}`), kept);
     } catch (error) {
       // The default server's own settings are wrong: the list cannot be read against them.
       this.showErrors([`${SERVERS_SETTING} could not be read: ${(error as Error).message}`]);
       return;
     }
     const before = new Set(this.set.declared.map((declared) => declared.server));
-    const { added, removed } = await this.set.apply(entries);
+    const { added, removed, nextBoot, updated } = await this.set.apply(entries);
     for (const server of before) {
       if (this.set.declared.some((declared) => declared.server === server)) continue;
       for (const listener of this.listeners.get(server) ?? []) listener.dispose();
@@ -107,7 +108,38 @@ export class ServerSetController implements vscode.Disposable {
     }
     for (const declared of this.set.declared) if (!this.listeners.has(declared.server)) this.listen(declared.name, declared.server);
     if (added.length || removed.length) this.log.info(`${SERVERS_SETTING}: ${added.length ? `added ${added.join(', ')}` : ''}${added.length && removed.length ? '; ' : ''}${removed.length ? `removed ${removed.join(', ')} (quit if started here, else let go)` : ''}.`);
+    if (updated.length) this.log.info(`${listOfNames(updated)} (not running) took the new server options at once.`);
+    if (nextBoot.length) this.tellNextBoot(nextBoot);
     this.onDidChangeEmitter.fire();
+  }
+
+  /** Running servers kept their run through an options change: said once per change, with how to apply them. */
+  private tellNextBoot(names: string[]): void {
+    const one = names.length === 1;
+    const message = one
+      ? `${names[0]} takes the new server options at its next boot and plays on as it is until then (reboot it with Reboot This Server, in the context menu of its Node Tree row).`
+      : `${listOfNames(names)} take the new server options at their next boot and play on as they are until then (reboot them with Reboot This Server, in the context menu of their Node Tree rows).`;
+    this.log.info(message);
+    void vscode.window.showInformationMessage(message);
+  }
+
+  /**
+   * Reboot This Server (a root row's action): the default server as Reboot Server does it; a
+   * declared one this program started is quit and booted again, with its options waiting if any.
+   */
+  async rebootOne(name: string): Promise<boolean> {
+    const slot = this.set.get(name);
+    if (!slot) return false;
+    if (!(slot instanceof DeclaredServer)) return this.controller.reboot();
+    try {
+      await slot.reboot();
+      this.log.info(`Rebooted "${name}".`);
+      return true;
+    } catch (error) {
+      this.log.error(`Rebooting "${name}" failed: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(`The server "${name}" was not rebooted: ${(error as Error).message}`, 'Show Log').then((choice) => choice && this.log.show());
+      return false;
+    }
   }
 
   /**
@@ -138,13 +170,16 @@ export class ServerSetController implements vscode.Disposable {
     return port;
   }
 
-  private showErrors(messages: string[]): void {
+  /** `keptRunning`: servers whose entry was refused but that run on as they were (see ServerSet.keepingRefusedRunning). */
+  private showErrors(messages: string[], keptRunning: readonly string[] = []): void {
     const text = messages.join('\n');
     if (text === this.lastErrors) return;
     this.lastErrors = text;
     for (const message of messages) {
-      this.log.error(message);
-      void vscode.window.showErrorMessage(`${message} (this server is left out; the others are used)`, 'Open Settings').then((choice) => {
+      const runsOn = keptRunning.find((name) => message.includes(`("${name}")`));
+      const outcome = runsOn ? `"${runsOn}" runs on as it was until the setting is fixed` : 'this server is left out; the others are used';
+      this.log.error(`${message} (${outcome})`);
+      void vscode.window.showErrorMessage(`${message} (${outcome})`, 'Open Settings').then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', SERVERS_SETTING);
       });
     }
@@ -237,6 +272,11 @@ export class ServerSetController implements vscode.Disposable {
     this.onDidChangeEmitter.dispose();
     this.onDidChangeFollowedEmitter.dispose();
   }
+}
+
+/** "drums", "drums and pads", "drums, pads and bass". */
+function listOfNames(names: readonly string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
 function prefixedLogger(log: Logger, prefix: string): Logger {

@@ -2,7 +2,7 @@
 // CPU and synth count), and the rows of the nodes of every server but the active one. The active
 // server's rows are the Node Tree's own (nodeTreeView.ts), followed as sclang's `s`.
 import * as vscode from 'vscode';
-import { clientIdOfNode, defaultGroupIdOf, KEPT_SYNTH_TREE_CONTEXT, nodeLabel } from '../../core';
+import { clientIdOfNode, DeclaredServer, defaultGroupIdOf, KEPT_SYNTH_TREE_CONTEXT, nodeLabel } from '../../core';
 import type { LiveNode, SCServer, ServerSlot } from '../../core';
 
 /** The root row of one server. */
@@ -49,6 +49,7 @@ export function serverRootItem(slot: ServerSlot, active: boolean): vscode.TreeIt
   const md = new vscode.MarkdownString(`**${slot.name}**${active ? ' (active: Ctrl+. and the commands act on it)' : ''}  \n${item.description}`);
   if (state === 'crashed') md.appendMarkdown('  \nIt crashed: the others play on. Boot it again from this row.');
   if (state === 'unreachable') md.appendMarkdown('  \nIts TCP connection cannot be made again; it is tried every few seconds. Reconnect from this row.');
+  if (slot instanceof DeclaredServer && slot.hasOptionsWaiting) md.appendMarkdown('  \nNew server options wait for its next boot: Reboot This Server (this row\'s context menu) to use them.');
   item.tooltip = md;
   return item;
 }
