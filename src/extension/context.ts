@@ -170,7 +170,8 @@ export class ScliveContext {
     }
     this.controller.applyLiveSettings();
     // Declared servers take the default server's options they do not set: a change reaches them (a running one at its next boot).
-    if (event.affectsConfiguration('sclive.servers') || INHERITED_FIELDS.some((field) => event.affectsConfiguration(`sclive.server.${field}`))) void this.servers.reload();
+    const inherited = this.servers.severalServers && INHERITED_FIELDS.some((field) => event.affectsConfiguration(`sclive.server.${field}`));
+    if (event.affectsConfiguration('sclive.servers') || inherited) void this.servers.reload();
     const server = this.controller.server;
     if (!server || server.state !== 'running' || !server.ownsProcess) return;
     if (REBOOT_SETTINGS.some((section) => event.affectsConfiguration(section))) {

@@ -376,6 +376,31 @@ describe('Several servers in one view (sclive.servers)', function () {
     for (const marker of markers) assert.ok(marker.go && marker.end, `${marker.name}'s marked synth came and went`);
   });
 
+  it('a changed sclive.server.* option the declared servers inherit quits none of them: each takes it at its next boot, Reboot This Server applies it', async function () {
+    this.timeout(60_000);
+    const drums = serverOf('drums');
+    const pidsBefore = Object.fromEntries(['drums', 'pads'].map((name) => [name, serverOf(name).pid]));
+    const infos = spyOnMessages('showInformationMessage');
+    const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const nodesOption = (pid: number) => cmdline(pid)[cmdline(pid).indexOf('-n') + 1];
+    try {
+      await vscode.workspace.getConfiguration('sclive').update('server.maxNodes', 2048, vscode.ConfigurationTarget.Global);
+      await waitFor('the running servers told to take it at their next boot', () => infos.shown.find((message) => message.startsWith('drums and pads take the new server options at their next boot')));
+      for (const name of ['drums', 'pads']) assert.equal(serverOf(name).pid, pidsBefore[name], `${name} plays on (same process)`);
+      assert.equal(drums.state, 'running');
+      assert.notEqual(nodesOption(drums.pid!), '2048');
+      assert.equal(await vscode.commands.executeCommand('sclive.server.rebootOne', 'drums'), true);
+      await waitFor('drums running again', () => drums.state === 'running' || undefined);
+      assert.notEqual(drums.pid, pidsBefore.drums, 'a new process');
+      pids.add(drums.pid!);
+      assert.equal(nodesOption(drums.pid!), '2048', 'booted with the new option');
+      assert.equal(serverOf('pads').pid, pidsBefore.pads, 'pads untouched');
+    } finally {
+      infos.restore();
+      await vscode.workspace.getConfiguration('sclive').update('server.maxNodes', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a SIGKILLed server marks only its own root crashed, in the page too; the others keep answering', async () => {
     const pads = serverOf('pads');
     process.kill(pads.pid!, 'SIGKILL');
