@@ -36,6 +36,9 @@ function locatePrograms(): ProgramsFound {
   };
 }
 
+/** How long after opening the demo its focus is checked (the page's own focus handling comes within a few frames). */
+const DEMO_FOCUS_AGAIN_MS = 300;
+
 /**
  * Where the demo opens: beside the walkthrough (or Welcome) page that asked for it, never in its
  * place. The page's "to side" link makes a group beside itself, but a click in the page can make
@@ -112,6 +115,12 @@ export function registerGettingStarted(context: ScliveContext): void {
       const inside = document.positionAt(firstBlock + 3);
       editor.selection = new vscode.Selection(inside, inside);
     }
+    // The walkthrough page the button was clicked in can take the focus back once the command
+    // has run: the demo gets it again, so the next Ctrl+Enter plays it.
+    setTimeout(() => {
+      const active = vscode.window.activeTextEditor;
+      if (active?.document !== document && !document.isClosed) void vscode.window.showTextDocument(document, { viewColumn: editor.viewColumn, preserveFocus: false });
+    }, DEMO_FOCUS_AGAIN_MS);
     return editor;
   });
 }

@@ -52,13 +52,11 @@ describe('Get Started walkthrough', function () {
     await pageCheckedByRunner('walkthrough-demo', {});
     // The cursor waits in the first block, ready for Ctrl+Enter (the command puts it there once the editor shows).
     const cursorInBlock = (editor: vscode.TextEditor) => /^\{ SinOsc\.ar\(\[220, 221\]/.test(editor.document.lineAt(editor.selection.active.line).text);
-    // Shown, not necessarily focused: the page the button was clicked in may take the focus back
-    // (the runner clicks the line before each key, as a musician would).
-    const demo = await waitFor('the demo file open in an editor, the cursor in its first block', () => {
-      const editor = vscode.window.visibleTextEditors.find((visible) => visible.document === demoDocument());
-      return editor && cursorInBlock(editor) && editor;
+    // Focused, so Ctrl+Enter plays it next (the page the button was clicked in can take the focus back: the command gives it to the demo again).
+    const demo = await waitFor('the demo file open and focused in an editor, the cursor in its first block', () => {
+      const editor = vscode.window.activeTextEditor;
+      return editor && editor.document === demoDocument() && cursorInBlock(editor) && editor;
     });
-    if (vscode.window.activeTextEditor !== demo) console.log('[walkthrough] the demo is shown; the focus is elsewhere (the page kept it)');
     // Beside the walkthrough, not in its place (the page's click could make its own group active again first).
     const walkthroughTab = vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => /Walkthrough: SuperCollider Live/.test(tab.label));
     assert.ok(walkthroughTab, `the walkthrough still open beside the demo (tabs: ${vscode.window.tabGroups.all.map((group) => group.tabs.map((tab) => tab.label).join(', ')).join(' | ')})`);
