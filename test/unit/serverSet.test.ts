@@ -204,13 +204,41 @@ describe('ServerSet', () => {
       const parsed = parseServerList(raw, { options: new ServerOptions({ udpPort: 57110, numAudioBuses: 12 }), env: {} });
       assert.deepEqual(parsed.errors.map((error) => error.index), [0, 1]);
       const { entries: applied, kept } = set.keepingRefusedRunning(raw, parsed);
-      assert.deepEqual(kept, ['drums']);
+      assert.deepEqual([...kept], [[0, 'drums']], 'drums\' error (index 0) says it runs on');
       assert.deepEqual(applied.map((entry) => entry.name), ['drums', 'bass'], 'in the list\'s order');
       const result = await set.apply(applied);
       assert.deepEqual(result, { added: [], removed: ['pads'], nextBoot: [], updated: ['bass'] });
       assert.deepEqual(log, [], 'pads was stopped (nothing to quit); drums runs on');
       assert.equal(fakes.get('drums')!.state, 'running');
       assert.equal(set.get('drums')!.server, fakes.get('drums') as unknown as SCServer);
+    });
+
+    it('a new entry on the port of a server kept running for its bad entry is left out, saying whose port it is', async () => {
+      const { set, fakes } = makeSet();
+      const raw = [{ name: 'drums', udpPort: 57111, numInputBuses: 8, numOutputBuses: 8 }];
+      await set.apply(entries(raw));
+      await set.get('drums')!.start();
+      // drums made bad by the default server's settings, and bass inserted before it on its port.
+      const edited = [{ name: 'bass', udpPort: 57111 }, ...raw];
+      const parsed = parseServerList(edited, { options: new ServerOptions({ udpPort: 57110, numAudioBuses: 12 }), env: {} });
+      const { entries: applied, kept, errors } = set.keepingRefusedRunning(edited, parsed);
+      assert.deepEqual(applied.map((entry) => entry.name), ['drums']);
+      assert.deepEqual([...kept.values()], ['drums']);
+      const bass = errors.find((error) => error.index === 0);
+      assert.match(bass?.message ?? 'no error for bass', /\[0\] \("bass"\): port 57111 is "drums"'s, which runs on as it was until its own entry is fixed; choose another port/);
+      await set.apply(applied);
+      assert.equal(set.get('bass'), undefined, 'bass is not joined to drums\' process');
+      assert.equal(fakes.get('drums')!.state, 'running');
+    });
+
+    it('a server removed from the list is stopped before the set says it changed (its take\'s ending is still heard)', async () => {
+      const { set, fakes } = makeSet();
+      await set.apply(entries(list, before));
+      await set.bootAll();
+      const statesWhenTold: string[] = [];
+      set.onDidChangeServers(() => statesWhenTold.push(fakes.get('drums')!.state));
+      await set.apply(entries(list.filter((entry) => entry.name !== 'drums'), before));
+      assert.deepEqual(statesWhenTold, ['stopped']);
     });
 
     it('another server (its program or port changed) is still replaced: the one started here quit, a new one made', async () => {

@@ -229,7 +229,8 @@ function endpointKey(protocol: OscProtocol, host: string, port: number): string 
   return `${protocol}|${machine}|${port}`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not an array, not null): what a list entry must be. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -6,7 +6,7 @@
 import { Disposable, Emitter, Event } from '../events';
 import type { BootOptions } from './serverLifecycle';
 import type { SCServer } from './scServer';
-import { DEFAULT_SERVER_NAME, ParsedServerList, ServerEntry } from './serverList';
+import { DEFAULT_SERVER_NAME, isRecord, ParsedServerList, ServerEntry, ServerListError } from './serverList';
 
 /** One server of the set, whoever makes its SCServer (the default one may get a new SCServer per run). */
 export interface ServerSlot {
@@ -238,34 +238,45 @@ export class ServerSet implements Disposable {
     for (const [name, declared] of next) this.declaredValue.set(name, declared);
     const activeGone = !this.get(this.activeName);
     if (activeGone) this.activeName = DEFAULT_SERVER_NAME;
+    // Those gone are stopped before anyone hears of it, so what follows a server (a take's
+    // ending, its last state) is still told; only then are they disposed.
+    await Promise.all(removed.map((declared) => declared.stop().catch(() => undefined)));
     if (added.length || removed.length) this.onDidChangeServersEmitter.fire();
     if (activeGone) this.onDidChangeActiveEmitter.fire(this.active);
-    await Promise.all(removed.map(async (declared) => {
-      await declared.stop().catch(() => undefined);
-      declared.server.dispose();
-    }));
+    for (const declared of removed) declared.server.dispose();
     return { added, removed: removed.map((declared) => declared.name), nextBoot, updated };
   }
 
   /**
    * The entries to apply for a list read with errors: an entry refused (bad, or made bad by a
    * change of the default server's settings it inherits) whose server is up keeps that server as
-   * it is, so an edit of the settings never quits a running server; others refused are left out.
-   * In the list's order; `kept` names those kept as they were.
+   * it is, so an edit of the settings never quits a running server; others refused are left out,
+   * and so is an entry on a kept server's port (it would join that very process). In the list's
+   * order; `kept` gives, by the index of its error, the name of the server kept as it was;
+   * `errors` adds to the parser's those of the entries left out for a kept server's port.
    */
-  keepingRefusedRunning(raw: unknown, parsed: ParsedServerList): { entries: ServerEntry[]; kept: string[] } {
+  keepingRefusedRunning(raw: unknown, parsed: ParsedServerList): { entries: ServerEntry[]; kept: Map<number, string>; errors: ServerListError[] } {
     const rawNames = Array.isArray(raw) ? raw.map((entry) => (isRecord(entry) && typeof entry.name === 'string' ? entry.name.trim() : undefined)) : [];
-    const entries = [...parsed.servers];
-    const kept: string[] = [];
+    let entries = [...parsed.servers];
+    const kept = new Map<number, string>();
+    const keptEntries: ServerEntry[] = [];
     for (const error of parsed.errors) {
       const name = error.index === undefined ? undefined : rawNames[error.index];
       const declared = name === undefined ? undefined : this.declaredValue.get(name);
       if (!declared || !isUp(declared.server) || entries.some((entry) => entry.name === declared.name)) continue;
       entries.push(declared.wantedEntry);
-      kept.push(declared.name);
+      keptEntries.push(declared.wantedEntry);
+      kept.set(error.index!, declared.name);
+    }
+    const errors = [...parsed.errors];
+    for (const entry of entries.filter((candidate) => !keptEntries.includes(candidate))) {
+      const holder = keptEntries.find((keptEntry) => endpointKey(keptEntry) === endpointKey(entry));
+      if (!holder) continue;
+      entries = entries.filter((candidate) => candidate !== entry);
+      errors.push(new ServerListError(rawNames.indexOf(entry.name), 'udpPort', `port ${entry.kind === 'local' ? entry.options.udpPort : entry.port} is "${holder.name}"'s, which runs on as it was until its own entry is fixed; choose another port`, entry.name));
     }
     const place = (entry: ServerEntry) => rawNames.indexOf(entry.name);
-    return { entries: entries.sort((a, b) => place(a) - place(b)), kept };
+    return { entries: entries.sort((a, b) => place(a) - place(b)), kept, errors };
   }
 
   /** Whether the declared server `name` has new options waiting for its next boot. */
@@ -352,6 +363,7 @@ function entryKey(entry: ServerEntry): string {
   return JSON.stringify(['local', entry.program, entry.options.toArgs(), entry.env]);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Where a server is reached: two entries there are one process. */
+function endpointKey(entry: ServerEntry): string {
+  return entry.kind === 'remote' ? `${entry.host}:${entry.port}` : `local:${entry.options.udpPort}`;
 }

@@ -15,6 +15,7 @@ export const SERVERS_SETTING = 'sclive.servers';
 export class ServerSetController implements vscode.Disposable {
   readonly set: ServerSet;
   private readonly listeners = new Map<SCServer, vscode.Disposable[]>();
+  private readonly declaredNames = new WeakMap<SCServer, string>();
   private readonly onDidChangeEmitter = new vscode.EventEmitter<void>();
   /** Something the views show changed: a server added or removed, the active one, a state or a status. */
   readonly onDidChange = this.onDidChangeEmitter.event;
@@ -69,8 +70,9 @@ export class ServerSetController implements vscode.Disposable {
 
   /** The name of the set's server `server` is, while several servers are declared (with one, nothing needs naming). */
   nameOf(server: SCServer): string | undefined {
-    if (!this.severalServers) return undefined;
-    return this.set.declared.find((slot) => slot.server === server)?.name ?? DEFAULT_SERVER_NAME;
+    // A declared server keeps its name while it is stopped for leaving the list (its take's ending is told then).
+    if (this.declaredNames.has(server)) return this.declaredNames.get(server);
+    return this.severalServers && server === this.controller.server ? DEFAULT_SERVER_NAME : undefined;
   }
 
   /** The active server's SCServer when it is a declared one (the default one is the ServerController's). */
@@ -91,9 +93,12 @@ export class ServerSetController implements vscode.Disposable {
       const settings = readSettings();
       const raw = vscode.workspace.getConfiguration('sclive').get<unknown>('servers');
       const parsed = parseServerList(raw, { options: settings.options, env: settings.env });
-      const { entries: applied, kept } = this.set.keepingRefusedRunning(raw, parsed);
+      const { entries: applied, kept, errors } = this.set.keepingRefusedRunning(raw, parsed);
       entries = applied;
-      this.showErrors(parsed.errors.map((error) => `sclive.${error.message}`), kept);
+      this.showErrors(errors.map((error) => {
+        const runsOn = error.index === undefined ? undefined : kept.get(error.index);
+        return `sclive.${error.message} (${runsOn ? `"${runsOn}" runs on as it was until the setting is fixed` : 'this server is left out; the others are used'})`;
+      }));
     } catch (error) {
       // The default server's own settings are wrong: the list cannot be read against them.
       this.showErrors([`${SERVERS_SETTING} could not be read: ${(error as Error).message}`]);
@@ -127,7 +132,22 @@ export class ServerSetController implements vscode.Disposable {
    * Reboot This Server (a root row's action): the default server as Reboot Server does it; a
    * declared one this program started is quit and booted again, with its options waiting if any.
    */
-  async rebootOne(name: string): Promise<boolean> {
+  rebootOne(name: string): Promise<boolean> {
+    return this.inTurn(() => this.rebootNow(name));
+  }
+
+  /**
+   * One change of the set at a time: a reboot or a start waits for a change of the list being
+   * applied, and the other way round (a server removed between its quit and its boot would
+   * otherwise be booted by nobody's object, never to be quit).
+   */
+  private inTurn<T>(action: () => Promise<T>): Promise<T> {
+    const done = this.applying.then(action);
+    this.applying = done.then(() => undefined, () => undefined);
+    return done;
+  }
+
+  private async rebootNow(name: string): Promise<boolean> {
     const slot = this.set.get(name);
     if (!slot) return false;
     if (!(slot instanceof DeclaredServer)) return this.controller.reboot();
@@ -170,16 +190,14 @@ export class ServerSetController implements vscode.Disposable {
     return port;
   }
 
-  /** `keptRunning`: servers whose entry was refused but that run on as they were (see ServerSet.keepingRefusedRunning). */
-  private showErrors(messages: string[], keptRunning: readonly string[] = []): void {
+  /** Each message says what became of its server; the same ones are not told twice in a row. */
+  private showErrors(messages: string[]): void {
     const text = messages.join('\n');
     if (text === this.lastErrors) return;
     this.lastErrors = text;
     for (const message of messages) {
-      const runsOn = keptRunning.find((name) => message.includes(`("${name}")`));
-      const outcome = runsOn ? `"${runsOn}" runs on as it was until the setting is fixed` : 'this server is left out; the others are used';
-      this.log.error(`${message} (${outcome})`);
-      void vscode.window.showErrorMessage(`${message} (${outcome})`, 'Open Settings').then((choice) => {
+      this.log.error(message);
+      void vscode.window.showErrorMessage(message, 'Open Settings').then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', SERVERS_SETTING);
       });
     }
@@ -198,6 +216,7 @@ export class ServerSetController implements vscode.Disposable {
 
   /** A declared server's state, status and output: its own root changes, its own crash is told. */
   private listen(name: string, server: SCServer): void {
+    this.declaredNames.set(server, name);
     const fire = () => this.onDidChangeEmitter.fire();
     this.listeners.set(server, [
       server.onDidChangeStatus(fire),
@@ -221,7 +240,11 @@ export class ServerSetController implements vscode.Disposable {
   }
 
   /** Boots or connects one server (a crashed one again; an unreachable one anew). */
-  async startOne(name: string): Promise<boolean> {
+  startOne(name: string): Promise<boolean> {
+    return this.inTurn(() => this.startNow(name));
+  }
+
+  private async startNow(name: string): Promise<boolean> {
     const slot = this.set.get(name);
     if (!slot) return false;
     try {

@@ -122,6 +122,17 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
     this.names = this.namesOf(server);
     this.groupsAsked.clear();
     this.groupsToAsk.clear();
+    // A declared server keeps its SCServer across runs: what sclang told of the last run's node
+    // ids is not about the next run's (sclang's allocators start again).
+    run.add(server.onDidChangeState(({ state }) => {
+      if (state !== 'booting') return;
+      this.forgetRun(server);
+      this.names = this.namesOf(server);
+      this.controls.clear();
+      this.expandedSynths.clear();
+      this.unnamedSince.clear();
+      this.groupsAsked.clear();
+    }));
     // The view hears of a synth once its name is known (or its hold is over): the batcher is
     // given the model's changes with a held synth's 'added' kept back until then, so the first
     // update that draws it names it, and no extra redraw follows.
@@ -162,6 +173,11 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       if (node?.isGroup) this.askProxyNamesFor(node);
     }
     this.refresh();
+  }
+
+  /** What sclang told of a server's run that ended (its next run's node ids mean other nodes). */
+  private forgetRun(server: SCServer): void {
+    this.namesByServer.delete(server);
   }
 
   private namesOf(server: SCServer): SclangNodeNames {
@@ -437,7 +453,10 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       const batcher = new NodeChangeBatcher({ onDidChange: server.nodeWatcher.onDidChange, get: (nodeId) => server.nodeWatcher.get(nodeId) }, (update) => {
         if (server !== this.server) this.viewChanges.fire([root], update.since);
       }, SERVER_BATCH_MS);
-      this.otherWatchers.set(server, batcher);
+      const runs = server.onDidChangeState(({ state }) => {
+        if (state === 'booting' && server !== this.server) this.forgetRun(server);
+      });
+      this.otherWatchers.set(server, { dispose: () => (batcher.dispose(), runs.dispose()) });
     }
     this.rootsTimer ??= setTimeout(() => {
       this.rootsTimer = undefined;
@@ -516,8 +535,10 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
           this.groupsToAsk.clear();
           const names = this.names;
           const reply = await this.proxyGroupsQuery!().catch(() => undefined);
-          // Another server made active meanwhile: its own query follows.
-          if (reply === undefined || names !== this.names) return;
+          if (reply === undefined) return;
+          // Another server made active (or a new run begun) meanwhile: the reply is not for its
+          // groups, and those it queued are asked next (proxyQueryAgain).
+          if (names !== this.names) continue;
           for (const groupId of asking) this.groupsAsked.add(groupId);
           names.proxyNames = parseProxyGroups(reply);
           this.batcher?.add({ kind: 'reset' });

@@ -57,6 +57,9 @@ describe('Get Started walkthrough', function () {
       const editor = vscode.window.activeTextEditor;
       return editor && editor.document === demoDocument() && cursorInBlock(editor) && editor;
     });
+    // And still so once the page is done with its click (the command looks again 300 ms on).
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal(vscode.window.activeTextEditor?.document, demo.document, 'the demo keeps the focus after the page\'s click');
     // Beside the walkthrough, not in its place (the page's click could make its own group active again first).
     const walkthroughTab = vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => /Walkthrough: SuperCollider Live/.test(tab.label));
     assert.ok(walkthroughTab, `the walkthrough still open beside the demo (tabs: ${vscode.window.tabGroups.all.map((group) => group.tabs.map((tab) => tab.label).join(', ')).join(' | ')})`);

@@ -56,6 +56,11 @@ describe('Several servers in one view (sclive.servers)', function () {
     }
     return ids;
   };
+  /** The label the Node Tree draws for a node. */
+  const rowLabel = (node: LiveNode) => {
+    const item = api.nodeTree.getTreeItem(node);
+    return String(typeof item.label === 'object' ? item.label.label : item.label);
+  };
   const musicianSynths = (server: SCServer) => [...server.nodeWatcher.nodeIds()].filter((id) => server.nodeWatcher.get(id)?.isGroup === false && !server.ownSynthIds.includes(id));
 
   before(async () => {
@@ -151,16 +156,12 @@ describe('Several servers in one view (sclive.servers)', function () {
   it('the active server\'s rows are named as sclang tells (an Ndef on drums), and keep their names and controls once another is active; a row\'s command acts on its own server', async () => {
     const drums = serverOf('drums');
     const main = api.controller.server!;
-    const label = (node: LiveNode) => {
-      const item = api.nodeTree.getTreeItem(node);
-      return String(typeof item.label === 'object' ? item.label.label : item.label);
-    };
     const controlsShown = async (synth: LiveNode) => Object.fromEntries((await api.nodeTree.getChildren(synth)).filter((child): child is ControlElement => 'kind' in child && child.kind === 'control').map((control) => [control.name, control.value]));
     let mainSynth = 0;
     try {
       assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'drums'), 'drums');
       assert.equal((await api.sclang.evaluate('Ndef(\\drumsTone, { |freq = 330| SinOsc.ar(freq, 0, 0.001) }).play; "playing"')).result, 'playing');
-      const tone = await waitFor('the Ndef\'s synth on drums, named by its proxy', () => [...drums.nodeWatcher.nodeIds()].map((id) => drums.nodeWatcher.get(id)!).find((node) => !node.isGroup && label(node) === 'Ndef(\\drumsTone)'), 10_000);
+      const tone = await waitFor('the Ndef\'s synth on drums, named by its proxy', () => [...drums.nodeWatcher.nodeIds()].map((id) => drums.nodeWatcher.get(id)!).find((node) => !node.isGroup && rowLabel(node) === 'Ndef(\\drumsTone)'), 10_000);
       // Its controls, read from drums: the function's and the NodeProxy's own (out, gate, fadeTime).
       assert.deepEqual(Object.keys(await controlsShown(tone)).sort(), ['fadeTime', 'freq', 'gate', 'out']);
       assert.equal((await controlsShown(tone)).freq, 330);
@@ -172,7 +173,7 @@ describe('Several servers in one view (sclive.servers)', function () {
       assert.equal(await vscode.commands.executeCommand('sclive.server.selectActive', 'default'), 'default');
       assert.ok((await idsUnder(drumsRoot)).includes(tone.nodeId), 'still under drums\' root');
       const item = api.nodeTree.getTreeItem(tone);
-      assert.deepEqual([label(tone), item.id, item.collapsibleState], ['Ndef(\\drumsTone)', `drums/${tone.nodeId}`, vscode.TreeItemCollapsibleState.Collapsed]);
+      assert.deepEqual([rowLabel(tone), item.id, item.collapsibleState], ['Ndef(\\drumsTone)', `drums/${tone.nodeId}`, vscode.TreeItemCollapsibleState.Collapsed]);
       assert.equal((await controlsShown(tone)).freq, 330);
       // Set Control from drums' row sets it on drums (the active server is the default one).
       await vscode.commands.executeCommand('sclive.node.setControl', tone, 'freq', 220);
@@ -387,7 +388,11 @@ describe('Several servers in one view (sclive.servers)', function () {
     const infos = spyOnMessages('showInformationMessage');
     const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     const nodesOption = (pid: number) => cmdline(pid)[cmdline(pid).indexOf('-n') + 1];
+    const ndefSynth = (name: string) => [...drums.nodeWatcher.nodeIds()].map((id) => drums.nodeWatcher.get(id)!).find((node) => !node.isGroup && rowLabel(node) === `Ndef(\\${name})`);
     try {
+      // A proxy playing on drums (the active server) when it reboots: sclang's node ids of this run, named.
+      assert.equal((await api.sclang.evaluate('Ndef(\\beforeReboot, { SinOsc.ar(220, 0, 0.001) }).play; "playing"')).result, 'playing');
+      const before = await waitFor('the Ndef on drums named in the tree', () => ndefSynth('beforeReboot'), 10_000);
       await vscode.workspace.getConfiguration('sclive').update('server.maxNodes', 2048, vscode.ConfigurationTarget.Global);
       await waitFor('the running servers told to take it at their next boot', () => infos.shown.find((message) => message.startsWith('drums and pads take the new server options at their next boot')));
       for (const name of ['drums', 'pads']) assert.equal(serverOf(name).pid, pidsBefore[name], `${name} plays on (same process)`);
@@ -399,8 +404,15 @@ describe('Several servers in one view (sclive.servers)', function () {
       pids.add(drums.pid!);
       assert.equal(nodesOption(drums.pid!), '2048', 'booted with the new option');
       assert.equal(serverOf('pads').pid, pidsBefore.pads, 'pads untouched');
+      // sclang follows the rebooted drums (still active); a proxy played there now is named, whatever
+      // sclang told of the last run's node ids (its allocators start again).
+      assert.equal((await api.sclang.evaluate('s.addr.port')).result, String(drumsPort));
+      assert.equal((await api.sclang.evaluate('Ndef(\\afterReboot, { SinOsc.ar(220, 0, 0.001) }).play; "playing"')).result, 'playing');
+      const after = await waitFor('the Ndef on the rebooted drums named in the tree', () => ndefSynth('afterReboot'), 10_000);
+      console.log(`[servers] the proxies' groups before and after the reboot: ${before.parentId}, ${after.parentId}`);
     } finally {
       infos.restore();
+      await api.sclang.evaluate('Ndef(\\beforeReboot).clear; Ndef(\\afterReboot).clear; nil').catch(() => undefined);
       await vscode.workspace.getConfiguration('sclive').update('server.maxNodes', undefined, vscode.ConfigurationTarget.Global);
     }
   });
