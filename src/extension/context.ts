@@ -76,8 +76,12 @@ export class ScliveContext {
     this.statusBar = new ServerStatusBar(this.controller, this.activeServer);
     this.statusBar.setServerSet(this.servers);
     this.post = new PostWindow(readLiveCodingSettings().postMaxLines);
-    this.meters = new MetersView(extension.extensionUri, this.activeServer);
-    this.scope = new ScopeView(extension.extensionUri, this.activeServer);
+    // The Meters and the Scope follow the active server unless shown another (Show Meters from a server's row).
+    const metersServer = new ActiveServerRuns(this.controller, this.servers);
+    const scopeServer = new ActiveServerRuns(this.controller, this.servers);
+    this.pushExtCleanup(metersServer, scopeServer);
+    this.meters = new MetersView(extension.extensionUri, metersServer);
+    this.scope = new ScopeView(extension.extensionUri, scopeServer);
     // sclang's s.scope, s.meter, s.plotTree and .plot open these views.
     this.plot = new PlotPanel(extension.extensionUri);
     this.sclangGui = new SclangGui(extension.extensionUri, extension.globalStorageUri.fsPath, { scope: this.scope, plot: this.plot }, this.post, this.log);

@@ -8,6 +8,7 @@ import { MAX_RECORDING_CHANNELS, takeTimestamp } from '../../core';
 import type { RecorderChange } from '../../core';
 import type { ScliveContext } from '../context';
 import { readRecordingSettings } from '../settings';
+import { isServerRoot } from '../views/serverRoots';
 import { formatDuration } from '../views/statusBar';
 import { CommandHandler, registerCommand } from './userErrors';
 
@@ -15,8 +16,20 @@ export function registerInstrumentCommands(context: ScliveContext): void {
   const { controller, log, activeServer, everyServer } = context;
   const register = (id: string, handler: CommandHandler) => registerCommand(context.extension, log, id, handler);
 
-  register('sclive.recording.start', async () => {
-    const server = controller.requireRunning('record');
+  /** The server a command is for: a Node Tree root's (or one named), else the active one. */
+  const targetName = (target: unknown): string | undefined => (isServerRoot(target) ? target.name : typeof target === 'string' ? target : undefined);
+  const serverFor = (target: unknown, action: string) => {
+    const name = targetName(target);
+    if (name === undefined) return controller.requireRunning(action);
+    const server = context.servers.set.get(name)?.server;
+    if (server?.state === 'running') return server;
+    void vscode.window.showWarningMessage(`Cannot ${action}: ${context.servers.set.get(name) ? `${name} is ${server?.state ?? 'not booted yet'}` : `there is no server named "${name}"`}.`);
+    return undefined;
+  };
+  const takeOf = (target: unknown) => (targetName(target) === undefined ? activeServer.server : context.servers.set.get(targetName(target)!)?.server);
+
+  register('sclive.recording.start', async (target?: unknown) => {
+    const server = serverFor(target, 'record');
     if (!server) return undefined;
     // A remote window's folder is not on this machine (the extension runs where the sound card is: extensionKind).
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -27,14 +40,22 @@ export function registerInstrumentCommands(context: ScliveContext): void {
     return server.recorder.start({ path: wanted, channels, headerFormat: settings.headerFormat, sampleFormat: settings.sampleFormat });
   });
   // Each view's own focus command opens the SuperCollider container with that view shown.
-  register('sclive.meters.show', () => vscode.commands.executeCommand('sclive.meters.focus'));
-  register('sclive.scope.show', () => vscode.commands.executeCommand('sclive.scope.focus'));
-  // A take per server: these act on the active server's (another server's take goes on).
-  register('sclive.recording.pause', () => activeServer.server?.recorder.pause());
-  register('sclive.recording.resume', () => activeServer.server?.recorder.resume());
-  register('sclive.recording.stop', async () => {
-    const file = await activeServer.server?.recorder.stop();
-    if (!file) void vscode.window.showInformationMessage(`Nothing is being recorded${context.servers.severalServers ? ` on the active server (${context.servers.set.active.name})` : ''}.`);
+  // From a server's row: that server's levels or scope; else the active server's.
+  register('sclive.meters.show', (target?: unknown) => {
+    context.meters.showServer(targetName(target));
+    return vscode.commands.executeCommand('sclive.meters.focus');
+  });
+  register('sclive.scope.show', (target?: unknown) => {
+    context.scope.showServer(targetName(target));
+    return vscode.commands.executeCommand('sclive.scope.focus');
+  });
+  // A take per server: these act on the take of the row's server, else the active server's (another server's take goes on).
+  register('sclive.recording.pause', (target?: unknown) => takeOf(target)?.recorder.pause());
+  register('sclive.recording.resume', (target?: unknown) => takeOf(target)?.recorder.resume());
+  register('sclive.recording.stop', async (target?: unknown) => {
+    const file = await takeOf(target)?.recorder.stop();
+    const where = targetName(target) ?? (context.servers.severalServers ? `the active server (${context.servers.set.active.name})` : undefined);
+    if (!file) void vscode.window.showInformationMessage(`Nothing is being recorded${where ? ` on ${where}` : ''}.`);
     return file;
   });
 

@@ -18,6 +18,8 @@ export interface ServerRuns {
 /**
  * The active server, whichever it is: the default one (each of its runs, as the controller
  * makes them) or a declared one. A server stops being followed when another is made active.
+ * A view of its own (the Meters, the Scope) may be shown a chosen server instead (choose), until
+ * it is asked for the active one again or the chosen one leaves the list.
  */
 export class ActiveServerRuns implements ServerRuns, vscode.Disposable {
   private current: SCServer | undefined;
@@ -25,6 +27,7 @@ export class ActiveServerRuns implements ServerRuns, vscode.Disposable {
   private readonly attachers = new Set<AttachServer>();
   private readonly subscriptions: vscode.Disposable[];
   private nameValue: string | undefined;
+  private chosen: string | undefined;
   private readonly onDidChangeNameEmitter = new vscode.EventEmitter<string | undefined>();
   /** The active server's name changed (another made active, or servers declared or dropped). */
   readonly onDidChangeName = this.onDidChangeNameEmitter.event;
@@ -40,15 +43,28 @@ export class ActiveServerRuns implements ServerRuns, vscode.Disposable {
     this.update();
   }
 
-  /** The active server's name while several servers are declared (with one, nothing needs naming). */
+  /** The followed server's name while several servers are declared (with one, nothing needs naming). */
   get name(): string | undefined {
     return this.nameValue;
   }
 
-  /** The active server's SCServer, if it has one yet. */
+  /** Follows the server named `name` rather than the active one; undefined: the active one again. */
+  choose(name: string | undefined): void {
+    this.chosen = name;
+    this.update();
+  }
+
+  /** The followed server's SCServer, if it has one yet. */
   get server(): SCServer | undefined {
-    const active = this.servers.set.active;
-    return active.entry ? active.server : this.controller.server;
+    const slot = this.slot();
+    return slot.entry ? slot.server : this.controller.server;
+  }
+
+  private slot() {
+    const chosen = this.chosen === undefined ? undefined : this.servers.set.get(this.chosen);
+    // A chosen server taken out of the list: the active one is followed again.
+    if (this.chosen !== undefined && !chosen) this.chosen = undefined;
+    return chosen ?? this.servers.set.active;
   }
 
   forEachServer(attach: AttachServer): vscode.Disposable {
@@ -58,7 +74,7 @@ export class ActiveServerRuns implements ServerRuns, vscode.Disposable {
   }
 
   private update(): void {
-    const name = this.servers.severalServers ? this.servers.set.active.name : undefined;
+    const name = this.servers.severalServers ? this.slot().name : undefined;
     if (name !== this.nameValue) {
       this.nameValue = name;
       this.onDidChangeNameEmitter.fire(name);

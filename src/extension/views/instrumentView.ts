@@ -9,7 +9,7 @@ import { webviewHtml, webviewOptions } from './webviewHtml';
 export abstract class InstrumentView implements vscode.WebviewViewProvider, vscode.Disposable {
   protected view: vscode.WebviewView | undefined;
   protected server: SCServer | undefined;
-  private activeServer: ActiveServerRuns | undefined;
+  private followed: ActiveServerRuns | undefined;
   private readonly subscriptions = new DisposableStore();
 
   /** `page`: the media/ files (`<name>.js`, `<name>.css`), the title and the body of the view's page. */
@@ -21,7 +21,7 @@ export abstract class InstrumentView implements vscode.WebviewViewProvider, vsco
    * view's header names the one it shows.
    */
   protected follow(servers: ActiveServerRuns): void {
-    this.activeServer = servers;
+    this.followed = servers;
     this.subscriptions.add(servers.onDidChangeName((name) => {
       if (this.view) this.view.description = name;
     }));
@@ -38,13 +38,18 @@ export abstract class InstrumentView implements vscode.WebviewViewProvider, vsco
     }));
   }
 
+  /** Shows the server named `name` (a row's Show Meters / Show Scope); undefined: the active one again. */
+  showServer(name: string | undefined): void {
+    this.followed?.choose(name);
+  }
+
   get visible(): boolean {
     return !!this.view?.visible;
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    view.description = this.activeServer?.name;
+    view.description = this.followed?.name;
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = webviewHtml(view.webview, this.extensionUri, this.page.name, this.page.title, this.page.body);
     view.webview.onDidReceiveMessage((message: unknown) => (isHushRequest(message) ? void vscode.commands.executeCommand('sclive.server.hush') : this.received(message)));

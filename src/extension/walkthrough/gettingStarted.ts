@@ -117,9 +117,11 @@ export function registerGettingStarted(context: ScliveContext): void {
     }
     // The walkthrough page the button was clicked in can take the focus back once the command
     // has run: the demo gets it again, so the next Ctrl+Enter plays it.
+    // Only where it shows: never opened again in the page's group.
     setTimeout(() => {
-      const active = vscode.window.activeTextEditor;
-      if (active?.document !== document && !document.isClosed) void vscode.window.showTextDocument(document, { viewColumn: editor.viewColumn, preserveFocus: false });
+      if (vscode.window.activeTextEditor?.document === document) return;
+      const shown = vscode.window.visibleTextEditors.find((visible) => visible.document === document);
+      if (shown?.viewColumn !== undefined) void vscode.window.showTextDocument(document, { viewColumn: shown.viewColumn, preserveFocus: false });
     }, DEMO_FOCUS_AGAIN_MS);
     return editor;
   });

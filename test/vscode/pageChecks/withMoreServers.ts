@@ -162,6 +162,7 @@ async function checkPlaying(page: Page, ready: { markers: Array<{ name: string; 
 export const PAGE_CHECKS: PageCheckList = [
   ['servers-roots', checkRoots],
   ['servers-meters', checkMetersOn],
+  ['servers-meters-pads', checkMetersOn],
   ['servers-playing', checkPlaying],
   ['servers-crashed', checkCrashed],
 ];

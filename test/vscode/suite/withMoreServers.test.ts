@@ -337,6 +337,36 @@ describe('Several servers in one view (sclive.servers)', function () {
     }
   });
 
+  it('from a server\'s row: Show Meters shows that server\'s levels (the active one unchanged, in the page too), Start and Stop Recording act on its take', async function () {
+    this.timeout(60_000);
+    const pads = serverOf('pads');
+    const drums = serverOf('drums');
+    const folder = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'recordings');
+    const padsRoot = (await rootsShown()).find((root) => root.name === 'pads')!;
+    assert.equal(api.servers.set.active.name, 'drums');
+    const sine = pads.allocateNodeId();
+    try {
+      // A sine of 0.25 on pads' output 1: what its Meters read.
+      pads.send(cmd.synthNew('sclive_sine', sine, cmd.AddAction.head, pads.defaultGroup, { amp: 0.25, pan: -1 }));
+      await vscode.commands.executeCommand('sclive.meters.show', padsRoot);
+      await waitFor('pads\' sine in the Meters view', () => api.meters.visible && /^out 1: -1[12]\.\d dB peak/.test(api.meters.text[0] ?? ''), 10_000);
+      assert.deepEqual([pads.meters.running, drums.meters.running, api.servers.set.active.name], [true, false, 'drums'], 'pads metered, drums still active');
+      await pageCheckedByRunner('servers-meters-pads', { server: 'pads', row: '^out 1: -1[12]\\.\\d dB peak' });
+      const take = await vscode.commands.executeCommand<string>('sclive.recording.start', padsRoot);
+      assert.ok(take?.startsWith(folder), take);
+      assert.deepEqual([pads.recorder.state, drums.recorder.state], ['recording', 'idle']);
+      assert.equal(await vscode.commands.executeCommand<string>('sclive.recording.stop', padsRoot), take);
+      assert.ok(readSoundFileInfo(take).frames > 0, 'pads\' take holds sound');
+      // Show Meters with no row: the active server's again.
+      await vscode.commands.executeCommand('sclive.meters.show');
+      await waitFor('the Meters back on drums', () => drums.meters.running && !pads.meters.running);
+    } finally {
+      pads.send(cmd.nodeFree(sine));
+      await vscode.commands.executeCommand('sclive.meters.show');
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('four servers each playing 25 events a second: each root\'s rows follow its own server in the page (a synth shown and gone under its root)', async function () {
     this.timeout(120_000);
     const names = ['default', 'drums', 'pads', 'pi'];
