@@ -48,7 +48,9 @@ const DEMO_FOCUS_AGAIN_MS = 300;
 function besideThePage(): vscode.ViewColumn {
   const groups = vscode.window.tabGroups;
   const showsPage = (group: vscode.TabGroup) => group.activeTab !== undefined && group.activeTab.input === undefined;
-  if (!showsPage(groups.activeTabGroup)) return vscode.ViewColumn.Active;
+  // The active group by its number, never "Active": the page's click can make the page's own
+  // group active again between this choice and the editor's opening.
+  if (!showsPage(groups.activeTabGroup)) return groups.activeTabGroup.viewColumn;
   const other = groups.all.find((group) => group !== groups.activeTabGroup && !showsPage(group));
   return other?.viewColumn ?? vscode.ViewColumn.Beside;
 }

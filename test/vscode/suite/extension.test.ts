@@ -532,9 +532,14 @@ describe('SuperCollider Live in VS Code', function () {
     assert.ok(places.some((place) => place.className === 'SimpleNumber'), places.map((place) => place.className).join(', '));
     const shown = new Promise<{ title: string; file: string }>((resolve) => api.help.onDidShow((page) => resolve(page)));
     const lookUp = vscode.commands.executeCommand('sclive.help.lookUp');
-    // The pick lists the classes, alphabetically: the first is taken.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    let settled = false;
+    void lookUp.then(() => (settled = true), () => (settled = true));
+    // The pick lists the classes, alphabetically: the first is taken, once the pick shows (an
+    // accept before that does nothing; a loaded machine may take seconds to show it).
+    for (let tries = 0; tries < 60 && !settled; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
     await lookUp;
     const page = await shown;
     assert.equal(page.file.replace(/\\/g, '/').split('/').slice(-2).join('/'), `${places[0].path}.html`, 'the class page, not SCDoc\'s search page');
