@@ -176,12 +176,15 @@ describe('Stage recovery with a real scsynth and sclang', function () {
     await second.boot({ env: jackEnv(), timeoutMs: 15_000 });
     await lang.attachToServer(port, second.maxLogins, 'run-2');
     assert.equal(await lang.restorePlaying(), 1);
+    let lastSeen: string[] = [];
     const synths = await waitFor('the Ndef\'s synth and the Pdef\'s events on the new server', async () => {
       const found = synthsOf(await second.queryAllNodes(false));
       const names = found.map((synth) => synth.defName);
+      lastSeen = names;
       return names.some((name) => name.includes('drone')) && names.includes('default') && names.some((name) => name.startsWith('system_link_audio')) ? found : undefined;
     }, 5000).catch((error: Error) => {
-      throw new Error(`${error.message}; sclang said: ${posted.slice(-15).join(' | ')}`);
+      // What was there says which part did not come back (the Ndef, its monitor, the Pdef's events).
+      throw new Error(`${error.message}; synths on the new server: ${JSON.stringify(lastSeen)}; sclang said: ${posted.slice(-15).join(' | ')}`);
     });
     const soundAfterMs = performance.now() - clicked;
     assert.ok(soundAfterMs < 5000, `sound again ${soundAfterMs.toFixed(0)} ms after the click`);
