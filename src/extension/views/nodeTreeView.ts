@@ -115,23 +115,14 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
   }
 
   private attach(server: SCServer, run: DisposableStore): void {
-    this.controls.clear();
     this.server = server;
-    this.expandedSynths.clear();
-    this.unnamedSince.clear();
-    this.names = this.namesOf(server);
-    this.groupsAsked.clear();
-    this.groupsToAsk.clear();
+    this.startAfresh(server);
     // A declared server keeps its SCServer across runs: what sclang told of the last run's node
     // ids is not about the next run's (sclang's allocators start again).
     run.add(server.onDidChangeState(({ state }) => {
       if (state !== 'booting') return;
       this.forgetRun(server);
-      this.names = this.namesOf(server);
-      this.controls.clear();
-      this.expandedSynths.clear();
-      this.unnamedSince.clear();
-      this.groupsAsked.clear();
+      this.startAfresh(server);
     }));
     // The view hears of a synth once its name is known (or its hold is over): the batcher is
     // given the model's changes with a held synth's 'added' kept back until then, so the first
@@ -173,6 +164,16 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<NodeTreeElement
       if (node?.isGroup) this.askProxyNamesFor(node);
     }
     this.refresh();
+  }
+
+  /** The active server's rows as if first shown: nothing read, held or asked of them yet. */
+  private startAfresh(server: SCServer): void {
+    this.names = this.namesOf(server);
+    this.controls.clear();
+    this.expandedSynths.clear();
+    this.unnamedSince.clear();
+    this.groupsAsked.clear();
+    this.groupsToAsk.clear();
   }
 
   /** What sclang told of a server's run that ended (its next run's node ids mean other nodes). */
